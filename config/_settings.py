@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+CONFIG_VERSION = 1
+
+#: Where an appliance keeps its site file (see install.sh).
+SITE_FILE = Path("/etc/pointnum/kiosk.toml")
+
+
+class ConfigError(ValueError):
+    """A setting a technician must fix: names the file, the key and the value."""
+
+    def __init__(self, source: str, key: str, value: object, reason: str):
+        self.source, self.key, self.value, self.reason = source, key, value, reason
+        super().__init__(f"{source}: [{key}] = {value!r}: {reason}")
+
+
+@dataclass
+class SiteSettings:
+    name: str = "Point numérique (démonstration)"
+    """Name of the site, printed on the récépissé."""
+    code: str = "DEMO"
+    """Short code of the site, kept in the anonymous statistics."""
+    departement: str = "75"
+    """Département of the site (two or three characters)."""
+
+
+@dataclass
+class AntsSettings:
+    base_url: str = "http://127.0.0.1:8765"
+    """Base URL of the ANTS service (the bundled mock in demo and training)."""
+    timeout: float = 10.0
+    """Seconds before a call to ANTS is abandoned."""
+    retries: int = 2
+    """Retries, with backoff, of idempotent calls only."""
+    verify_tls: bool = True
+    """Verify the server's TLS certificate (never turn off on a real site)."""
+    start_bundled_mock: bool = False
+    """Start the bundled mock backend with the kiosk (demo and training)."""
+    mock_db: str = ""
+    """SQLite file of the bundled mock; empty means a file in the data directory."""
+    suivi_url: str = "https://permisdeconduire.ants.gouv.fr/suivi?numero={numero}"
+    """Address printed as a QR code on the récépissé to follow the demande."""
+
+
+@dataclass
+class ScannerSettings:
+    driver: str = "simulated"
+    """``sane`` (pyinsane2 on SANE) or ``simulated`` (images from a folder)."""
+    device: str = ""
+    """SANE device name (``test:0``, ``epson2:libusb:001:004``); empty takes the first."""
+    folder: str = ""
+    """Folder of document images for the simulated scanner; empty uses the bundled samples."""
+    resolution: int = 300
+    """Scan resolution in dpi."""
+    mode: str = "Color"
+    """SANE scan mode: Color, Gray or Lineart."""
+    timeout: float = 60.0
+    """Seconds before a scan that gives no image is abandoned."""
+    fault: str = ""
+    """Simulated scanner only: inject a fault (``unplugged``, ``jam``, ``timeout``)."""
+
+
+@dataclass
+class PrinterSettings:
+    driver: str = "capture"
+    """``network``, ``usb``, ``serial``, ``file`` or ``capture`` (keeps the bytes, demo)."""
+    host: str = "127.0.0.1"
+    """Network printers: host name or address."""
+    port: int = 9100
+    """Network printers: TCP port."""
+    usb_vendor: int = 0
+    """USB printers: vendor id (e.g. 0x04b8)."""
+    usb_product: int = 0
+    """USB printers: product id."""
+    serial_device: str = "/dev/ttyUSB0"
+    """Serial printers: device file."""
+    file: str = ""
+    """File printers: device or file path; capture printer: where to copy the bytes (optional)."""
+    profile: str = "TM-T20II"
+    """python-escpos printer profile: paper width, code pages, QR support."""
+    timeout: float = 10.0
+    """Seconds before a printer that does not answer is abandoned."""
+
+
+@dataclass
+class WorkspaceSettings:
+    root: str = ""
+    """Directory on tmpfs holding each user's workspace; empty picks /run/pointnum or /dev/shm."""
+
+
+@dataclass
+class StatsSettings:
+    path: str = ""
+    """Anonymous statistics database; empty picks /var/lib/pointnum or the user data directory."""
+
+
+@dataclass
+class UiSettings:
+    fullscreen: bool = True
+    """Run fullscreen (a kiosk); off for development."""
+    width: int = 1280
+    """Window width when not fullscreen."""
+    height: int = 800
+    """Window height when not fullscreen."""
+    show_demo_codes: bool = False
+    """Show demo photo codes and timbres on the checklist (demo and training only)."""
+
+
+@dataclass
+class Settings:
+    config_version: int = CONFIG_VERSION
+    site: SiteSettings = field(default_factory=SiteSettings)
+    ants: AntsSettings = field(default_factory=AntsSettings)
+    scanner: ScannerSettings = field(default_factory=ScannerSettings)
+    printer: PrinterSettings = field(default_factory=PrinterSettings)
+    workspace: WorkspaceSettings = field(default_factory=WorkspaceSettings)
+    stats: StatsSettings = field(default_factory=StatsSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+
+    def workspace_root(self) -> Path:
+        if self.workspace.root:
+            return Path(self.workspace.root)
+        if Path("/run/pointnum").is_dir() and os.access("/run/pointnum", os.W_OK):
+            return Path("/run/pointnum/sessions")
+        return Path("/dev/shm") / f"pointnum-{os.getuid()}"
+
+    def data_dir(self) -> Path:
+        if Path("/var/lib/pointnum").is_dir() and os.access("/var/lib/pointnum", os.W_OK):
+            return Path("/var/lib/pointnum")
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Path(base) / "pointnum"
+
+    def stats_path(self) -> Path:
+        return Path(self.stats.path) if self.stats.path else self.data_dir() / "stats.db"
+
+    def mock_db_path(self) -> Path:
+        return Path(self.ants.mock_db) if self.ants.mock_db else self.data_dir() / "ants-mock.db"
+
+
+_CHOICES = {
+    "scanner.driver": ("sane", "simulated"),
+    "scanner.mode": ("Color", "Gray", "Lineart"),
+    "scanner.fault": ("", "unplugged", "jam", "timeout", "no-paper"),
+    "printer.driver": ("network", "usb", "serial", "file", "capture"),
+}
+
+
+def _apply(obj: object, data: dict, source: str, prefix: str = "") -> None:
+    hints = typing.get_type_hints(type(obj))
+    names = {f.name for f in dataclasses.fields(obj)}
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if key not in names:
+            raise ConfigError(source, dotted, value, "clé inconnue (unknown key)")
+        current = getattr(obj, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(source, dotted, value, "doit être une section [table]")
+            _apply(current, value, source, dotted + ".")
+            continue
+        expected = hints[key]
+        given = value
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ConfigError(source, dotted, given, f"type attendu : {expected.__name__}")
+        choices = _CHOICES.get(dotted)
+        if choices and value not in choices:
+            raise ConfigError(source, dotted, value, "valeurs possibles : " + ", ".join(repr(c) for c in choices))
+        if expected in (int, float) and value < 0:
+            raise ConfigError(source, dotted, given, "doit être positif")
+        setattr(obj, key, value)
+
+
+def _read(path: Path | str, text: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), "-", "-", f"TOML invalide : {exc}") from None
+
+
+def load_settings(*paths: Path | str, overrides: dict | None = None) -> Settings:
+    """Packaged defaults, then each existing file in order, then ``overrides``."""
+    settings = Settings()
+    defaults = resources.files("config").joinpath("defaults.toml")
+    _apply(settings, _read("defaults.toml", defaults.read_text(encoding="utf-8")), "defaults.toml")
+    for path in paths:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(str(path), "-", "-", "fichier introuvable") from None
+        data = _read(path, text)
+        version = data.get("config_version", CONFIG_VERSION)
+        if version != CONFIG_VERSION:
+            raise ConfigError(str(path), "config_version", version,
+                              f"version {CONFIG_VERSION} attendue")
+        _apply(settings, data, str(path))
+    if overrides:
+        _apply(settings, overrides, "ligne de commande")
+    return settings

@@ -1,0 +1,112 @@
+"""Factories that turn settings into the kiosk's parts: the ANTS client, the
+scanner and printer drivers, the statistics store, and the bundled mock
+backend when the site runs in demo or training mode."""
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from ants import AntsClient
+from drivers.printer import make_receipt_printer
+from drivers.scanner import make_scanner
+from session import Catalogue, StatsStore, UserSession
+
+from ._settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def make_client(settings: Settings) -> AntsClient:
+    a = settings.ants
+    return AntsClient(a.base_url, timeout=a.timeout, retries=a.retries, verify=a.verify_tls)
+
+
+@dataclass
+class Services:
+    """Everything a user's session is built from; one per running kiosk."""
+    settings: Settings
+    catalogue: Catalogue
+    scanner: object
+    printer: object
+    stats: StatsStore | None
+
+    def new_session(self, procedure_id: str, on_change=None, require_tmpfs: bool = True) -> UserSession:
+        s = self.settings
+        return UserSession(
+            self.catalogue[procedure_id],
+            workspace_root=s.workspace_root(),
+            client=make_client(s),  # a fresh HTTP session per user: nothing shared between users
+            scanner=self.scanner,
+            printer=self.printer,
+            site_name=s.site.name,
+            suivi_url=s.ants.suivi_url,
+            stats=self.stats,
+            require_tmpfs=require_tmpfs,
+            on_change=on_change,
+        )
+
+    def demo_codes(self) -> dict:
+        if not self.settings.ui.show_demo_codes:
+            return {}
+        client = make_client(self.settings)
+        try:
+            return client.demo_codes()
+        finally:
+            client.close()
+
+
+def build_services(settings: Settings, *, with_stats: bool = True) -> Services:
+    return Services(
+        settings=settings,
+        catalogue=Catalogue.load(),
+        scanner=make_scanner(settings.scanner),
+        printer=make_receipt_printer(settings.printer),
+        stats=StatsStore(settings.stats_path()) if with_stats else None,
+    )
+
+
+class BundledMock:
+    """The mock ANTS backend started as a child process (demo, training, simulate)."""
+
+    def __init__(self, settings: Settings):
+        url = urlparse(settings.ants.base_url)
+        self.host = url.hostname or "127.0.0.1"
+        self.port = url.port or 80
+        self.db = settings.mock_db_path()
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 20.0) -> "BundledMock":
+        client = AntsClient(f"http://{self.host}:{self.port}", timeout=1.0, retries=0)
+        try:
+            if client.health():
+                log.info("ANTS mock already running on port %d", self.port)
+                return self
+            self.db.parent.mkdir(parents=True, exist_ok=True)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "ants.mock", "--host", self.host, "--port", str(self.port),
+                 "--db", str(self.db)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            deadline = time.monotonic() + timeout
+            while not client.health():
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"ants-mock exited with status {self.proc.returncode}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"ants-mock did not answer on port {self.port} within {timeout:.0f}s")
+                time.sleep(0.05)  # waiting for a child process to listen: bounded above
+            return self
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()

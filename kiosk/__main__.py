@@ -1,0 +1,87 @@
+"""``kiosk``: the touchscreen app.
+
+``kiosk --demo`` also starts the bundled mock ANTS backend and uses the
+simulated scanner and a capture printer, unless real devices are configured.
+On a machine with no screen, the demo runs offscreen through every screen of
+a procedure and says where its screenshots are.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+
+from config import ConfigError, load_settings
+from config._settings import SITE_FILE
+
+
+def _prepare_kivy(settings, windowed: bool) -> None:
+    """Kivy reads its environment at import: set it first."""
+    home = settings.workspace_root().parent / "kivy-home" if not os.environ.get("KIVY_HOME") else None
+    if home is not None:
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.environ["KIVY_HOME"] = str(home)
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # no log files of Kivy's own
+    from kivy.config import Config
+
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "keyboard_mode", "system")
+    Config.set("kivy", "log_enable", "0")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    Config.set("graphics", "width", str(settings.ui.width))
+    Config.set("graphics", "height", str(settings.ui.height))
+    Config.set("graphics", "fullscreen", "0" if windowed or not settings.ui.fullscreen else "auto")
+    Config.set("graphics", "show_cursor", "1" if windowed else "0")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kiosk", description=__doc__.splitlines()[0])
+    parser.add_argument("--demo", action="store_true", help="start the bundled mock backend, simulated devices")
+    parser.add_argument("--config", action="append", default=[], help="site file (repeatable)")
+    parser.add_argument("--windowed", action="store_true", help="not fullscreen, cursor shown")
+    parser.add_argument("--screenshots", default="", help="headless demo: where to write the screenshots")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    files = list(args.config)
+    if args.demo:
+        files.insert(0, str(resources.files("config").joinpath("sites/demo.toml")))
+    elif not files and SITE_FILE.exists():
+        files = [str(SITE_FILE)]
+    try:
+        settings = load_settings(*files)
+    except ConfigError as exc:
+        print(f"kiosk: configuration error: {exc}", file=sys.stderr)
+        return 2
+
+    headless = args.demo and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
+    _prepare_kivy(settings, windowed=args.windowed or args.demo)
+
+    from config.factories import BundledMock, build_services
+
+    mock = BundledMock(settings).start() if settings.ants.start_bundled_mock else None
+    try:
+        services = build_services(settings)
+        if headless:
+            from .tour import run_headless_demo
+
+            out = Path(args.screenshots or Path.cwd() / "demo-screens")
+            shots = run_headless_demo(services, out)
+            print(f"No screen here: the demo ran offscreen through {len(shots)} screens.")
+            print(f"Screenshots: {out}")
+            return 0
+        from .app import KioskApp
+
+        KioskApp(services).run()
+        return 0
+    finally:
+        if mock:
+            mock.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""The Kivy application: builds the screens and wires them to the services.
+Nothing else: the rules live in session/, the devices in drivers/."""
+from __future__ import annotations
+
+import logging
+
+from kivy.app import App
+from kivy.core.window import Window
+
+from .controller import Controller
+from .jobs import JobQueue
+from .root import KioskRoot
+
+log = logging.getLogger(__name__)
+
+
+class KioskApp(App):
+    title = "Point numérique"
+    use_kivy_settings = False
+
+    def __init__(self, services, **kwargs):
+        super().__init__(**kwargs)
+        self.services = services
+        self.controller: Controller | None = None
+
+    def build(self):
+        settings = self.services.settings
+        self.controller = Controller(
+            catalogue=self.services.catalogue,
+            new_session=self.services.new_session,
+            jobs=JobQueue(),
+            demo_codes=self.services.demo_codes,
+        )
+        root = KioskRoot(self.controller, site_name=settings.site.name)
+        self.controller.show("welcome")
+        Window.bind(on_keyboard=self._on_keyboard)
+        return root
+
+    def _on_keyboard(self, _window, key, _scancode, _codepoint, modifiers):
+        # No way out through the keyboard: Esc, F1 (settings), Alt+F4.
+        if key == 27 or key == 282 or (key == 285 and "alt" in modifiers):
+            return True
+        return False
+
+    def open_settings(self, *args):
+        return False
+
+    def on_stop(self):
+        if self.controller is not None and self.controller.session is not None:
+            self.controller.session.end("crash")

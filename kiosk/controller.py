@@ -1,0 +1,194 @@
+"""Wires the session core to the screens.
+
+The wizard decides which step comes next; the controller shows the screen
+for that step, forwards the user's intents to the session, and runs what
+blocks (scans, the submission, the récépissé) on the job queue.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from kivy.clock import Clock
+from kivy.event import EventDispatcher
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+
+from session import SessionError, UserSession
+from session.catalogue import Catalogue
+
+from .jobs import JobQueue
+
+log = logging.getLogger(__name__)
+
+#: Which screen shows which kind of step.
+SCREEN_FOR_KIND = {"form": "form", "pieces": "pieces", "recap": "recap", "confirmation": "confirmation"}
+
+#: Seconds the goodbye screen stays before the welcome screen comes back.
+GOODBYE_SECONDS = 12
+
+
+class Controller(EventDispatcher):
+    session = ObjectProperty(None, allownone=True)
+    busy = BooleanProperty(False)
+    busy_message = StringProperty("")
+    notice = StringProperty("")
+    goodbye_message = StringProperty("")
+
+    def __init__(self, *, catalogue: Catalogue, new_session: Callable[..., UserSession],
+                 jobs: JobQueue, demo_codes: Callable[[], dict] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.catalogue = catalogue
+        self._new_session = new_session
+        self.jobs = jobs
+        self._demo_codes = demo_codes
+        self.manager = None  # the ScreenManager, set by the root widget
+        self.procedure = None
+        self._goodbye_event = None
+
+    # --- navigation -----------------------------------------------------------
+    def show(self, name: str) -> None:
+        screen = self.manager.get_screen(name)
+        if hasattr(screen, "refresh"):
+            screen.refresh()
+        self.manager.current = name
+
+    def start(self) -> None:
+        """The welcome screen was touched."""
+        self.show("chooser")
+
+    def choose(self, procedure_id: str) -> None:
+        self.procedure = self.catalogue[procedure_id]
+        self.show("checklist")
+
+    def demo_codes(self) -> dict:
+        if self._demo_codes is None:
+            return {}
+        try:
+            return self._demo_codes()
+        except Exception as exc:
+            log.info("demo codes unavailable: %s", type(exc).__name__)
+            return {}
+
+    def begin(self) -> None:
+        """The checklist was read: the user's session starts here."""
+        if self.session is not None:
+            if self.session.procedure.id == self.procedure.id:
+                self._show_step()  # came back to the checklist: resume where they were
+                return
+            self.session.end("abandoned")
+            self.session = None
+        try:
+            self.session = self._new_session(self.procedure.id, on_change=self._wizard_changed)
+        except Exception as exc:
+            log.error("session could not start: %s", type(exc).__name__)
+            self.notice = "La borne rencontre un problème. Appelez le médiateur."
+            return
+        self._show_step()
+
+    def _wizard_changed(self, _wizard) -> None:
+        pass  # screens refresh when shown; errors are read from the wizard then
+
+    def _show_step(self) -> None:
+        view = self.session.wizard.view()
+        self.show(SCREEN_FOR_KIND[view.step.kind])
+
+    def next(self, raw: dict[str, str] | None = None) -> bool:
+        moved = self.session.wizard.next(raw)
+        if moved:
+            self._show_step()
+        else:
+            screen = self.manager.current_screen
+            if hasattr(screen, "show_errors"):
+                screen.show_errors()
+        return moved
+
+    def back(self, raw: dict[str, str] | None = None) -> None:
+        wizard = self.session.wizard
+        if raw:
+            wizard.set_values(raw)  # keep what was typed, even unfinished
+        if wizard.back():
+            self._show_step()
+        else:
+            self.show("checklist")
+
+    def edit(self, step_id: str) -> None:
+        self.session.wizard.goto(step_id, from_recap=True)
+        self._show_step()
+
+    # --- device and network work --------------------------------------------
+    def _run(self, message: str, fn, on_done, on_error=None) -> None:
+        self.busy, self.busy_message, self.notice = True, message, ""
+
+        def done(result):
+            self.busy = False
+            on_done(result)
+
+        def failed(exc):
+            self.busy = False
+            if isinstance(exc, SessionError):
+                self.notice = exc.message_fr
+            else:
+                log.error("unexpected failure: %s", type(exc).__name__)
+                self.notice = "Un problème est survenu. Réessayez ou appelez le médiateur."
+            if on_error:
+                on_error(exc)
+            screen = self.manager.current_screen
+            if hasattr(screen, "refresh"):
+                screen.refresh()
+
+        self.jobs.submit(fn, done, failed)
+
+    def scan(self, piece_id: str) -> None:
+        session = self.session
+        self._run("Numérisation en cours… Ne bougez pas le document.",
+                  lambda: session.scan_piece(piece_id), lambda _n: self.manager.current_screen.refresh())
+
+    def remove_page(self, piece_id: str) -> None:
+        self.session.remove_page(piece_id)
+        self.manager.current_screen.refresh()
+
+    def submit(self, raw: dict[str, str]) -> None:
+        wizard = self.session.wizard
+        if not wizard.set_values(raw) or not wizard.step_complete():
+            self.manager.current_screen.show_errors()
+            return
+        session = self.session
+        self._run("Envoi de votre demande à l'ANTS…", session.submit, self._submitted,
+                  on_error=lambda _exc: self._show_step() if wizard.errors else None)
+
+    def _submitted(self, _numero: str) -> None:
+        self._show_step()
+        self.print_receipt()
+
+    def print_receipt(self) -> None:
+        session = self.session
+        self._run("Impression du récépissé…", session.print_receipt,
+                  lambda _r: self.manager.current_screen.refresh())
+
+    # --- the end --------------------------------------------------------------
+    def finish(self, outcome: str = "abandoned") -> None:
+        """End the user's session (Terminer, abandon, idle): wipe, then say goodbye."""
+        session, self.session = self.session, None
+        report = session.end(outcome) if session else None
+        self.procedure = None
+        self.notice = ""
+        if report is not None and not report.clean:
+            log.error("wipe left %d item(s) behind", len(report.leftovers))
+            self.show("out_of_order")
+            return
+        self.goodbye_message = "Vos données ont été effacées de la borne."
+        self.show("goodbye")
+        if self._goodbye_event:
+            self._goodbye_event.cancel()
+        self._goodbye_event = Clock.schedule_once(lambda _dt: self.reset(), GOODBYE_SECONDS)
+
+    def reset(self) -> None:
+        if self._goodbye_event:
+            self._goodbye_event.cancel()
+            self._goodbye_event = None
+        self.show("welcome")
+
+    def call_mediator(self) -> None:
+        if self.session:
+            self.session.note_help_call()
+        self.notice = "Un médiateur a été prévenu. Il arrive pour vous aider."

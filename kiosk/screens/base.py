@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.lang import Builder
+from kivy.properties import ObjectProperty
+from kivy.uix.screenmanager import Screen
+
+from ..widgets import common  # noqa: F401  (loads the shared widget rules)
+
+
+def load_kv(module_file: str) -> None:
+    """Load the .kv file beside a screen's module, once."""
+    path = str(Path(module_file).with_suffix(".kv"))
+    if path not in Builder.files:
+        Builder.load_file(path)
+
+
+class KioskScreen(Screen):
+    controller = ObjectProperty(None)
+
+    def refresh(self) -> None:
+        """Called each time the screen is shown: read the session's state."""

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from .base import KioskScreen, load_kv
+
+
+class ConfirmationScreen(KioskScreen):
+    """The numéro in very large type, the récépissé's printing, then "Terminer"."""
+
+    def refresh(self) -> None:
+        session = self.controller.session
+        self.ids.numero.text = session.numero or ""
+        self.ids.printed.text = (
+            "Votre récépissé est imprimé. Prenez-le sous l'imprimante." if session.receipt_printed
+            else "Notez ce numéro : il permet de suivre votre demande.")
+        self.ids.reprint.opacity = 0 if session.receipt_printed else 1
+        self.ids.reprint.disabled = session.receipt_printed
+
+    def reprint(self) -> None:
+        self.controller.print_receipt()
+
+    def finish(self) -> None:
+        self.controller.finish("submitted")
+
+
+load_kv(__file__)

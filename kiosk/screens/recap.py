@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from kivy.properties import StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from ..widgets.common import KCheck
+from .base import KioskScreen, load_kv
+
+
+class RecapSection(BoxLayout):
+    step_id = StringProperty("")
+    title = StringProperty("")
+    body = StringProperty("")
+    screen = None
+
+    def edit(self) -> None:
+        self.screen.controller.edit(self.step_id)
+
+
+def _shown(field, value: str) -> str:
+    if not value:
+        return "—"
+    if field.input == "choice":
+        return dict(field.choices).get(value, value)
+    if field.kind == "date" and len(value) == 10:
+        y, m, d = value.split("-")
+        return f"{d}/{m}/{y}"
+    return value
+
+
+class RecapScreen(KioskScreen):
+    """Everything entered, section by section, each with "Modifier"; then the attestation."""
+
+    def refresh(self) -> None:
+        session = self.controller.session
+        wizard = session.wizard
+        view = wizard.view()
+        self.ids.indicator.text = view.indicator
+        self.ids.intro.text = view.step.intro
+        box = self.ids.sections
+        box.clear_widgets()
+        for step in wizard.active_steps():
+            if step.kind == "form":
+                lines = [f"{f.label} : {_shown(f, wizard.values.get(f.id, ''))}"
+                         for f in step.fields if f.applies(wizard.values)]
+            elif step.kind == "pieces":
+                lines = [f"{p.label} : {session.workspace.page_count(p.id)} page(s)"
+                         for p in step.pieces if p.applies(wizard.values)]
+            else:
+                continue
+            section = RecapSection(step_id=step.id, title=step.title, body="\n".join(lines))
+            section.screen = self
+            box.add_widget(section)
+        self._accept = None
+        for field in view.fields:
+            if field.kind == "accept":
+                self._accept_field = field
+                check = KCheck(text=field.label, state="down" if wizard.values.get(field.id) == "1" else "normal")
+                box.add_widget(check)
+                self._accept = check
+        self.ids.error.text = wizard.errors.get("attestation", "")
+
+    def collect(self) -> dict[str, str]:
+        if self._accept is None:
+            return {}
+        return {self._accept_field.id: "1" if self._accept.state == "down" else ""}
+
+    def show_errors(self) -> None:
+        self.ids.error.text = self.controller.session.wizard.errors.get("attestation", "")
+
+    def validate(self) -> None:
+        self.controller.submit(self.collect())
+
+    def go_back(self) -> None:
+        self.controller.back(self.collect())
+
+
+load_kv(__file__)

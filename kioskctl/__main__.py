@@ -1,0 +1,108 @@
+"""``kioskctl``: the technician's command line.
+
+The same session core, ANTS client and drivers as the touchscreen app,
+without the UI: list the procedures, run scripted sessions (soak tests,
+training, checking a site's devices), read the anonymous statistics.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import resources
+
+from config import ConfigError, load_settings
+from config._settings import SITE_FILE
+
+
+def _settings(args):
+    files = list(args.config)
+    if getattr(args, "demo", False):
+        files.insert(0, str(resources.files("config").joinpath("sites/demo.toml")))
+    elif not files and SITE_FILE.exists():
+        files = [str(SITE_FILE)]
+    return load_settings(*files)
+
+
+def cmd_procedures(args) -> int:
+    from session import Catalogue
+
+    catalogue = Catalogue.load()
+    for group_id, group_title in catalogue.GROUPS:
+        procedures = catalogue.in_group(group_id)
+        if procedures:
+            print(f"{group_title}:")
+            for p in procedures:
+                print(f"  {p.id:<24} {p.title}")
+    return 0
+
+
+def cmd_simulate(args) -> int:
+    from config.factories import BundledMock, build_services
+
+    from .simulate import SimulationError, simulate
+
+    settings = _settings(args)
+    if args.procedure not in __import__("session").Catalogue.load():
+        print(f"kioskctl: unknown procedure {args.procedure!r} (see: kioskctl procedures)", file=sys.stderr)
+        return 2
+    mock = BundledMock(settings).start() if (settings.ants.start_bundled_mock or args.start_mock) else None
+    try:
+        services = build_services(settings)
+        failures = 0
+        for i in range(args.sessions):
+            try:
+                result = simulate(services, args.procedure, index=i, motif=args.motif, canary=args.canary)
+            except SimulationError as exc:
+                failures += 1
+                print(f"session {i + 1}: ÉCHEC — {exc}", file=sys.stderr)
+                continue
+            print(f"session {i + 1}: {result.numero}", flush=True)
+        return 1 if failures else 0
+    finally:
+        if mock:
+            mock.stop()
+
+
+def cmd_stats(args) -> int:
+    from session import StatsStore
+
+    settings = _settings(args)
+    store = StatsStore(settings.stats_path())
+    rows = store.rows()
+    by_outcome: dict[str, int] = {}
+    for row in rows:
+        by_outcome[row["outcome"]] = by_outcome.get(row["outcome"], 0) + 1
+    print(f"{len(rows)} session(s)")
+    for outcome, count in sorted(by_outcome.items()):
+        print(f"  {outcome:<10} {count}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kioskctl", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", action="append", default=[], help="site file (repeatable)")
+    parser.add_argument("--demo", action="store_true", help="demo settings: bundled mock, simulated devices")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("procedures", help="list every procedure").set_defaults(func=cmd_procedures)
+
+    sim = sub.add_parser("simulate", help="run whole scripted sessions headless")
+    sim.add_argument("--procedure", default="permis-perte")
+    sim.add_argument("--sessions", type=int, default=1)
+    sim.add_argument("--motif", default="perte")
+    sim.add_argument("--canary", default="", help="a unique text typed into the personal fields")
+    sim.add_argument("--start-mock", action="store_true", help="start the bundled mock backend")
+    sim.set_defaults(func=cmd_simulate)
+
+    sub.add_parser("stats", help="anonymous statistics").set_defaults(func=cmd_stats)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"kioskctl: configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

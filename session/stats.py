@@ -1,0 +1,51 @@
+"""Anonymous figures kept on disk: which procedure, how far, how long, how it
+ended, pages scanned and printed. Never a name, a date, an address or a
+number that points to a person: the table's columns say all it can hold."""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+OUTCOMES = ("submitted", "abandoned", "idle", "error", "closing", "crash")
+
+
+@dataclass
+class SessionFigures:
+    procedure: str = ""
+    step_reached: str = ""
+    outcome: str = "abandoned"
+    duration_s: float = 0.0
+    pages_scanned: int = 0
+    receipts_printed: int = 0
+    help_calls: int = 0
+    started_hour: str = ""  # "YYYY-MM-DDTHH": coarse on purpose
+
+
+class StatsStore:
+    def __init__(self, path: Path | str):
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), check_same_thread=False)
+        # Deleted rows are overwritten, and no -wal file keeps old pages (PLATFORM.md).
+        conn.execute("PRAGMA secure_delete=ON")
+        conn.execute("PRAGMA journal_mode=DELETE")
+        self.db = sqlite_utils.Database(conn)
+        self.db["sessions"].create(
+            {"id": int, **{k: type(v) for k, v in asdict(SessionFigures()).items()}},
+            pk="id", if_not_exists=True,
+        )
+
+    def record(self, figures: SessionFigures) -> None:
+        if figures.outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {figures.outcome!r}")
+        self.db["sessions"].insert(asdict(figures))
+
+    def rows(self) -> list[dict]:
+        return list(self.db["sessions"].rows)
+
+    def close(self) -> None:
+        self.db.conn.close()

@@ -1,0 +1,206 @@
+"""One user's session, from the first touch to the verified wipe.
+
+Everything personal hangs from a :class:`UserSession`: the wizard's values,
+the workspace's scans, the ANTS session token. Ending it ends all of them.
+The methods that touch a device or the network block: the UI calls them
+from its worker, never from its own thread.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from ants import AntsClient, AntsRejected, AntsSessionExpired, AntsError, PieceFile
+from drivers.printer import Receipt
+
+from .catalogue import Procedure
+from .stats import SessionFigures, StatsStore
+from .wizard import Wizard
+from .workspace import WipeReport, Workspace
+
+log = logging.getLogger(__name__)
+
+
+class SessionError(RuntimeError):
+    """A failure the user must be told about, in plain French."""
+
+    def __init__(self, message_fr: str):
+        super().__init__(message_fr)
+        self.message_fr = message_fr
+
+
+GENERIC_DEVICE_ERROR = "L'appareil ne répond pas. Réessayez ou appelez le médiateur."
+
+
+class UserSession:
+    def __init__(
+        self,
+        procedure: Procedure,
+        *,
+        workspace_root: Path,
+        client: AntsClient,
+        scanner,
+        printer,
+        site_name: str,
+        suivi_url: str,
+        stats: StatsStore | None = None,
+        require_tmpfs: bool = True,
+        on_change: Callable[[Wizard], None] | None = None,
+        now: Callable[[], _dt.datetime] = _dt.datetime.now,
+    ):
+        self.procedure = procedure
+        self.wizard = Wizard(procedure, on_change=on_change)
+        self.workspace = Workspace(workspace_root, require_tmpfs=require_tmpfs)
+        self.client = client
+        self.scanner = scanner
+        self.printer = printer
+        self.site_name = site_name
+        self.suivi_url = suivi_url
+        self.stats = stats
+        self.numero: str | None = None
+        self.receipt_printed = False
+        self._now = now
+        self._started = time.monotonic()
+        self._figures = SessionFigures(procedure=procedure.id,
+                                       started_hour=now().strftime("%Y-%m-%dT%H"))
+        self._ended = False
+        self._lock = threading.Lock()
+
+    # --- scanning -----------------------------------------------------------
+    def scan_piece(self, piece_id: str, source: str = "flatbed", cancel: threading.Event | None = None) -> int:
+        """Scan pages into the pièce; returns how many pages it has now."""
+        piece = next(p for s in self.procedure.steps for p in s.pieces if p.id == piece_id)
+        room = piece.max_pages - self.workspace.page_count(piece_id)
+        if room <= 0:
+            raise SessionError(f"Ce document a déjà {piece.max_pages} page(s) : c'est le maximum. "
+                               "Supprimez une page pour en numériser une autre.")
+        added = 0
+        try:
+            for image in self.scanner.scan(source=source, cancel=cancel):
+                self.workspace.add_page(piece_id, image)
+                added += 1
+                if added >= room:
+                    break
+        except Exception as exc:  # driver errors carry message_fr
+            if added == 0:
+                raise SessionError(getattr(exc, "message_fr", GENERIC_DEVICE_ERROR)) from exc
+            log.warning("scan stopped after %d page(s): %s", added, type(exc).__name__)
+        self._figures.pages_scanned += added
+        self._sync_pages()
+        return self.workspace.page_count(piece_id)
+
+    def remove_page(self, piece_id: str, index: int = -1) -> None:
+        self.workspace.remove_page(piece_id, index)
+        self._sync_pages()
+
+    def _sync_pages(self) -> None:
+        self.wizard.pages = {pid: len(pages) for pid, pages in self.workspace._pages.items()}
+        self.wizard.errors = {k: v for k, v in self.wizard.errors.items() if not self.wizard.pages.get(k)}
+
+    # --- submission -----------------------------------------------------------
+    def pieces(self) -> list[PieceFile]:
+        out = []
+        for step in self.wizard.active_steps():
+            for piece in step.pieces:
+                if piece.applies(self.wizard.values) and self.workspace.page_count(piece.id):
+                    out.append(PieceFile(piece.id, f"{piece.id}.pdf", "application/pdf",
+                                         self.workspace.piece_pdf(piece.id)))
+        return out
+
+    def submit(self) -> str:
+        """Send the dossier to ANTS; returns the numéro de demande."""
+        if self.numero:
+            return self.numero
+        dossier = self.wizard.dossier()
+        pieces = self.pieces()
+        for attempt in (1, 2):
+            try:
+                if not self.client.has_session:
+                    self.client.open_session()
+                created = self.client.submit_demande(dossier, pieces)
+                break
+            except AntsSessionExpired:
+                if attempt == 2:
+                    raise SessionError("La connexion à l'ANTS a expiré. Réessayez.") from None
+                self.client.forget_session()
+            except AntsRejected as exc:
+                self.wizard.show_server_errors(self._map_server_errors(exc))
+                raise SessionError("L'ANTS a refusé la demande : corrigez ce qui est indiqué en rouge.") from None
+            except AntsError as exc:
+                raise SessionError(exc.message_fr) from None
+        self.numero = created.numero
+        self.wizard.confirm()
+        log.info("demande submitted for procedure %s", self.procedure.id)
+        return self.numero
+
+    def _map_server_errors(self, exc: AntsRejected) -> dict[str, str]:
+        keys = {f.key: f.id for s in self.procedure.steps for f in s.fields}
+        pieces = {p.id for s in self.procedure.steps for p in s.pieces}
+        mapped: dict[str, str] = {}
+        for err in exc.erreurs:
+            champ = err.champ or ""
+            tail = champ.replace("piece:", "").replace("pieces.", "")
+            if champ in keys:
+                mapped[keys[champ]] = err.message
+            elif tail in pieces:
+                mapped[tail] = err.message
+            elif champ.startswith("etat_civil.prenoms"):
+                mapped["prenom1"] = err.message
+            else:
+                mapped.setdefault("attestation", err.message)
+        return mapped
+
+    # --- récépissé ----------------------------------------------------------
+    def receipt(self) -> Receipt:
+        if not self.numero:
+            raise SessionError("La demande n'est pas encore envoyée.")
+        stamp = self._now().strftime("%d/%m/%Y à %H:%M")
+        return Receipt(
+            title="Récépissé de dépôt",
+            lines=[("Démarche", self.procedure.title), ("Déposée le", stamp), ("Lieu", self.site_name)],
+            numero=self.numero,
+            qr_data=self.suivi_url.format(numero=self.numero),
+            footer=["Gardez ce ticket : il vous permet de suivre votre demande.",
+                    "Scannez le code avec un téléphone, ou donnez le numéro au médiateur."],
+        )
+
+    def print_receipt(self) -> None:
+        try:
+            self.printer.print_receipt(self.receipt())
+        except SessionError:
+            raise
+        except Exception as exc:  # printer errors carry message_fr
+            raise SessionError(getattr(exc, "message_fr", GENERIC_DEVICE_ERROR)) from exc
+        self.receipt_printed = True
+        self._figures.receipts_printed += 1
+
+    # --- the end --------------------------------------------------------------
+    def note_help_call(self) -> None:
+        self._figures.help_calls += 1
+
+    def end(self, outcome: str) -> WipeReport:
+        """Log out of ANTS, delete the workspace, forget every value; check what remains."""
+        with self._lock:
+            if self._ended:
+                return WipeReport()
+            self._ended = True
+        try:
+            self.client.logout()
+        except Exception as exc:  # the token is forgotten locally whatever happens
+            log.warning("ANTS logout failed: %s", type(exc).__name__)
+        self._figures.step_reached = self.wizard.current.id if self.wizard.active_steps() else ""
+        self._figures.outcome = "submitted" if self.numero else outcome
+        self._figures.duration_s = round(time.monotonic() - self._started, 1)
+        report = self.workspace.wipe()
+        self.wizard.clear()
+        self.numero = None
+        if self.stats is not None:
+            try:
+                self.stats.record(self._figures)
+            except Exception as exc:
+                log.warning("statistics not recorded: %s", type(exc).__name__)
+        return report

@@ -1,0 +1,113 @@
+"""One user's workspace: a folder on tmpfs (RAM), mode 0700, holding the
+scanned pages and what is derived from them. Deleting it, then checking
+that nothing of it remains, is the heart of the wipe."""
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import img2pdf
+from PIL import Image
+
+#: JPEG quality of stored pages: legible small print at 300 dpi, about 1 MB an A4 page.
+JPEG_QUALITY = 80
+
+
+class WorkspaceError(RuntimeError):
+    pass
+
+
+@dataclass
+class WipeReport:
+    removed_files: int = 0
+    leftovers: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.leftovers
+
+
+def _is_tmpfs(path: Path) -> bool:
+    try:
+        best, fstype = "", ""
+        with open("/proc/mounts") as mounts:
+            for line in mounts:
+                parts = line.split()
+                mnt = parts[1]
+                if str(path).startswith(mnt.rstrip("/") + "/") or str(path) == mnt:
+                    if len(mnt) > len(best):
+                        best, fstype = mnt, parts[2]
+        return fstype in ("tmpfs", "ramfs")
+    except OSError:
+        return False
+
+
+class Workspace:
+    """Files of one user's session; everything personal on disk is under :attr:`path`."""
+
+    def __init__(self, root: Path, *, require_tmpfs: bool = True):
+        root = Path(root)
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(root, 0o700)
+        if require_tmpfs and not _is_tmpfs(root.resolve()):
+            raise WorkspaceError(f"{root} n'est pas en mémoire (tmpfs) : refus d'y écrire des données personnelles")
+        self.root = root
+        self.path = root / secrets.token_hex(8)
+        self.path.mkdir(mode=0o700)
+        self._pages: dict[str, list[Path]] = {}
+
+    # --- pages ------------------------------------------------------------
+    def add_page(self, piece_id: str, image: Image.Image, dpi: int = 300) -> Path:
+        pages = self._pages.setdefault(piece_id, [])
+        target = self.path / f"{piece_id}-{len(pages) + 1:02d}-{secrets.token_hex(3)}.jpg"
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            image.save(fh, "JPEG", quality=JPEG_QUALITY, dpi=(dpi, dpi), optimize=True)
+        pages.append(target)
+        return target
+
+    def pages(self, piece_id: str) -> list[Path]:
+        return list(self._pages.get(piece_id, []))
+
+    def page_count(self, piece_id: str) -> int:
+        return len(self._pages.get(piece_id, []))
+
+    def remove_page(self, piece_id: str, index: int = -1) -> None:
+        pages = self._pages.get(piece_id, [])
+        if pages:
+            pages.pop(index).unlink(missing_ok=True)
+
+    def piece_pdf(self, piece_id: str) -> bytes:
+        """The pièce's pages assembled into one PDF, JPEG data embedded as is."""
+        pages = self.pages(piece_id)
+        if not pages:
+            raise WorkspaceError(f"no page for {piece_id}")
+        return img2pdf.convert([str(p) for p in pages])
+
+    def files(self) -> list[Path]:
+        if not self.path.exists():
+            return []
+        return [p for p in self.path.rglob("*")]
+
+    # --- the wipe -----------------------------------------------------------
+    def wipe(self) -> WipeReport:
+        report = WipeReport()
+        if self.path.exists():
+            report.removed_files = sum(1 for p in self.path.rglob("*") if p.is_file())
+            shutil.rmtree(self.path, ignore_errors=True)
+        self._pages.clear()
+        if self.path.exists():
+            report.leftovers.extend(str(p) for p in [self.path, *self.path.rglob("*")])
+        return report
+
+
+def image_bytes(image: Image.Image, fmt: str = "PNG") -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, fmt)
+    return buf.getvalue()

@@ -1,0 +1,202 @@
+"""Real parts the tests start themselves: the mock ANTS backend as its own
+process, SANE's ``test`` backend through ``SANE_CONFIG_DIR``, and a TCP
+listener standing where a network receipt printer would be."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Kivy reads these at import: keep it out of ~/.kivy, away from pytest's
+# arguments, and writing no log file of its own.
+_KIVY_HOME = Path(os.environ.get("TMPDIR", "/tmp")) / f"pointnum-tests-kivy-{os.getuid()}"
+_KIVY_HOME.mkdir(parents=True, exist_ok=True)
+os.environ.setdefault("KIVY_HOME", str(_KIVY_HOME))
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+os.environ.setdefault("KIVY_NO_FILELOG", "1")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, timeout: float = 10.0, interval: float = 0.02, message: str = "condition"):
+    """Poll ``predicate`` until it is true, at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+        threading.Event().wait(interval)
+
+
+class MockBackend:
+    """The bundled mock ANTS backend running as its own process."""
+
+    def __init__(self, db: Path, port: int | None = None, extra_args: tuple[str, ...] = ()):
+        self.db = db
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.extra_args = extra_args
+        self.proc: subprocess.Popen | None = None
+        self.log = db.with_suffix(".log")
+
+    def start(self) -> "MockBackend":
+        import requests
+
+        self._log_file = open(self.log, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "ants.mock", "--host", "127.0.0.1", "--port", str(self.port),
+             "--db", str(self.db), *self.extra_args],
+            stdout=self._log_file, stderr=subprocess.STDOUT, cwd=ROOT,
+        )
+
+        def up():
+            if self.proc.poll() is not None:
+                raise AssertionError("ants-mock exited:\n" + self.log.read_text(errors="replace"))
+            try:
+                return requests.get(self.url + "/health", timeout=0.5).ok
+            except requests.RequestException:
+                return False
+
+        wait_until(up, timeout=20, message="ants-mock to answer /health")
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if getattr(self, "_log_file", None):
+            self._log_file.close()
+
+
+@pytest.fixture(scope="session")
+def mock_backend(tmp_path_factory):
+    backend = MockBackend(tmp_path_factory.mktemp("ants") / "ants.db").start()
+    yield backend
+    backend.stop()
+
+
+@pytest.fixture
+def start_backend(tmp_path):
+    """Start private mock backends (one a test may stop and restart); all stopped at the end."""
+    started: list[MockBackend] = []
+
+    def start(name: str = "private", port: int | None = None, extra_args: tuple[str, ...] = ()) -> MockBackend:
+        backend = MockBackend(tmp_path / f"{name}.db", port=port, extra_args=extra_args).start()
+        started.append(backend)
+        return backend
+
+    yield start
+    for backend in started:
+        backend.stop()
+
+
+@pytest.fixture(scope="session")
+def sane_config_dir(tmp_path_factory) -> Path:
+    """A SANE configuration that only loads the ``test`` backend, A4 not clipped."""
+    if not shutil.which("scanimage") or not Path("/etc/sane.d/test.conf").exists():
+        pytest.fail("SANE is not installed: run the README's test command (it installs sane-utils)")
+    folder = tmp_path_factory.mktemp("sane.d")
+    (folder / "dll.conf").write_text("test\n")
+    lines = []
+    for line in Path("/etc/sane.d/test.conf").read_text().splitlines():
+        if line.strip().startswith("geometry_max"):
+            line = "geometry_max 300.0"
+        lines.append(line)
+    (folder / "test.conf").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+@pytest.fixture
+def sane_env(sane_config_dir, monkeypatch) -> Path:
+    monkeypatch.setenv("SANE_CONFIG_DIR", str(sane_config_dir))
+    monkeypatch.setenv("PYINSANE_SINGLE_THREAD", "1")
+    return sane_config_dir
+
+
+class TcpPrinterListener:
+    """Stands where a network ESC/POS printer listens; keeps every byte received."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        self._data = bytearray()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self.connections = 0
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        self.sock.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (socket.timeout, OSError):
+                continue
+            self.connections += 1
+            with conn:
+                conn.settimeout(0.1)
+                while not self._stop.is_set():
+                    try:
+                        chunk = conn.recv(65536)
+                    except socket.timeout:
+                        continue
+                    except OSError:
+                        break
+                    if not chunk:
+                        break
+                    with self._lock:
+                        self._data += chunk
+
+    @property
+    def data(self) -> bytes:
+        with self._lock:
+            return bytes(self._data)
+
+    def wait_for(self, needle: bytes, timeout: float = 10.0) -> bytes:
+        wait_until(lambda: needle in self.data, timeout=timeout, message=f"{needle!r} at the printer")
+        return self.data
+
+    def close(self):
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self.sock.close()
+
+
+@pytest.fixture
+def tcp_printer():
+    listener = TcpPrinterListener()
+    yield listener
+    listener.close()
+
+
+@pytest.fixture
+def workspace_root(tmp_path_factory) -> Path:
+    """A per-test workspace root on tmpfs, as on a kiosk."""
+    base = Path("/dev/shm") if Path("/dev/shm").is_dir() else tmp_path_factory.getbasetemp()
+    root = base / f"pointnum-test-{os.getpid()}-{free_port()}"
+    yield root
+    shutil.rmtree(root, ignore_errors=True)

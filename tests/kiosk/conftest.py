@@ -1,0 +1,47 @@
+import pytest
+
+from config import load_settings
+from config.factories import build_services
+
+
+@pytest.fixture(scope="session")
+def kivy_window():
+    from kivy.config import Config
+
+    Config.set("graphics", "width", "1280")
+    Config.set("graphics", "height", "800")
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    from kivy.base import EventLoop
+
+    EventLoop.ensure_window()
+    return EventLoop.window
+
+
+@pytest.fixture
+def make_services(workspace_root, tmp_path):
+    def make(**overrides):
+        base = {
+            "workspace": {"root": str(workspace_root)},
+            "stats": {"path": str(tmp_path / "stats.db")},
+        }
+        for section, values in overrides.items():
+            base.setdefault(section, {}).update(values)
+        return build_services(load_settings(overrides=base))
+    return make
+
+
+@pytest.fixture
+def driver(kivy_window, request):
+    from kiosk.tour import KioskDriver
+
+    drivers = []
+
+    def make(services):
+        d = KioskDriver(services)
+        drivers.append(d)
+        return d
+
+    yield make
+    for d in drivers:
+        d.close()

@@ -65,7 +65,7 @@ class ScannerSettings:
     timeout: float = 60.0
     """Seconds before a scan that gives no image is abandoned."""
     fault: str = ""
-    """Simulated scanner only: inject a fault (``unplugged``, ``jam``, ``timeout``)."""
+    """Simulated scanner only: inject a fault (``unplugged``, ``jam``, ``no-paper``, ``timeout``)."""
 
 
 @dataclass

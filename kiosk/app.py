@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from kivy.app import App
-from kivy.core.window import Window
 
 from .controller import Controller
 from .jobs import JobQueue
@@ -33,6 +32,8 @@ class KioskApp(App):
         )
         root = KioskRoot(self.controller, site_name=settings.site.name)
         self.controller.show("welcome")
+        from kivy.core.window import Window
+
         Window.bind(on_keyboard=self._on_keyboard)
         return root
 

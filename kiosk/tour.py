@@ -232,8 +232,7 @@ def run_headless_demo(services, out: Path) -> list[Path]:
     client = make_client(services.settings)
     try:
         photo_code = client.new_photo_code()
-        codes = client.demo_codes()
-        timbre = codes["timbres"][0]
+        timbre = client.buy_timbre("perte", DEMO_USER["code_postal"], "4970100000000014", "12/39", "123").numero
     finally:
         client.close()
     driver = KioskDriver(services)

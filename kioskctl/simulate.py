@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from config.factories import Services, make_client
 
 #: Test card of the mock's timbre shop (accepted; see ants/mock).
-TEST_CARD = {"carte": "4970100000000000", "expiration": "12/30", "cryptogramme": "123"}
+TEST_CARD = {"carte": "4970100000000014", "expiration": "12/30", "cryptogramme": "123"}
 
 
 class SimulationError(RuntimeError):

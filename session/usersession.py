@@ -124,9 +124,9 @@ class UserSession:
                 created = self.client.submit_demande(dossier, pieces)
                 break
             except AntsSessionExpired:
+                # The client has forgotten the refused token: the second attempt opens a new one.
                 if attempt == 2:
                     raise SessionError("La connexion à l'ANTS a expiré. Réessayez.") from None
-                self.client.forget_session()
             except AntsRejected as exc:
                 self.wizard.show_server_errors(self._map_server_errors(exc))
                 raise SessionError("L'ANTS a refusé la demande : corrigez ce qui est indiqué en rouge.") from None

@@ -3,7 +3,6 @@ scanned pages and what is derived from them. Deleting it, then checking
 that nothing of it remains, is the heart of the wipe."""
 from __future__ import annotations
 
-import io
 import os
 import secrets
 import shutil
@@ -15,6 +14,8 @@ from PIL import Image
 
 #: JPEG quality of stored pages: legible small print at 300 dpi, about 1 MB an A4 page.
 JPEG_QUALITY = 80
+#: Longest side of the preview shown on screen (a full page is too big a texture).
+PREVIEW_SIZE = 480
 
 
 class WorkspaceError(RuntimeError):
@@ -59,6 +60,7 @@ class Workspace:
         self.path = root / secrets.token_hex(8)
         self.path.mkdir(mode=0o700)
         self._pages: dict[str, list[Path]] = {}
+        self._previews: dict[Path, Path] = {}
 
     # --- pages ------------------------------------------------------------
     def add_page(self, piece_id: str, image: Image.Image, dpi: int = 300) -> Path:
@@ -66,11 +68,18 @@ class Workspace:
         target = self.path / f"{piece_id}-{len(pages) + 1:02d}-{secrets.token_hex(3)}.jpg"
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            image.save(fh, "JPEG", quality=JPEG_QUALITY, dpi=(dpi, dpi), optimize=True)
+        _write_jpeg(target, image, quality=JPEG_QUALITY, dpi=dpi)
+        preview = image.copy()
+        preview.thumbnail((PREVIEW_SIZE, PREVIEW_SIZE))
+        self._previews[target] = target.with_name(target.stem + "-apercu.jpg")
+        _write_jpeg(self._previews[target], preview, quality=70, dpi=dpi)
         pages.append(target)
         return target
+
+    def preview(self, piece_id: str) -> Path | None:
+        """A small image of the pièce's last page, for the screen."""
+        pages = self._pages.get(piece_id)
+        return self._previews.get(pages[-1]) if pages else None
 
     def pages(self, piece_id: str) -> list[Path]:
         return list(self._pages.get(piece_id, []))
@@ -81,7 +90,11 @@ class Workspace:
     def remove_page(self, piece_id: str, index: int = -1) -> None:
         pages = self._pages.get(piece_id, [])
         if pages:
-            pages.pop(index).unlink(missing_ok=True)
+            page = pages.pop(index)
+            page.unlink(missing_ok=True)
+            preview = self._previews.pop(page, None)
+            if preview:
+                preview.unlink(missing_ok=True)
 
     def piece_pdf(self, piece_id: str) -> bytes:
         """The pièce's pages assembled into one PDF, JPEG data embedded as is."""
@@ -102,12 +115,14 @@ class Workspace:
             report.removed_files = sum(1 for p in self.path.rglob("*") if p.is_file())
             shutil.rmtree(self.path, ignore_errors=True)
         self._pages.clear()
+        self._previews.clear()
         if self.path.exists():
             report.leftovers.extend(str(p) for p in [self.path, *self.path.rglob("*")])
         return report
 
 
-def image_bytes(image: Image.Image, fmt: str = "PNG") -> bytes:
-    buf = io.BytesIO()
-    image.save(buf, fmt)
-    return buf.getvalue()
+def _write_jpeg(target: Path, image: Image.Image, *, quality: int, dpi: int) -> None:
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        image.save(fh, "JPEG", quality=quality, dpi=(dpi, dpi), optimize=True)
+

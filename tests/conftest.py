@@ -25,6 +25,15 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
 
+from kivy.config import Config  # noqa: E402  (after the environment above)
+
+# The kiosk's screen size, before any test module creates Kivy's window.
+Config.set("graphics", "width", "1280")
+Config.set("graphics", "height", "800")
+Config.set("kivy", "exit_on_escape", "0")
+Config.set("kivy", "log_enable", "0")
+Config.set("input", "mouse", "mouse,disable_multitouch")
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -200,3 +209,8 @@ def workspace_root(tmp_path_factory) -> Path:
     root = base / f"pointnum-test-{os.getpid()}-{free_port()}"
     yield root
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def unused_port() -> int:
+    return free_port()

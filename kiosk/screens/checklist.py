@@ -10,7 +10,7 @@ class ChecklistScreen(KioskScreen):
     def refresh(self) -> None:
         procedure = self.controller.procedure
         self.ids.title.text = procedure.title
-        box = self.ids.items
+        box = self.ids.checklist_items
         box.clear_widgets()
         for item in procedure.checklist:
             box.add_widget(KLabel(text="•  " + item))
@@ -18,9 +18,9 @@ class ChecklistScreen(KioskScreen):
         if codes.get("photo_codes") or codes.get("timbres"):
             lines = ["Démonstration : codes à utiliser"]
             if codes.get("photo_codes"):
-                lines.append("Code photo : " + codes["photo_codes"][0])
+                lines.append("Code photo : " + codes["photo_codes"][0]["code"])
             if codes.get("timbres"):
-                lines.append("Timbre fiscal : " + codes["timbres"][0])
+                lines.append("Timbre fiscal : " + codes["timbres"][0]["numero"])
             box.add_widget(KLabel(text="\n".join(lines), bold=True))
 
     def back(self) -> None:

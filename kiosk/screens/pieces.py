@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-from pathlib import Path
-
-from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from .base import KioskScreen, load_kv
@@ -40,10 +37,10 @@ class PiecesScreen(KioskScreen):
         box.clear_widgets()
         self._rows = {}
         for piece in view.pieces:
-            pages = session.workspace.pages(piece.id)
-            row = PieceRow(piece_id=piece.id, label=piece.label, help=piece.help, pages=len(pages),
-                           max_pages=piece.max_pages, error=wizard.errors.get(piece.id, ""),
-                           preview=str(pages[-1]) if pages else "")
+            preview = session.workspace.preview(piece.id)
+            row = PieceRow(piece_id=piece.id, label=piece.label, help=piece.help,
+                           pages=session.workspace.page_count(piece.id), max_pages=piece.max_pages,
+                           error=wizard.errors.get(piece.id, ""), preview=str(preview) if preview else "")
             row.screen = self
             box.add_widget(row)
             self._rows[piece.id] = row

@@ -15,8 +15,8 @@ from kivy.uix.button import Button
 
 Builder.load_file(str(Path(__file__).with_name("keyboard.kv")))
 
-BACKSPACE = "⌫"
-SHIFT = "⇧"
+BACKSPACE = "Effacer"
+SHIFT = "Maj"
 SPACE = "espace"
 NEXT = "Suivant"
 
@@ -44,8 +44,7 @@ class OnScreenKeyboard(BoxLayout):
     layout = StringProperty("text")
     shifted = BooleanProperty(False)
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+    def on_kv_post(self, _base_widget):
         self._build()
 
     def on_layout(self, *_):
@@ -70,8 +69,8 @@ class OnScreenKeyboard(BoxLayout):
             row = BoxLayout(spacing=self.spacing)
             for k in keys:
                 key = Key(key=k, text=k)
-                if k in (SPACE, NEXT):
-                    key.size_hint_x = 3 if k == SPACE else 1.5
+                if k in (SPACE, NEXT, BACKSPACE, SHIFT):
+                    key.size_hint_x = {SPACE: 3, NEXT: 1.5, BACKSPACE: 1.6, SHIFT: 1.3}[k]
                 key.bind(on_release=self._pressed)
                 row.add_widget(key)
             rows.add_widget(row)

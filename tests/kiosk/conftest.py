@@ -6,12 +6,6 @@ from config.factories import build_services
 
 @pytest.fixture(scope="session")
 def kivy_window():
-    from kivy.config import Config
-
-    Config.set("graphics", "width", "1280")
-    Config.set("graphics", "height", "800")
-    Config.set("kivy", "exit_on_escape", "0")
-    Config.set("input", "mouse", "mouse,disable_multitouch")
     from kivy.base import EventLoop
 
     EventLoop.ensure_window()

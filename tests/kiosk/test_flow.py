@@ -19,7 +19,7 @@ def booth_and_shop(url):
     client = AntsClient(url, retries=0)
     try:
         code = client.new_photo_code()
-        timbre = client.buy_timbre("perte", "33000", "4970100000000000", "12/30", "123").numero
+        timbre = client.buy_timbre("perte", "33000", "4970100000000014", "12/30", "123").numero
     finally:
         client.close()
     return code, timbre
@@ -58,7 +58,7 @@ def test_whole_flow_on_real_parts(driver, make_services, mock_backend, sane_env,
     assert len(rows) == 1
     stored = str(rows[0])
     assert "Lefèvre" in stored and CANARY in stored and code in stored
-    pieces = {r["piece_id"]: r for r in db.query("select * from pieces where numero = ?", [numero])}
+    pieces = {r["piece_id"]: r for r in db.query("select * from pieces where demande = ?", [numero])}
     assert set(pieces) == {"identite", "domicile"}
 
     # The récépissé reached the printer: numéro and a QR code command.
@@ -71,7 +71,7 @@ def test_whole_flow_on_real_parts(driver, make_services, mock_backend, sane_env,
     assert "effacées" in kiosk.screen.ids.message.text
     assert list(workspace_root.iterdir()) == []
     assert files_containing(tmp_path, CANARY.encode()) == []
-    assert len(taken) == 13 and all(p.stat().st_size > 10_000 for p in taken)
+    assert len(taken) == 12 and all(p.stat().st_size > 10_000 for p in taken)
 
 
 def test_bad_input_is_explained_and_kept(driver, make_services, mock_backend):

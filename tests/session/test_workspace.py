@@ -40,5 +40,5 @@ def test_wipe_removes_everything(workspace_root):
     ws = Workspace(workspace_root)
     ws.add_page("identite", Image.new("RGB", (100, 100)))
     report = ws.wipe()
-    assert report.clean and report.removed_files == 1
+    assert report.clean and report.removed_files == 2  # the page and its preview
     assert not ws.path.exists() and list(workspace_root.iterdir()) == []

@@ -1,0 +1,9 @@
+"""The kiosk's side of ANTS: an HTTP client with typed, French-speaking errors.
+
+The mock backend lives in ``ants.mock`` and is a separate program.
+"""
+from ._client import AntsClient, DemandeCreee, PieceFile, Timbre
+from ._errors import AntsError, AntsRejected, AntsSessionExpired, AntsUnavailable, FieldError
+
+__all__ = ["AntsClient", "PieceFile", "DemandeCreee", "Timbre", "AntsError", "AntsUnavailable",
+           "AntsRejected", "AntsSessionExpired", "FieldError"]

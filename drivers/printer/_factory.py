@@ -1,0 +1,78 @@
+"""Receipt printer devices by ``printer.driver``, as python-escpos's own
+config maps ``type:`` to a class. Each builder returns an ``open_device``
+callable and whether the device can answer status queries."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from escpos.escpos import Escpos
+
+from ._capture import CapturePrinter
+from ._errors import PrinterUnavailable
+from ._receipt import ReceiptPrinter
+
+if TYPE_CHECKING:
+    from config import PrinterSettings
+
+OpenDevice = Callable[[], Escpos]
+
+
+def _network(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
+    from escpos.printer import Network
+
+    # Status queries over TCP are left out: a print server that does not answer
+    # DLE EOT would block each query until the timeout. Reaching it is checked.
+    return (lambda: Network(s.host, port=s.port, timeout=s.timeout, profile=s.profile)), False
+
+
+def _usb(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
+    from escpos.printer import usb
+
+    if not usb.is_usable():
+        raise PrinterUnavailable("USB printers need pyusb: pip install 'python-escpos[usb]'")
+    return (lambda: usb.Usb(s.usb_vendor, s.usb_product, timeout=int(s.timeout * 1000),
+                            profile=s.profile)), True
+
+
+def _serial(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
+    from escpos.printer import serial
+
+    if not serial.is_usable():
+        raise PrinterUnavailable("serial printers need pyserial: pip install 'python-escpos[serial]'")
+    return (lambda: serial.Serial(s.serial_device, timeout=s.timeout, profile=s.profile)), True
+
+
+def _file(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
+    from escpos.printer import File
+
+    if not s.file:
+        raise PrinterUnavailable("printer.file is empty: give the device or file to write to")
+    return (lambda: File(s.file, profile=s.profile)), False
+
+
+def _capture(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
+    printer = CapturePrinter(s.file or None, profile=s.profile)  # one printer keeps every job
+    return (lambda: printer), True
+
+
+#: ``printer.driver`` -> builder.
+PRINTER_DRIVERS: dict[str, Callable[["PrinterSettings"], tuple[OpenDevice, bool]]] = {
+    "network": _network,
+    "usb": _usb,
+    "serial": _serial,
+    "file": _file,
+    "capture": _capture,
+}
+
+
+def make_receipt_printer(settings: "PrinterSettings") -> ReceiptPrinter:
+    """The receipt printer named by ``settings.driver``.
+
+    Raises PrinterUnavailable when the driver's optional dependency is missing."""
+    try:
+        build = PRINTER_DRIVERS[settings.driver]
+    except KeyError:
+        raise ValueError(f"unknown printer driver {settings.driver!r}: "
+                         f"expected one of {sorted(PRINTER_DRIVERS)}") from None
+    open_device, check_status = build(settings)
+    return ReceiptPrinter(open_device, profile=settings.profile, check_status=check_status)

@@ -1,0 +1,92 @@
+"""The scanner port: what the kiosk asks of any scanner, and the errors it may
+raise, each carrying the sentence shown to the person at the kiosk."""
+from __future__ import annotations
+
+import abc
+import threading
+from collections.abc import Iterator
+
+from PIL import Image
+
+#: Sources a scanner may offer, in the kiosk's own words.
+SOURCES = ("flatbed", "adf")
+
+
+class ScannerError(Exception):
+    """A scan failed. ``message_fr`` is what the kiosk shows; ``str()`` is for logs."""
+
+    message_fr = "Le scanner a rencontré un problème. Réessayez ou appelez le médiateur."
+
+    def __init__(self, detail: str = "", *, message_fr: str | None = None):
+        super().__init__(detail or self.message_fr)
+        self.detail = detail
+        if message_fr is not None:
+            self.message_fr = message_fr
+
+
+class ScannerUnavailable(ScannerError):
+    """No scanner: unplugged, switched off, or its library is missing."""
+
+    message_fr = "Le scanner n'est pas branché ou ne répond pas. Appelez le médiateur."
+
+
+class ScannerJam(ScannerError):
+    """Paper jammed in the feeder."""
+
+    message_fr = "Une feuille est coincée dans le scanner. Retirez-la doucement, puis réessayez."
+
+
+class ScannerNoPaper(ScannerError):
+    """The feeder is empty (no page was scanned at all)."""
+
+    message_fr = "Il n'y a pas de feuille dans le chargeur. Posez vos documents, puis réessayez."
+
+
+class ScannerTimeout(ScannerError):
+    """The scanner gave no image within the allowed time."""
+
+    message_fr = "Le scanner met trop de temps à répondre. Réessayez ou appelez le médiateur."
+
+
+class ScanCancelled(ScannerError):
+    """The scan was cancelled through its ``cancel`` event."""
+
+    message_fr = "La numérisation a été annulée."
+
+
+class Scanner(abc.ABC):
+    """A document scanner.
+
+    ``scan()`` is a generator: errors (unplugged, jam, ...) are raised while
+    iterating, and leaving the loop early releases the device.
+    """
+
+    name: str = "scanner"
+
+    @abc.abstractmethod
+    def is_available(self) -> bool:
+        """True when the scanner can be opened now."""
+
+    @abc.abstractmethod
+    def sources(self) -> list[str]:
+        """The sources this scanner offers, a subset of ``("flatbed", "adf")``.
+
+        Raises :class:`ScannerUnavailable` when the scanner cannot be opened."""
+
+    @abc.abstractmethod
+    def scan(self, source: str = "flatbed", resolution: int | None = None,
+             cancel: threading.Event | None = None) -> Iterator[Image.Image]:
+        """Yield scanned pages: one for ``flatbed``; for ``adf`` every page until
+        the feeder is empty (:class:`ScannerNoPaper` if it was empty from the
+        start). ``cancel`` is checked between pages and between chunks of a
+        page: once set, :class:`ScanCancelled` is raised."""
+
+
+def check_source(source: str) -> None:
+    if source not in SOURCES:
+        raise ValueError(f"unknown scan source {source!r}: expected one of {SOURCES}")
+
+
+def check_cancel(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise ScanCancelled("cancelled by the caller")

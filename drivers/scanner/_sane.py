@@ -1,0 +1,300 @@
+"""Scanner on SANE through pyinsane2, with the two workarounds this platform
+needs (see PLATFORM.md):
+
+1. pyinsane2's default out-of-process mode breaks on any image over ~64 KiB;
+   ``PYINSANE_SINGLE_THREAD=1`` must be set *before* pyinsane2 is imported.
+   The scan then runs in this process: a hung backend can only be abandoned
+   between chunks (``timeout``), so callers run scans off the UI thread.
+2. pyinsane2 passes fixed-point option values raw: values of options whose
+   type is ``FIXED`` (resolution, tl-x, br-y in many backends) are multiplied
+   by 65536 here, and their range constraints divided by it.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator
+
+from PIL import Image
+
+from ._base import (
+    ScanCancelled,
+    Scanner,
+    ScannerError,
+    ScannerJam,
+    ScannerNoPaper,
+    ScannerTimeout,
+    ScannerUnavailable,
+    check_cancel,
+    check_source,
+)
+
+log = logging.getLogger(__name__)
+
+#: A4 in millimetres.
+A4_MM = (210.0, 297.0)
+_FIXED_ONE = 65536
+
+# pyinsane2 keeps one global SANE handle: never use it from two threads.
+_LOCK = threading.Lock()
+
+
+def _pyinsane():
+    """Import pyinsane2 lazily, single-threaded; ScannerUnavailable if it cannot work."""
+    os.environ.setdefault("PYINSANE_SINGLE_THREAD", "1")
+    try:
+        import pyinsane2
+        from pyinsane2.sane import rawapi
+    except Exception as exc:  # ImportError, or OSError from a broken libsane
+        raise ScannerUnavailable(f"pyinsane2 cannot be imported: {exc}") from exc
+    if not rawapi.is_sane_available():
+        raise ScannerUnavailable("libsane is not installed (apt-get install libsane1)")
+    if not pyinsane2.SINGLE_THREAD:
+        raise ScannerUnavailable(
+            "pyinsane2 was imported before PYINSANE_SINGLE_THREAD=1 was set: "
+            "its out-of-process mode cannot transfer images over 64 KiB")
+    return pyinsane2, rawapi
+
+
+def is_usable() -> bool:
+    """True when pyinsane2 and libsane are installed (says nothing of a device)."""
+    try:
+        _pyinsane()
+    except ScannerUnavailable:
+        return False
+    return True
+
+
+def _map_sane_error(exc: Exception, opening: bool = False) -> ScannerError:
+    """Turn a pyinsane2 SaneException into the kiosk's error."""
+    _, rawapi = _pyinsane()
+    status = getattr(exc, "status", None)
+    code = int(status) if status is not None else -1
+    S = rawapi.SaneStatus
+    detail = f"SANE: {exc}"
+    if code == S.JAMMED:
+        return ScannerJam(detail)
+    if code == S.NO_DOCS:
+        return ScannerNoPaper(detail)
+    if code == S.COVER_OPEN:
+        return ScannerError(detail, message_fr="Le capot du scanner est ouvert. "
+                                               "Fermez-le, puis réessayez.")
+    if code == S.WARMING_UP:
+        return ScannerTimeout(detail, message_fr="Le scanner chauffe. "
+                                                 "Patientez un instant, puis réessayez.")
+    if opening or code in (S.INVAL, S.IO_ERROR, S.ACCESS_DENIED, S.DEVICE_BUSY,
+                           S.HW_LOCKED, S.UNSUPPORTED):
+        return ScannerUnavailable(detail)
+    return ScannerError(detail)
+
+
+class SaneScanner(Scanner):
+    """A SANE device (``test:0``, ``epson2:libusb:001:004``); empty ``device``
+    takes the first one SANE lists.
+
+    ``options`` sets extra SANE options by name before each scan (e.g.
+    ``{"test-picture": "Color pattern"}``); a technician's escape hatch, and how
+    tests make SANE's ``test`` backend report a jam.
+    """
+
+    def __init__(self, device: str = "", mode: str = "Color", resolution: int = 300,
+                 timeout: float = 60.0, options: dict[str, object] | None = None):
+        self.device = device
+        self.mode = mode
+        self.resolution = resolution
+        self.timeout = timeout
+        self.options = dict(options or {})
+        self.name = f"SANE {device}" if device else "SANE"
+
+    # -- device handling -------------------------------------------------
+
+    def _open(self):
+        """The pyinsane2 Scanner with its options loaded (the SANE handle is open)."""
+        pyinsane2, rawapi = _pyinsane()
+        name = self.device
+        try:
+            if not name:
+                devices = pyinsane2.get_devices()
+                if not devices:
+                    raise ScannerUnavailable("SANE lists no scanner")
+                name = devices[0].name
+            dev = pyinsane2.Scanner(name=name)
+            dev.options  # opens the device
+        except ScannerError:
+            raise
+        except (rawapi.SaneException, OSError, AssertionError) as exc:
+            raise _map_sane_error(exc, opening=True) from exc
+        return dev
+
+    @staticmethod
+    def _close(dev) -> None:
+        # pyinsane2 caches the handle globally; closing after each use means a
+        # scanner unplugged and plugged back in is reopened afresh.
+        try:
+            dev._force_close()
+        except Exception:
+            pass
+
+    def is_available(self) -> bool:
+        with _LOCK:
+            try:
+                dev = self._open()
+            except ScannerError:
+                return False
+            self._close(dev)
+            return True
+
+    def sources(self) -> list[str]:
+        with _LOCK:
+            dev = self._open()
+            try:
+                return self._sources(dev)
+            finally:
+                self._close(dev)
+
+    @staticmethod
+    def _sources(dev) -> list[str]:
+        opt = dev.options.get("source")
+        if opt is None or not isinstance(opt.constraint, list):
+            return ["flatbed"]
+        found = []
+        for value in opt.constraint:
+            low = str(value).lower()
+            if ("feeder" in low or "adf" in low) and "adf" not in found:
+                found.append("adf")
+            elif "flatbed" in low and "flatbed" not in found:
+                found.append("flatbed")
+        return sorted(found, key=("flatbed", "adf").index) or ["flatbed"]
+
+    # -- options -----------------------------------------------------------
+
+    @staticmethod
+    def _is_fixed(opt) -> bool:
+        from pyinsane2.sane.rawapi import SaneValueType
+        return int(opt.val_type) == SaneValueType.FIXED
+
+    def _set(self, dev, name: str, value) -> bool:
+        """Set option ``name`` to ``value`` (number in user units or string),
+        clamped or snapped to the option's constraint. False if absent/inactive."""
+        opt = dev.options.get(name)
+        if opt is None or not opt.capabilities.is_active():
+            return False
+        fixed = self._is_fixed(opt)
+        constraint = opt.constraint
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            scale = _FIXED_ONE if fixed else 1
+            if isinstance(constraint, tuple):  # (min, max, quant), raw units
+                low, high = constraint[0] / scale, constraint[1] / scale
+                value = min(max(value, low), high)
+            elif isinstance(constraint, list) and constraint:  # word list, raw units
+                value = min((c / scale for c in constraint), key=lambda c: abs(c - value))
+            raw = int(round(value * scale))
+            opt.value = raw
+            return True
+        if isinstance(constraint, list):
+            for possible in constraint:
+                if str(possible).lower() == str(value).lower():
+                    value = possible
+                    break
+            else:
+                for possible in constraint:
+                    if str(value).lower() in str(possible).lower():
+                        value = possible
+                        break
+                else:
+                    raise ScannerError(f"option {name}: {value!r} not in {constraint}")
+        opt.value = value
+        return True
+
+    def _configure(self, dev, source: str, resolution: int) -> None:
+        if source == "adf":
+            if "adf" not in self._sources(dev):
+                raise ScannerError(f"{self.name} has no document feeder",
+                                     message_fr="Ce scanner n'a pas de chargeur de feuilles. "
+                                                "Posez votre document sur la vitre.")
+            try:
+                self._set(dev, "source", "Automatic Document Feeder")
+            except ScannerError:
+                try:
+                    self._set(dev, "source", "ADF")
+                except ScannerError:
+                    self._set(dev, "source", "Feeder")
+        elif "source" in dev.options and dev.options["source"].capabilities.is_active():
+            self._set(dev, "source", "Flatbed")
+        if self.mode:
+            try:
+                self._set(dev, "mode", self.mode)
+            except ScannerError as exc:  # e.g. Lineart on a colour-only device
+                log.warning("keeping the device's scan mode: %s", exc)
+        self._set(dev, "resolution", resolution)
+        # A4 from the top-left corner, clamped to what the device can reach.
+        self._set(dev, "tl-x", 0.0)
+        self._set(dev, "tl-y", 0.0)
+        self._set(dev, "br-x", A4_MM[0])
+        self._set(dev, "br-y", A4_MM[1])
+        for name, value in self.options.items():
+            self._set(dev, name, value)
+
+    # -- scanning ----------------------------------------------------------
+
+    def scan(self, source: str = "flatbed", resolution: int | None = None,
+             cancel: threading.Event | None = None) -> Iterator[Image.Image]:
+        check_source(source)
+        resolution = int(resolution or self.resolution)
+        check_cancel(cancel)
+        _, rawapi = _pyinsane()
+        # pyinsane2 has one global handle; a feeder scan keeps it between pages.
+        if not _LOCK.acquire(timeout=self.timeout):
+            raise ScannerUnavailable("another scan is still running",
+                                     message_fr="Le scanner est occupé. Patientez, puis réessayez.")
+        last = None  # a flatbed page is yielded after the device is released
+        try:
+            dev = self._open()
+            session = None
+            try:
+                try:
+                    self._configure(dev, source, resolution)
+                    session = dev.scan(multiple=(source == "adf"))
+                except StopIteration:  # sane_start: feeder empty
+                    raise ScannerNoPaper("SANE: feeder out of documents") from None
+                except rawapi.SaneException as exc:
+                    raise _map_sane_error(exc) from exc
+                pages = 0
+                deadline = time.monotonic() + self.timeout
+                while True:
+                    check_cancel(cancel)
+                    if time.monotonic() > deadline:
+                        raise ScannerTimeout(f"no page after {self.timeout:g} s")
+                    try:
+                        session.scan.read()
+                    except EOFError:  # a page is complete
+                        if not session.images:
+                            continue
+                        image = session.images.pop()
+                        session.images.clear()
+                        image.info["dpi"] = (resolution, resolution)
+                        pages += 1
+                        if source != "adf":
+                            last = image
+                            break
+                        yield image
+                        deadline = time.monotonic() + self.timeout
+                    except StopIteration:  # feeder empty
+                        if pages == 0:
+                            raise ScannerNoPaper("SANE: feeder out of documents") from None
+                        break
+                    except rawapi.SaneException as exc:
+                        raise _map_sane_error(exc) from exc
+            finally:
+                if session is not None:
+                    try:
+                        session.scan.cancel()
+                    except Exception:
+                        pass
+                self._close(dev)
+        finally:
+            _LOCK.release()
+        if last is not None:
+            yield last

@@ -1,0 +1,1 @@
+"""Bundled fictitious documents for the simulated scanner (a package so the PNGs install)."""

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ class SiteSettings:
     """Short code of the site, kept in the anonymous statistics."""
     departement: str = "75"
     """Département of the site (two or three characters)."""
+    closing_time: str = ""
+    """Closing time of the site, "HH:MM": any session begun before it is ended then. Empty: none."""
 
 
 @dataclass
@@ -45,7 +48,7 @@ class AntsSettings:
     start_bundled_mock: bool = False
     """Start the bundled mock backend with the kiosk (demo and training)."""
     mock_db: str = ""
-    """SQLite file of the bundled mock; empty means a file in the data directory."""
+    """SQLite file of the bundled mock; empty means a folder beside the data directory."""
     suivi_url: str = "https://permisdeconduire.ants.gouv.fr/suivi?numero={numero}"
     """Address printed as a QR code on the récépissé to follow the demande."""
 
@@ -112,6 +115,16 @@ class UiSettings:
     """Window height when not fullscreen."""
     show_demo_codes: bool = False
     """Show demo photo codes and timbres on the checklist (demo and training only)."""
+    idle_first_s: float = 60.0
+    """Seconds without a touch before the warning, on the first screens (choice, checklist)."""
+    idle_step_s: float = 180.0
+    """Seconds without a touch before the warning, during the steps."""
+    idle_scan_s: float = 300.0
+    """Seconds without a touch before the warning, on the scanning step."""
+    idle_mediator_s: float = 900.0
+    """Seconds without a touch before the warning, once a médiateur has been called."""
+    idle_warning_s: float = 30.0
+    """Length of the "Êtes-vous toujours là ?" countdown before the wipe."""
 
 
 @dataclass
@@ -142,7 +155,11 @@ class Settings:
         return Path(self.stats.path) if self.stats.path else self.data_dir() / "stats.db"
 
     def mock_db_path(self) -> Path:
-        return Path(self.ants.mock_db) if self.ants.mock_db else self.data_dir() / "ants-mock.db"
+        """The bundled mock's store: beside the kiosk's data, never inside it,
+        because it stands for the remote ANTS service and keeps dossiers."""
+        if self.ants.mock_db:
+            return Path(self.ants.mock_db)
+        return self.data_dir().parent / "pointnum-ants-mock" / "ants-mock.db"
 
 
 _CHOICES = {
@@ -173,6 +190,8 @@ def _apply(obj: object, data: dict, source: str, prefix: str = "") -> None:
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ConfigError(source, dotted, given, f"type attendu : {expected.__name__}")
         choices = _CHOICES.get(dotted)
+        if dotted == "site.closing_time" and value and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ConfigError(source, dotted, value, "heure attendue au format HH:MM, par exemple 18:30")
         if choices and value not in choices:
             raise ConfigError(source, dotted, value, "valeurs possibles : " + ", ".join(repr(c) for c in choices))
         if expected in (int, float) and value < 0:

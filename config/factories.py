@@ -14,7 +14,9 @@ from urllib.parse import urlparse
 from ants import AntsClient
 from drivers.printer import make_receipt_printer
 from drivers.scanner import make_scanner
-from session import Catalogue, StatsStore, UserSession
+from session import Catalogue, SessionFigures, StatsStore, UserSession
+from session.logbuffer import RecentLog
+from session.wipe import CheckReport, Finding, check_leftovers, default_places, needles_of, purge_workspaces
 
 from ._settings import Settings
 
@@ -34,6 +36,12 @@ class Services:
     scanner: object
     printer: object
     stats: StatsStore | None
+    recent_log: RecentLog | None = None
+
+    def check_places(self) -> list[Path]:
+        """Every place the kiosk may write to: searched after each wipe."""
+        s = self.settings
+        return default_places(s.workspace_root(), s.stats_path().parent, extra=[Path.home() / ".cache"])
 
     def new_session(self, procedure_id: str, on_change=None, require_tmpfs: bool = True) -> UserSession:
         s = self.settings
@@ -48,7 +56,33 @@ class Services:
             stats=self.stats,
             require_tmpfs=require_tmpfs,
             on_change=on_change,
+            check_places=self.check_places(),
+            check_exclude=[s.mock_db_path().parent],
+            recent_log=self.recent_log.texts if self.recent_log else None,
         )
+
+    def purge_leftovers(self) -> int:
+        """Before anything is shown: delete what a crash or a kill left, and count it."""
+        count = purge_workspaces(self.settings.workspace_root())
+        if count and self.stats is not None:
+            for _ in range(count):
+                self.stats.record(SessionFigures(outcome="crash"))
+        return count
+
+    def verify_clean(self, canaries: list[str] = ()) -> CheckReport:
+        """The wipe's check on demand: no workspace left, no journal beside the
+        statistics, and none of the ``canaries`` in any place the kiosk writes to."""
+        s = self.settings
+        root = s.workspace_root()
+        report = check_leftovers(self.check_places(), needles_of(canaries),
+                                 exclude=[s.mock_db_path().parent])
+        if root.exists():
+            report.findings += [Finding(str(p), "workspace") for p in root.iterdir()]
+        data = s.stats_path()
+        for suffix in ("-wal", "-journal"):
+            if Path(str(data) + suffix).exists():
+                report.findings.append(Finding(str(data) + suffix, "journal"))
+        return report
 
     def demo_codes(self) -> dict:
         if not self.settings.ui.show_demo_codes:
@@ -60,13 +94,14 @@ class Services:
             client.close()
 
 
-def build_services(settings: Settings, *, with_stats: bool = True) -> Services:
+def build_services(settings: Settings, *, with_stats: bool = True, recent_log: RecentLog | None = None) -> Services:
     return Services(
         settings=settings,
         catalogue=Catalogue.load(),
         scanner=make_scanner(settings.scanner),
         printer=make_receipt_printer(settings.printer),
         stats=StatsStore(settings.stats_path()) if with_stats else None,
+        recent_log=recent_log,
     )
 
 

@@ -20,7 +20,8 @@ from config._settings import SITE_FILE
 
 def _prepare_kivy(settings, windowed: bool) -> None:
     """Kivy reads its environment at import: set it first."""
-    home = settings.workspace_root().parent / "kivy-home" if not os.environ.get("KIVY_HOME") else None
+    # Kivy's own files (config, any log) stay in RAM beside the workspaces.
+    home = settings.workspace_root().parent / f"pointnum-kivy-{os.getuid()}" if not os.environ.get("KIVY_HOME") else None
     if home is not None:
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.environ["KIVY_HOME"] = str(home)
@@ -62,10 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     _prepare_kivy(settings, windowed=args.windowed or args.demo)
 
     from config.factories import BundledMock, build_services
+    from session.logbuffer import install as install_recent_log
 
     mock = BundledMock(settings).start() if settings.ants.start_bundled_mock else None
     try:
-        services = build_services(settings)
+        recent = install_recent_log()
+        services = build_services(settings, recent_log=recent)
+        purged = services.purge_leftovers()  # before anything is shown
+        if purged:
+            logging.getLogger("kiosk").warning("removed %d workspace(s) left by a previous run", purged)
         if headless:
             from .tour import run_headless_demo
 

@@ -6,7 +6,10 @@ import logging
 
 from kivy.app import App
 
+from session.idle import IdlePolicy, IdleTimeouts, parse_closing_time
+
 from .controller import Controller
+from .idle import IdleWatcher
 from .jobs import JobQueue
 from .root import KioskRoot
 
@@ -17,10 +20,11 @@ class KioskApp(App):
     title = "Point numérique"
     use_kivy_settings = False
 
-    def __init__(self, services, **kwargs):
+    def __init__(self, services, *, now=None, wall=None, **kwargs):
         super().__init__(**kwargs)
         self.services = services
         self.controller: Controller | None = None
+        self._clock = {k: v for k, v in (("now", now), ("wall", wall)) if v is not None}
 
     def build(self):
         settings = self.services.settings
@@ -30,7 +34,13 @@ class KioskApp(App):
             jobs=JobQueue(),
             demo_codes=self.services.demo_codes,
         )
-        root = KioskRoot(self.controller, site_name=settings.site.name)
+        ui = settings.ui
+        policy = IdlePolicy(
+            IdleTimeouts(first=ui.idle_first_s, step=ui.idle_step_s, scan=ui.idle_scan_s,
+                         mediator=ui.idle_mediator_s, warning=ui.idle_warning_s),
+            closing_time=parse_closing_time(settings.site.closing_time), **self._clock)
+        self.idle = IdleWatcher(policy, self.controller)
+        root = KioskRoot(self.controller, site_name=settings.site.name, idle=self.idle)
         self.controller.show("welcome")
         from kivy.core.window import Window
 

@@ -17,6 +17,7 @@ from session import SessionError, UserSession
 from session.catalogue import Catalogue
 
 from .jobs import JobQueue
+from .theme import THEME
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ class Controller(EventDispatcher):
     busy_message = StringProperty("")
     notice = StringProperty("")
     goodbye_message = StringProperty("")
+    assisted = BooleanProperty(False)
 
     def __init__(self, *, catalogue: Catalogue, new_session: Callable[..., UserSession],
                  jobs: JobQueue, demo_codes: Callable[[], dict] | None = None, **kwargs):
@@ -42,6 +44,7 @@ class Controller(EventDispatcher):
         self.jobs = jobs
         self._demo_codes = demo_codes
         self.manager = None  # the ScreenManager, set by the root widget
+        self.idle = None  # the IdleWatcher, set by the app
         self.procedure = None
         self._goodbye_event = None
 
@@ -79,6 +82,8 @@ class Controller(EventDispatcher):
             self.session = None
         try:
             self.session = self._new_session(self.procedure.id, on_change=self._wizard_changed)
+            if self.idle is not None:
+                self.idle.policy.session_started()
         except Exception as exc:
             log.error("session could not start: %s", type(exc).__name__)
             self.notice = "La borne rencontre un problème. Appelez le médiateur."
@@ -166,13 +171,47 @@ class Controller(EventDispatcher):
                   lambda _r: self.manager.current_screen.refresh())
 
     # --- the end --------------------------------------------------------------
-    def finish(self, outcome: str = "abandoned") -> None:
-        """End the user's session (Terminer, abandon, idle): wipe, then say goodbye."""
-        session, self.session = self.session, None
-        report = session.end(outcome) if session else None
-        self.procedure = None
+    def timed_out(self, reason: str) -> None:
+        """Nobody answered the warning, or the site closes."""
+        if self.session is not None:
+            self.finish("closing" if reason == "closing" else "idle")
+        else:
+            self.clear_ui()
+            self.reset()
+
+    def clear_ui(self) -> None:
+        """Nothing of the user on any screen, nor in the clipboard; default text size and colours."""
+        for screen in self.manager.screens:
+            if hasattr(screen, "clear"):
+                screen.clear()
+        try:
+            from kivy.core.clipboard import Clipboard
+
+            Clipboard.copy("")
+        except Exception as exc:  # no clipboard provider on this system: nothing to clear
+            log.debug("clipboard not cleared: %s", type(exc).__name__)
+        THEME.reset()
+        self.assisted = False
+        self.busy = False
         self.notice = ""
-        if report is not None and not report.clean:
+
+    def finish(self, outcome: str = "abandoned") -> None:
+        """End the user's session (Terminer, abandon, idle): clear the screens at
+        once, then log out, delete and check on the worker; then say goodbye."""
+        session, self.session = self.session, None
+        self.procedure = None
+        self.clear_ui()
+        if self.idle is not None:
+            self.idle.policy.session_ended()
+        if session is None:
+            self.reset()
+            return
+        self._run("Effacement de vos données…", lambda: session.end(outcome), self._wiped,
+                  on_error=lambda _exc: self.show("out_of_order"))
+
+    def _wiped(self, report) -> None:
+        self.notice = ""
+        if not report.clean:
             log.error("wipe left %d item(s) behind", len(report.leftovers))
             self.show("out_of_order")
             return
@@ -191,4 +230,5 @@ class Controller(EventDispatcher):
     def call_mediator(self) -> None:
         if self.session:
             self.session.note_help_call()
+        self.assisted = True
         self.notice = "Un médiateur a été prévenu. Il arrive pour vous aider."

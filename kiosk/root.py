@@ -15,25 +15,36 @@ from .theme import THEME
 Builder.load_file(str(Path(__file__).with_name("root.kv")))
 
 
-class BusyOverlay(FloatLayout):
-    """While a job runs, swallows every touch so nothing is tapped twice."""
+class ModalLayer(FloatLayout):
+    """While active, its own widgets get the touches and nothing beneath it does
+    (a job in progress, the idle warning): nothing is tapped twice or by mistake."""
     active = BooleanProperty(False)
 
     def on_touch_down(self, touch):
-        return True if self.active else super().on_touch_down(touch)
+        if not self.active:
+            return False
+        super().on_touch_down(touch)
+        return True
 
     def on_touch_move(self, touch):
-        return True if self.active else super().on_touch_move(touch)
+        if not self.active:
+            return False
+        super().on_touch_move(touch)
+        return True
 
     def on_touch_up(self, touch):
-        return True if self.active else super().on_touch_up(touch)
+        if not self.active:
+            return False
+        super().on_touch_up(touch)
+        return True
 
 
 class KioskRoot(FloatLayout):
     controller = ObjectProperty(None)
+    idle = ObjectProperty(None, allownone=True)
 
-    def __init__(self, controller, site_name: str = "", **kwargs):
-        super().__init__(controller=controller, **kwargs)
+    def __init__(self, controller, site_name: str = "", idle=None, **kwargs):
+        super().__init__(controller=controller, idle=idle, **kwargs)
         self.ids.site.text = site_name
         manager = ScreenManager(transition=NoTransition())
         for screen in all_screens(controller):
@@ -41,6 +52,15 @@ class KioskRoot(FloatLayout):
         self.ids.screens.add_widget(manager)
         controller.manager = manager
         self.manager = manager
+
+    def on_touch_down(self, touch):
+        if self.idle is not None:
+            self.idle.touched()  # any touch, anywhere, re-arms the idle watch
+        return super().on_touch_down(touch)
+
+    def still_here(self) -> None:
+        if self.idle is not None:
+            self.idle.touched()
 
     def call_mediator(self) -> None:
         self.controller.call_mediator()

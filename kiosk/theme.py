@@ -16,13 +16,13 @@ PALETTES = {
     # DSFR colours: bleu France on white; text #161616 (17.9:1), error #CE0500 (5.9:1).
     "normal": {
         "bg": "#FFFFFF", "fg": "#161616", "muted": "#3A3A3A", "primary": "#000091",
-        "on_primary": "#FFFFFF", "secondary_bg": "#E3E3FD", "error": "#CE0500",
+        "primary_text": "#FFFFFF", "secondary_bg": "#E3E3FD", "error": "#CE0500",
         "success": "#18753C", "bar": "#F6F6F6", "border": "#666666", "selected": "#000091",
     },
     # High contrast: white and yellow on black, every pair at 7:1 or more.
     "contraste": {
         "bg": "#000000", "fg": "#FFFFFF", "muted": "#F0F0F0", "primary": "#FFE600",
-        "on_primary": "#000000", "secondary_bg": "#1A1A1A", "error": "#FF8A80",
+        "primary_text": "#000000", "secondary_bg": "#1A1A1A", "error": "#FF8A80",
         "success": "#7CFC9A", "bar": "#000000", "border": "#FFFFFF", "selected": "#FFE600",
     },
 }
@@ -36,7 +36,7 @@ class Theme(EventDispatcher):
     fg = ColorProperty(PALETTES["normal"]["fg"])
     muted = ColorProperty(PALETTES["normal"]["muted"])
     primary = ColorProperty(PALETTES["normal"]["primary"])
-    on_primary = ColorProperty(PALETTES["normal"]["on_primary"])
+    primary_text = ColorProperty(PALETTES["normal"]["primary_text"])
     secondary_bg = ColorProperty(PALETTES["normal"]["secondary_bg"])
     error = ColorProperty(PALETTES["normal"]["error"])
     success = ColorProperty(PALETTES["normal"]["success"])

@@ -20,11 +20,11 @@ from .widgets.keyboard import BACKSPACE, SHIFT, SPACE, Key
 
 
 class KioskDriver:
-    def __init__(self, services, size: tuple[int, int] = (1280, 800)):
+    def __init__(self, services, size: tuple[int, int] = (1280, 800), now=None, wall=None):
         EventLoop.ensure_window()
         self.window = EventLoop.window
         self.window.size = size
-        self.app = KioskApp(services)
+        self.app = KioskApp(services, now=now, wall=wall)
         self.root = self.app.build()
         self.controller = self.app.controller
         self.window.add_widget(self.root)
@@ -45,6 +45,12 @@ class KioskDriver:
 
     def wait_idle(self, timeout: float = 60.0) -> None:
         self.wait(lambda: not self.controller.busy and not self.controller.jobs.busy, timeout, "the job queue")
+        self.pump(2)
+
+    def idle_tick(self) -> None:
+        """Run the event loop until the idle watch has looked at the time again."""
+        seen = self.app.idle.ticks
+        self.wait(lambda: self.app.idle.ticks > seen, timeout=5, what="the idle watch")
         self.pump(2)
 
     @property
@@ -141,6 +147,8 @@ class KioskDriver:
     def close(self) -> None:
         if self.controller.session is not None:
             self.controller.finish("abandoned")
+            self.wait_idle()
+        self.app.idle.stop()
         self.controller.jobs.stop()
         self.window.remove_widget(self.root)
         self.pump(2)
@@ -221,6 +229,7 @@ def walk_permis_perte(driver: KioskDriver, user: dict, photo_code: str, timbre: 
     shot("etape-8-confirmation")
     numero = driver.controller.session.numero
     driver.tap_button("Terminer")
+    driver.wait_idle()
     shot("au-revoir")
     return numero, taken
 

@@ -63,6 +63,27 @@ def cmd_simulate(args) -> int:
             mock.stop()
 
 
+def cmd_purge(args) -> int:
+    from config.factories import build_services
+
+    services = build_services(_settings(args))
+    count = services.purge_leftovers()
+    print(f"{count} espace(s) de travail supprimé(s)")
+    return 0
+
+
+def cmd_verify_clean(args) -> int:
+    from config.factories import build_services
+
+    services = build_services(_settings(args), with_stats=False)
+    report = services.verify_clean(args.canary)
+    for finding in report.findings:
+        print(f"FOUND {finding}")
+    print(f"{report.files_read} file(s) read in {report.seconds:.2f}s: "
+          + ("clean" if report.clean else f"{len(report.findings)} finding(s)"))
+    return 0 if report.clean else 1
+
+
 def cmd_stats(args) -> int:
     from session import StatsStore
 
@@ -95,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     sim.set_defaults(func=cmd_simulate)
 
     sub.add_parser("stats", help="anonymous statistics").set_defaults(func=cmd_stats)
+    sub.add_parser("purge", help="delete workspaces left by a crash (run before the kiosk starts)"
+                   ).set_defaults(func=cmd_purge)
+    vc = sub.add_parser("verify-clean", help="look for anything a user left; non-zero exit on a finding")
+    vc.add_argument("--canary", action="append", default=[], help="a text that must be found nowhere")
+    vc.set_defaults(func=cmd_verify_clean)
 
     args = parser.parse_args(argv)
     try:

@@ -101,5 +101,5 @@ def simulate(services: Services, procedure_id: str, *, index: int = 0, motif: st
     finally:
         report = session.end(outcome)
     if not report.clean:
-        raise SimulationError(f"effacement incomplet : {len(report.leftovers)} élément(s)")
+        raise SimulationError(f"effacement incomplet : {len(report.leftovers)} élément(s) : " + ", ".join(report.leftovers))
     return SimulationResult(numero=numero, pages_scanned=pages, receipt_printed=printed, wipe_clean=report.clean)

@@ -21,6 +21,7 @@ class SessionFigures:
     pages_scanned: int = 0
     receipts_printed: int = 0
     help_calls: int = 0
+    wipe_failed: int = 0
     started_hour: str = ""  # "YYYY-MM-DDTHH": coarse on purpose
 
 
@@ -39,10 +40,13 @@ class StatsStore:
             pk="id", if_not_exists=True,
         )
 
-    def record(self, figures: SessionFigures) -> None:
+    def record(self, figures: SessionFigures) -> int:
         if figures.outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {figures.outcome!r}")
-        self.db["sessions"].insert(asdict(figures))
+        return self.db["sessions"].insert(asdict(figures), alter=True).last_pk
+
+    def mark_wipe_failed(self, row: int) -> None:
+        self.db["sessions"].update(row, {"wipe_failed": 1})
 
     def rows(self) -> list[dict]:
         return list(self.db["sessions"].rows)

@@ -20,6 +20,7 @@ from drivers.printer import Receipt
 from .catalogue import Procedure
 from .stats import SessionFigures, StatsStore
 from .wizard import Wizard
+from .wipe import check_leftovers, needles_of
 from .workspace import WipeReport, Workspace
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,9 @@ class UserSession:
         require_tmpfs: bool = True,
         on_change: Callable[[Wizard], None] | None = None,
         now: Callable[[], _dt.datetime] = _dt.datetime.now,
+        check_places: list[Path] | None = None,
+        check_exclude: list[Path] | None = None,
+        recent_log: Callable[[], list[str]] | None = None,
     ):
         self.procedure = procedure
         self.wizard = Wizard(procedure, on_change=on_change)
@@ -65,6 +69,10 @@ class UserSession:
         self.receipt_printed = False
         self._now = now
         self._started = time.monotonic()
+        self._started_wall = time.time()
+        self.check_places = list(check_places or [])
+        self.check_exclude = list(check_exclude or [])
+        self._recent_log = recent_log
         self._figures = SessionFigures(procedure=procedure.id,
                                        started_hour=now().strftime("%Y-%m-%dT%H"))
         self._ended = False
@@ -182,8 +190,17 @@ class UserSession:
     def note_help_call(self) -> None:
         self._figures.help_calls += 1
 
+    def _personal_values(self) -> list[str]:
+        """What points to this user: typed values, their numéro, their files' names."""
+        choice_fields = {f.id for s in self.procedure.steps for f in s.fields if f.input in ("choice", "accept")}
+        values = [v for k, v in self.wizard.values.items() if k not in choice_fields]
+        values += [self.numero or "", self.workspace.path.name]
+        values += [p.name for pages in self.workspace._pages.values() for p in pages]
+        return values
+
     def end(self, outcome: str) -> WipeReport:
-        """Log out of ANTS, delete the workspace, forget every value; check what remains."""
+        """Log out of ANTS, delete the workspace, forget every value; then check
+        every place the kiosk writes to for anything of this user."""
         with self._lock:
             if self._ended:
                 return WipeReport()
@@ -195,12 +212,26 @@ class UserSession:
         self._figures.step_reached = self.wizard.current.id if self.wizard.active_steps() else ""
         self._figures.outcome = "submitted" if self.numero else outcome
         self._figures.duration_s = round(time.monotonic() - self._started, 1)
+        needles = needles_of(self._personal_values())
         report = self.workspace.wipe()
         self.wizard.clear()
         self.numero = None
+        self._figures.wipe_failed = 0 if report.clean else 1
+        row = None
         if self.stats is not None:
             try:
-                self.stats.record(self._figures)
+                row = self.stats.record(self._figures)
             except Exception as exc:
                 log.warning("statistics not recorded: %s", type(exc).__name__)
+        # Checked after everything this session writes has been written, statistics included.
+        check = check_leftovers(self.check_places, needles, since=self._started_wall - 2,
+                                workspace_dirs=[self.workspace.path], exclude=self.check_exclude,
+                                texts=self._recent_log() if self._recent_log else ())
+        needles.clear()
+        report.leftovers.extend(str(f) for f in check.findings if str(f) not in report.leftovers)
+        report.check_seconds = check.seconds
+        if not report.clean:
+            log.error("wipe check failed: %d finding(s)", len(report.leftovers))
+            if self.stats is not None and row is not None:
+                self.stats.mark_wipe_failed(row)
         return report

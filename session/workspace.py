@@ -26,6 +26,7 @@ class WorkspaceError(RuntimeError):
 class WipeReport:
     removed_files: int = 0
     leftovers: list[str] = field(default_factory=list)
+    check_seconds: float = 0.0
 
     @property
     def clean(self) -> bool:

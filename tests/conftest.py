@@ -110,7 +110,9 @@ def start_backend(tmp_path):
     started: list[MockBackend] = []
 
     def start(name: str = "private", port: int | None = None, extra_args: tuple[str, ...] = ()) -> MockBackend:
-        backend = MockBackend(tmp_path / f"{name}.db", port=port, extra_args=extra_args).start()
+        folder = tmp_path / "ants-mock"  # apart from the kiosk's files: it stands for ANTS
+        folder.mkdir(exist_ok=True)
+        backend = MockBackend(folder / f"{name}.db", port=port, extra_args=extra_args).start()
         started.append(backend)
         return backend
 
@@ -214,3 +216,11 @@ def workspace_root(tmp_path_factory) -> Path:
 @pytest.fixture
 def unused_port() -> int:
     return free_port()
+
+
+
+@pytest.fixture
+def canary() -> str:
+    from support import make_canary
+
+    return make_canary()

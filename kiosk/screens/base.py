@@ -21,3 +21,6 @@ class KioskScreen(Screen):
 
     def refresh(self) -> None:
         """Called each time the screen is shown: read the session's state."""
+
+    def clear(self) -> None:
+        """Forget everything of the user this screen shows (the wipe)."""

@@ -15,6 +15,9 @@ class ConfirmationScreen(KioskScreen):
         self.ids.reprint.opacity = 0 if session.receipt_printed else 1
         self.ids.reprint.disabled = session.receipt_printed
 
+    def clear(self) -> None:
+        self.ids.numero.text = ""
+
     def reprint(self) -> None:
         self.controller.print_receipt()
 

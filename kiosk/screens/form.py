@@ -49,6 +49,14 @@ class FormScreen(KioskScreen):
         self.ids.keyboard.height = 0
         self.ids.scroll.scroll_y = 1
 
+    def clear(self) -> None:
+        self.ids.fields.clear_widgets()
+        self._boxes, self._inputs = {}, []
+        keyboard = self.ids.keyboard
+        keyboard.target = None
+        keyboard.shifted = False
+        self.ids.indicator.text = self.ids.intro.text = ""
+
     @staticmethod
     def _display(field, value: str) -> str:
         if field.kind == "date" and len(value) == 10 and value[4] == "-":

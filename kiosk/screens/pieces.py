@@ -45,6 +45,10 @@ class PiecesScreen(KioskScreen):
             box.add_widget(row)
             self._rows[piece.id] = row
 
+    def clear(self) -> None:
+        self.ids.pieces.clear_widgets()
+        self._rows = {}
+
     def show_errors(self) -> None:
         wizard = self.controller.session.wizard
         missing = {p.id for p in wizard.missing_pieces()}

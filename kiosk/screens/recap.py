@@ -60,6 +60,11 @@ class RecapScreen(KioskScreen):
                 self._accept = check
         self.ids.error.text = wizard.errors.get("attestation", "")
 
+    def clear(self) -> None:
+        self.ids.sections.clear_widgets()
+        self._accept = None
+        self.ids.error.text = ""
+
     def collect(self) -> dict[str, str]:
         if self._accept is None:
             return {}

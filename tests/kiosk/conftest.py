@@ -31,8 +31,8 @@ def driver(kivy_window, request):
 
     drivers = []
 
-    def make(services):
-        d = KioskDriver(services)
+    def make(services, **clock):
+        d = KioskDriver(services, **clock)
         drivers.append(d)
         return d
 

@@ -8,11 +8,12 @@ import sqlite_utils
 
 from ants import AntsClient
 from kiosk.tour import DEMO_USER, walk_permis_perte
+from support import make_canary
 
 pytestmark = pytest.mark.ui
 
 DOCS_SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
-CANARY = "Zqxwylanthe"
+CANARY = make_canary()
 
 
 def booth_and_shop(url):
@@ -40,7 +41,7 @@ def files_containing(root: Path, needle: bytes) -> list[Path]:
 def test_whole_flow_on_real_parts(driver, make_services, mock_backend, sane_env, tcp_printer,
                                   workspace_root, tmp_path):
     services = make_services(
-        ants={"base_url": mock_backend.url},
+        ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)},
         scanner={"driver": "sane", "device": "test:0", "resolution": 75},
         printer={"driver": "network", "host": "127.0.0.1", "port": tcp_printer.port},
     )
@@ -75,7 +76,7 @@ def test_whole_flow_on_real_parts(driver, make_services, mock_backend, sane_env,
 
 
 def test_bad_input_is_explained_and_kept(driver, make_services, mock_backend):
-    kiosk = driver(make_services(ants={"base_url": mock_backend.url}))
+    kiosk = driver(make_services(ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)}))
     kiosk.tap_button("Touchez ici")
     kiosk.tap_button("Permis perdu")
     kiosk.tap_button("J'ai tout")
@@ -103,7 +104,8 @@ def test_bad_input_is_explained_and_kept(driver, make_services, mock_backend):
 
 def test_backend_down_keeps_the_dossier(driver, make_services, start_backend):
     private = start_backend("down")
-    services = make_services(ants={"base_url": private.url, "timeout": 2.0, "retries": 0})
+    services = make_services(ants={"base_url": private.url, "timeout": 2.0, "retries": 0,
+                                   "mock_db": str(private.db)})
     kiosk = driver(services)
     code, timbre = booth_and_shop(private.url)
     kiosk.tap_button("Touchez ici")

@@ -14,13 +14,14 @@ from config.factories import build_services
 from kioskctl.simulate import SimulationError, simulate
 
 
-def site_file(tmp_path, mock_url, printer_port, workspace_root, resolution=100):
+def site_file(tmp_path, mock, printer_port, workspace_root, resolution=100):
     path = tmp_path / "site.toml"
     path.write_text(f"""config_version = 1
 [site]
 name = "Sous-préfecture d'essai"
 [ants]
-base_url = "{mock_url}"
+base_url = "{mock.url}"
+mock_db = "{mock.db}"
 retries = 0
 [scanner]
 driver = "sane"
@@ -39,7 +40,7 @@ path = "{tmp_path / 'stats.db'}"
 
 
 def test_twenty_sessions_twenty_numeros(tmp_path, mock_backend, sane_env, tcp_printer, workspace_root):
-    site = site_file(tmp_path, mock_backend.url, tcp_printer.port, workspace_root)
+    site = site_file(tmp_path, mock_backend, tcp_printer.port, workspace_root)
     result = subprocess.run(
         [sys.executable, "-m", "kioskctl", "--config", str(site), "simulate",
          "--procedure", "permis-perte", "--sessions", "20"],
@@ -64,9 +65,8 @@ def test_twenty_sessions_twenty_numeros(tmp_path, mock_backend, sane_env, tcp_pr
 
 
 def test_canary_reaches_backend_but_not_the_kiosk(tmp_path, mock_backend, sane_env, tcp_printer,
-                                                  workspace_root):
-    canary = "Qwzkvanoria"
-    settings = load_settings(site_file(tmp_path, mock_backend.url, tcp_printer.port, workspace_root))
+                                                  workspace_root, canary):
+    settings = load_settings(site_file(tmp_path, mock_backend, tcp_printer.port, workspace_root))
     services = build_services(settings)
     result = simulate(services, "permis-perte", index=3, canary=canary)
     db = sqlite_utils.Database(mock_backend.db)
@@ -78,7 +78,7 @@ def test_canary_reaches_backend_but_not_the_kiosk(tmp_path, mock_backend, sane_e
 
 
 def test_unplugged_scanner_fails_cleanly_and_wipes(tmp_path, mock_backend, tcp_printer, workspace_root):
-    settings = load_settings(site_file(tmp_path, mock_backend.url, tcp_printer.port, workspace_root),
+    settings = load_settings(site_file(tmp_path, mock_backend, tcp_printer.port, workspace_root),
                              overrides={"scanner": {"driver": "simulated", "fault": "unplugged"}})
     services = build_services(settings)
     with pytest.raises(SimulationError, match="scanner"):

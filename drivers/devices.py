@@ -8,10 +8,12 @@ and the technician's ``doctor``; drivers open devices by their own means.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Callable, Literal
 
-__all__ = ["SCANNER_VENDORS", "DeviceEvent", "DeviceInfo", "DeviceWatch", "is_usable"]
+__all__ = ["SCANNER_VENDORS", "DeviceEvent", "DeviceInfo", "DeviceStatus", "DeviceWatch", "KindStatus",
+           "is_usable"]
 
 Kind = Literal["scanner", "printer"]
 KINDS: tuple[Kind, ...] = ("scanner", "printer")
@@ -166,3 +168,84 @@ class DeviceWatch:
             return
         for info in infos:
             self.on_change(DeviceEvent(action, info))
+
+
+@dataclass(frozen=True)
+class KindStatus:
+    """What is known of one kind of device."""
+
+    kind: Kind
+    devices: tuple[DeviceInfo, ...] = ()
+    last_error: str = ""
+    """The French message of the last error a driver reported ("" once cleared)."""
+    last_error_at: float | None = None
+    error_class: str = ""
+    """Name of that error's class (ScannerUnavailable, PrinterPaperOut...), for the logs."""
+
+    @property
+    def present(self) -> bool:
+        return bool(self.devices)
+
+
+@dataclass
+class DeviceStatus:
+    """Present/absent per kind of device and its last error, gathered from a
+    :class:`DeviceWatch` (pass :meth:`on_device_event` as its ``on_change``)
+    and from the errors the drivers raise (:meth:`report_error`). Every
+    change calls the observers with a snapshot, from whichever thread made
+    the change: a UI hands it over to its own thread."""
+
+    clock: Callable[[], float] = time.time
+    _kinds: dict[str, KindStatus] = field(default_factory=lambda: {k: KindStatus(k) for k in KINDS})
+    _observers: list[Callable[[dict[str, KindStatus]], None]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def observe(self, callback: Callable[[dict[str, KindStatus]], None]) -> None:
+        """Call ``callback(snapshot)`` on every change (and once now)."""
+        with self._lock:
+            self._observers.append(callback)
+            snapshot = dict(self._kinds)
+        callback(snapshot)
+
+    def snapshot(self) -> dict[str, KindStatus]:
+        with self._lock:
+            return dict(self._kinds)
+
+    def __getitem__(self, kind: str) -> KindStatus:
+        with self._lock:
+            return self._kinds[kind]
+
+    def _update(self, kind: str, **changes) -> None:
+        with self._lock:
+            before = self._kinds[kind]
+            after = KindStatus(**{**before.__dict__, **changes})
+            if after == before:
+                return
+            self._kinds[kind] = after
+            snapshot = dict(self._kinds)
+            observers = list(self._observers)
+        for callback in observers:
+            callback(snapshot)
+
+    def load(self, present: dict[str, list[DeviceInfo]]) -> None:
+        """Take what :meth:`DeviceWatch.present` lists."""
+        for kind in KINDS:
+            self._update(kind, devices=tuple(present.get(kind, ())))
+
+    def on_device_event(self, event: DeviceEvent) -> None:
+        info = event.device
+        with self._lock:
+            devices = [d for d in self._kinds[info.kind].devices if d.sys_path != info.sys_path]
+        if event.action == "add":
+            devices.append(info)
+        self._update(info.kind, devices=tuple(devices))
+
+    def report_error(self, kind: str, error: BaseException | str) -> None:
+        """Remember a driver's error (its ``message_fr`` when it has one)."""
+        message = getattr(error, "message_fr", None) or str(error)
+        name = type(error).__name__ if isinstance(error, BaseException) else ""
+        self._update(kind, last_error=message, last_error_at=self.clock(), error_class=name)
+
+    def clear_error(self, kind: str) -> None:
+        """The device worked again."""
+        self._update(kind, last_error="", last_error_at=None, error_class="")

@@ -138,7 +138,7 @@ class Controller(EventDispatcher):
             if on_error:
                 on_error(exc)
             screen = self.manager.current_screen
-            if hasattr(screen, "refresh"):
+            if self.session is not None and hasattr(screen, "refresh"):
                 screen.refresh()
 
         self.jobs.submit(fn, done, failed)
@@ -146,7 +146,12 @@ class Controller(EventDispatcher):
     def scan(self, piece_id: str) -> None:
         session = self.session
         self._run("Numérisation en cours… Ne bougez pas le document.",
-                  lambda: session.scan_piece(piece_id), lambda _n: self.manager.current_screen.refresh())
+                  lambda: session.scan_piece(piece_id), self._refresh_if_current)
+
+    def _refresh_if_current(self, _result=None) -> None:
+        """A job's result arrives: show it, unless the session ended meanwhile."""
+        if self.session is not None:
+            self.manager.current_screen.refresh()
 
     def remove_page(self, piece_id: str) -> None:
         self.session.remove_page(piece_id)
@@ -167,8 +172,7 @@ class Controller(EventDispatcher):
 
     def print_receipt(self) -> None:
         session = self.session
-        self._run("Impression du récépissé…", session.print_receipt,
-                  lambda _r: self.manager.current_screen.refresh())
+        self._run("Impression du récépissé…", session.print_receipt, self._refresh_if_current)
 
     # --- the end --------------------------------------------------------------
     def timed_out(self, reason: str) -> None:

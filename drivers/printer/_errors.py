@@ -29,13 +29,18 @@ class PrinterCoverOpen(PrinterError):
     message_fr = "Le capot de l'imprimante est ouvert. Appelez le médiateur."
 
 
+class PrinterJam(PrinterError):
+    message_fr = "Une feuille est coincée dans l'imprimante. Appelez le médiateur."
+
+
 class PrinterStatus(str, enum.Enum):
-    """What a receipt printer says of itself (or what can be known of it)."""
+    """What a printer says of itself (or what can be known of it)."""
 
     ONLINE = "online"
     PAPER_LOW = "paper-low"  # still prints; the médiateur should change the roll soon
     PAPER_OUT = "paper-out"
     COVER_OPEN = "cover-open"
+    JAM = "jam"  # A4 printers
     OFFLINE = "offline"  # answers, but says it is offline for another reason
     UNREACHABLE = "unreachable"
 

@@ -10,6 +10,7 @@ from escpos.escpos import Escpos
 from ._capture import CapturePrinter
 from ._errors import PrinterUnavailable
 from ._receipt import ReceiptPrinter
+from .a4 import A4Printer, CaptureA4Printer, CupsPrinter
 
 if TYPE_CHECKING:
     from config import PrinterSettings
@@ -76,3 +77,35 @@ def make_receipt_printer(settings: "PrinterSettings") -> ReceiptPrinter:
                          f"expected one of {sorted(PRINTER_DRIVERS)}") from None
     open_device, check_status = build(settings)
     return ReceiptPrinter(open_device, profile=settings.profile, check_status=check_status)
+
+
+# -- A4 printers ------------------------------------------------------------------
+# Their settings are read by name with defaults, from any object (a future
+# ``[a4]`` section of the settings): driver, queue, host, port, timeout,
+# folder, fault.
+
+def _cups(s: object) -> A4Printer:
+    return CupsPrinter(getattr(s, "queue", ""), getattr(s, "host", ""), int(getattr(s, "port", 631)),
+                       timeout=float(getattr(s, "timeout", 10.0)))
+
+
+def _capture_a4(s: object) -> A4Printer:
+    return CaptureA4Printer(getattr(s, "folder", "") or None, fault=getattr(s, "fault", ""))
+
+
+#: ``a4.driver`` -> builder.
+A4_PRINTER_DRIVERS: dict[str, Callable[[object], A4Printer]] = {
+    "cups": _cups,
+    "capture": _capture_a4,
+}
+
+
+def make_a4_printer(settings: object | None = None) -> A4Printer:
+    """The A4 printer named by ``settings.driver`` (default: capture)."""
+    driver = getattr(settings, "driver", "capture")
+    try:
+        build = A4_PRINTER_DRIVERS[driver]
+    except KeyError:
+        raise ValueError(f"unknown A4 printer driver {driver!r}: "
+                         f"expected one of {sorted(A4_PRINTER_DRIVERS)}") from None
+    return build(settings)

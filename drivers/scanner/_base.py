@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import abc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from PIL import Image
 
-#: Sources a scanner may offer, in the kiosk's own words.
-SOURCES = ("flatbed", "adf")
+#: Sources a scanner may offer, in the kiosk's own words. ``adf-duplex`` is a
+#: feeder that scans both sides of each sheet (recto, verso, recto...); on a
+#: scanner without it the caller asks the person to turn the sheets over.
+SOURCES = ("flatbed", "adf", "adf-duplex")
+
+#: ``progress(bytes_read, bytes_expected)`` during a page; expected is None
+#: when the device cannot tell (hand-held scanners, some feeders).
+Progress = Callable[[int, "int | None"], None]
 
 
 class ScannerError(Exception):
@@ -48,6 +54,12 @@ class ScannerTimeout(ScannerError):
     message_fr = "Le scanner met trop de temps à répondre. Réessayez ou appelez le médiateur."
 
 
+class ScannerCoverOpen(ScannerError):
+    """The scanner's lid or feeder cover is open."""
+
+    message_fr = "Le capot du scanner est ouvert. Fermez-le, puis réessayez."
+
+
 class ScanCancelled(ScannerError):
     """The scan was cancelled through its ``cancel`` event."""
 
@@ -69,17 +81,26 @@ class Scanner(abc.ABC):
 
     @abc.abstractmethod
     def sources(self) -> list[str]:
-        """The sources this scanner offers, a subset of ``("flatbed", "adf")``.
+        """The sources this scanner offers, a subset of :data:`SOURCES`.
 
         Raises :class:`ScannerUnavailable` when the scanner cannot be opened."""
 
+    def duplex(self) -> bool:
+        """True when the feeder scans both sides of a sheet in one pass
+        (source ``adf-duplex``); otherwise the caller prompts « retournez la
+        feuille » and scans the verso as a page of its own."""
+        return "adf-duplex" in self.sources()
+
     @abc.abstractmethod
     def scan(self, source: str = "flatbed", resolution: int | None = None,
-             cancel: threading.Event | None = None) -> Iterator[Image.Image]:
+             cancel: threading.Event | None = None, *,
+             progress: Progress | None = None) -> Iterator[Image.Image]:
         """Yield scanned pages: one for ``flatbed``; for ``adf`` every page until
         the feeder is empty (:class:`ScannerNoPaper` if it was empty from the
-        start). ``cancel`` is checked between pages and between chunks of a
-        page: once set, :class:`ScanCancelled` is raised."""
+        start); for ``adf-duplex`` recto then verso of each sheet. ``cancel``
+        (anything with ``is_set()``) is checked between pages and between
+        chunks of a page: once set, :class:`ScanCancelled` is raised.
+        ``progress`` is called as each page's bytes arrive."""
 
 
 def check_source(source: str) -> None:

@@ -11,11 +11,18 @@ if TYPE_CHECKING:
 
 
 def _sane(s: "ScannerSettings") -> Scanner:
-    return SaneScanner(device=s.device, mode=s.mode, resolution=s.resolution, timeout=s.timeout)
+    # options: extra SANE options by name, a newer setting read with a default
+    return SaneScanner(device=s.device, mode=s.mode, resolution=s.resolution, timeout=s.timeout,
+                       options=dict(getattr(s, "options", None) or {}))
 
 
 def _simulated(s: "ScannerSettings") -> Scanner:
-    return SimulatedScanner(folder=s.folder or None, fault=s.fault, resolution=s.resolution)
+    # duplex and fault_file are newer settings: read with a default until
+    # config/ has them
+    return SimulatedScanner(folder=s.folder or None, fault=s.fault, resolution=s.resolution,
+                            duplex=bool(getattr(s, "duplex", False)),
+                            adf_pages=int(getattr(s, "adf_pages", 3)),
+                            fault_file=getattr(s, "fault_file", "") or None)
 
 
 #: ``scanner.driver`` -> builder.

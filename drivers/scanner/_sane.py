@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from PIL import Image
 
 from ._base import (
-    ScanCancelled,
+    Progress,
     Scanner,
+    ScannerCoverOpen,
     ScannerError,
     ScannerJam,
     ScannerNoPaper,
@@ -79,8 +80,7 @@ def _map_sane_error(exc: Exception, opening: bool = False) -> ScannerError:
     if code == S.NO_DOCS:
         return ScannerNoPaper(detail)
     if code == S.COVER_OPEN:
-        return ScannerError(detail, message_fr="Le capot du scanner est ouvert. "
-                                               "Fermez-le, puis réessayez.")
+        return ScannerCoverOpen(detail)
     if code == S.WARMING_UP:
         return ScannerTimeout(detail, message_fr="Le scanner chauffe. "
                                                  "Patientez un instant, puis réessayez.")
@@ -155,18 +155,30 @@ class SaneScanner(Scanner):
                 self._close(dev)
 
     @staticmethod
-    def _sources(dev) -> list[str]:
+    def _source_values(dev) -> dict[str, str]:
+        """The kiosk's source names -> this device's own values of option ``source``."""
         opt = dev.options.get("source")
         if opt is None or not isinstance(opt.constraint, list):
-            return ["flatbed"]
-        found = []
+            return {"flatbed": ""}
+        found: dict[str, str] = {}
         for value in opt.constraint:
             low = str(value).lower()
-            if ("feeder" in low or "adf" in low) and "adf" not in found:
-                found.append("adf")
-            elif "flatbed" in low and "flatbed" not in found:
-                found.append("flatbed")
-        return sorted(found, key=("flatbed", "adf").index) or ["flatbed"]
+            if "duplex" in low:
+                found.setdefault("adf-duplex", value)
+            elif "feeder" in low or "adf" in low:
+                found.setdefault("adf", value)
+            elif "flatbed" in low:
+                found.setdefault("flatbed", value)
+        # some backends (avision, canon_dr...) have a separate boolean "duplex"
+        duplex = dev.options.get("duplex")
+        if "adf" in found and "adf-duplex" not in found and duplex is not None \
+                and duplex.capabilities.is_active():
+            found["adf-duplex"] = found["adf"]
+        return found or {"flatbed": ""}
+
+    @classmethod
+    def _sources(cls, dev) -> list[str]:
+        return [s for s in ("flatbed", "adf", "adf-duplex") if s in cls._source_values(dev)]
 
     # -- options -----------------------------------------------------------
 
@@ -209,20 +221,19 @@ class SaneScanner(Scanner):
         return True
 
     def _configure(self, dev, source: str, resolution: int) -> None:
-        if source == "adf":
-            if "adf" not in self._sources(dev):
-                raise ScannerError(f"{self.name} has no document feeder",
-                                     message_fr="Ce scanner n'a pas de chargeur de feuilles. "
-                                                "Posez votre document sur la vitre.")
-            try:
-                self._set(dev, "source", "Automatic Document Feeder")
-            except ScannerError:
-                try:
-                    self._set(dev, "source", "ADF")
-                except ScannerError:
-                    self._set(dev, "source", "Feeder")
-        elif "source" in dev.options and dev.options["source"].capabilities.is_active():
-            self._set(dev, "source", "Flatbed")
+        values = self._source_values(dev)
+        if source == "adf" and source not in values:
+            raise ScannerError(f"{self.name} has no document feeder",
+                               message_fr="Ce scanner n'a pas de chargeur de feuilles. "
+                                          "Posez votre document sur la vitre.")
+        if source == "adf-duplex" and source not in values:
+            raise ScannerError(f"{self.name} has no duplex feeder",
+                               message_fr="Ce scanner ne numérise pas les deux faces à la fois. "
+                                          "Retournez la feuille pour le verso.")
+        if values.get(source):
+            self._set(dev, "source", values[source])
+        if "duplex" in dev.options and dev.options["duplex"].capabilities.is_active():
+            self._set(dev, "duplex", source == "adf-duplex")
         if self.mode:
             try:
                 self._set(dev, "mode", self.mode)
@@ -239,8 +250,16 @@ class SaneScanner(Scanner):
 
     # -- scanning ----------------------------------------------------------
 
+    @staticmethod
+    def _report(scan, progress: Progress) -> None:
+        params = scan.parameters
+        lines = scan.available_lines[1]
+        expected = params.lines * params.bytes_per_line if params.lines > 0 else None
+        progress(lines * params.bytes_per_line, expected)
+
     def scan(self, source: str = "flatbed", resolution: int | None = None,
-             cancel: threading.Event | None = None) -> Iterator[Image.Image]:
+             cancel: threading.Event | None = None, *,
+             progress: Progress | None = None) -> Iterator[Image.Image]:
         check_source(source)
         resolution = int(resolution or self.resolution)
         check_cancel(cancel)
@@ -256,7 +275,7 @@ class SaneScanner(Scanner):
             try:
                 try:
                     self._configure(dev, source, resolution)
-                    session = dev.scan(multiple=(source == "adf"))
+                    session = dev.scan(multiple=(source != "flatbed"))
                 except StopIteration:  # sane_start: feeder empty
                     raise ScannerNoPaper("SANE: feeder out of documents") from None
                 except rawapi.SaneException as exc:
@@ -269,6 +288,8 @@ class SaneScanner(Scanner):
                         raise ScannerTimeout(f"no page after {self.timeout:g} s")
                     try:
                         session.scan.read()
+                        if progress is not None:
+                            self._report(session.scan, progress)
                     except EOFError:  # a page is complete
                         if not session.images:
                             continue
@@ -276,7 +297,7 @@ class SaneScanner(Scanner):
                         session.images.clear()
                         image.info["dpi"] = (resolution, resolution)
                         pages += 1
-                        if source != "adf":
+                        if source == "flatbed":
                             last = image
                             break
                         yield image

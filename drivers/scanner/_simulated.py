@@ -10,7 +10,9 @@ from pathlib import Path
 from PIL import Image
 
 from ._base import (
+    Progress,
     Scanner,
+    ScannerCoverOpen,
     ScannerError,
     ScannerJam,
     ScannerNoPaper,
@@ -24,37 +26,50 @@ from ._base import (
 SAMPLES = Path(__file__).resolve().parent / "samples"
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".pnm", ".ppm"}
 
-#: Fault name -> (error class, technical detail).
+#: Fault name -> (error class, technical detail). ``hang`` raises nothing: the
+#: scan blocks, deaf to its cancel event, as a hung SANE backend in sane_read
+#: does (the scanner's worker process must then be killed).
 FAULTS: dict[str, tuple[type[ScannerError], str]] = {
     "unplugged": (ScannerUnavailable, "simulated: scanner unplugged"),
     "jam": (ScannerJam, "simulated: paper jam"),
     "no-paper": (ScannerNoPaper, "simulated: feeder empty"),
+    "cover-open": (ScannerCoverOpen, "simulated: cover open"),
     "timeout": (ScannerTimeout, "simulated: no image before the timeout"),
+    "hang": (ScannerTimeout, "simulated: the backend hangs"),
 }
+#: How long a ``hang`` lasts: longer than any scan timeout.
+HANG_SECONDS = 3600.0
 
 
 class SimulatedScanner(Scanner):
     """Pages come from ``folder`` (sorted, cycling from one scan to the next),
     or from the bundled samples when ``folder`` is None or empty.
 
-    ``fault`` (or :meth:`inject_fault`) makes scans fail: ``unplugged``,
-    ``jam``, ``no-paper``, ``timeout``; ``after_pages`` lets a feeder scan
-    deliver that many pages first (a jam or an unplug mid-feed).
-    A feeder scan gives ``adf_pages`` pages. Images are stored at
-    ``source_dpi`` and resized to the requested resolution.
+    ``fault`` (or :meth:`inject_fault`) makes scans fail: see :data:`FAULTS`;
+    ``after_pages`` lets a feeder scan deliver that many pages first (a jam or
+    an unplug mid-feed). ``fault_file``, when that file exists, overrides
+    both: its text is ``<fault> [after_pages]`` (empty: no fault), read before
+    each operation (removing it clears its fault), so that a technician or a test can break a scanner that
+    runs in another process. A feeder scan gives ``adf_pages`` pages (sheets
+    when ``duplex``: two pages each). Images are stored at ``source_dpi`` and
+    resized to the requested resolution.
     """
 
     def __init__(self, folder: str | Path | None = None, fault: str = "", *,
-                 adf_pages: int = 3, resolution: int = 300, source_dpi: int = 150):
+                 adf_pages: int = 3, resolution: int = 300, source_dpi: int = 150,
+                 duplex: bool = False, fault_file: str | Path | None = None):
         self.folder = Path(folder) if folder else SAMPLES
         self.adf_pages = adf_pages
         self.resolution = resolution
         self.source_dpi = source_dpi
+        self.has_duplex = duplex
+        self.fault_file = Path(fault_file) if fault_file else None
         self.name = "Scanner simulé"
         self._next = 0
         self._lock = threading.Lock()
         self.fault = ""
         self.fault_after = 0
+        self._from_file = False
         self.inject_fault(fault)
 
     # -- faults ------------------------------------------------------------
@@ -69,7 +84,24 @@ class SimulatedScanner(Scanner):
     def clear_fault(self) -> None:
         self.inject_fault("")
 
+    def _read_fault_file(self) -> None:
+        if self.fault_file is None:
+            return
+        try:
+            words = self.fault_file.read_text(encoding="utf-8").split()
+        except (FileNotFoundError, IsADirectoryError):
+            if self._from_file:  # removing the file clears what it set
+                self._from_file = False
+                self.inject_fault("")
+            return
+        name = words[0] if words else ""
+        after = int(words[1]) if len(words) > 1 and words[1].isdigit() else 0
+        self.inject_fault(name if name in FAULTS else "", after)
+        self._from_file = True
+
     def _raise_fault(self) -> None:
+        if self.fault == "hang":
+            threading.Event().wait(HANG_SECONDS)
         cls, detail = FAULTS[self.fault]
         raise cls(detail)
 
@@ -83,18 +115,26 @@ class SimulatedScanner(Scanner):
                       if p.suffix.lower() in _IMAGE_SUFFIXES and p.is_file())
 
     def is_available(self) -> bool:
+        self._read_fault_file()
         return self.fault != "unplugged" and bool(self.documents())
 
     def sources(self) -> list[str]:
+        self._read_fault_file()
         if self.fault == "unplugged":
             self._raise_fault()
-        return ["flatbed", "adf"]
+        return ["flatbed", "adf", "adf-duplex"] if self.has_duplex else ["flatbed", "adf"]
 
     def scan(self, source: str = "flatbed", resolution: int | None = None,
-             cancel: threading.Event | None = None) -> Iterator[Image.Image]:
+             cancel: threading.Event | None = None, *,
+             progress: Progress | None = None) -> Iterator[Image.Image]:
         check_source(source)
+        self._read_fault_file()
+        if source == "adf-duplex" and not self.has_duplex:
+            raise ScannerError(f"{self.name} has no duplex feeder",
+                               message_fr="Ce scanner ne numérise pas les deux faces à la fois. "
+                                          "Retournez la feuille pour le verso.")
         resolution = int(resolution or self.resolution)
-        count = 1 if source == "flatbed" else self.adf_pages
+        count = {"flatbed": 1, "adf": self.adf_pages, "adf-duplex": 2 * self.adf_pages}[source]
         check_cancel(cancel)
         documents = self.documents()
         if not documents:
@@ -104,11 +144,17 @@ class SimulatedScanner(Scanner):
             if self.fault and index >= self.fault_after:
                 if self.fault == "no-paper" and index > 0:
                     return  # the feeder ran out after some pages: a normal end
+                if self.fault == "hang" and progress is not None:
+                    progress(1, 2)  # a backend hangs mid-page, after its first bytes
                 self._raise_fault()
             with self._lock:
                 path = documents[self._next % len(documents)]
                 self._next += 1
-            yield self._load(path, resolution)
+            image = self._load(path, resolution)
+            if progress is not None:
+                size = image.width * image.height * 3
+                progress(size, size)
+            yield image
         if count == 0:
             raise ScannerNoPaper("simulated: feeder empty")
 

@@ -13,6 +13,7 @@ from drivers.scanner import (
     SaneScanner,
     ScanCancelled,
     Scanner,
+    ScannerCoverOpen,
     ScannerError,
     ScannerJam,
     ScannerNoPaper,
@@ -27,6 +28,7 @@ EXPECTED_MESSAGES = {
     "jam": (ScannerJam, "Une feuille est coincée dans le scanner. Retirez-la doucement, puis réessayez."),
     "no-paper": (ScannerNoPaper, "Il n'y a pas de feuille dans le chargeur. Posez vos documents, puis réessayez."),
     "timeout": (ScannerTimeout, "Le scanner met trop de temps à répondre. Réessayez ou appelez le médiateur."),
+    "cover-open": (ScannerCoverOpen, "Le capot du scanner est ouvert. Fermez-le, puis réessayez."),
 }
 
 
@@ -34,7 +36,8 @@ def test_bundled_samples_are_small_a4_pages():
     files = sorted(SAMPLES.glob("*.png"))
     assert [f.name for f in files] == [
         "01-cni-specimen-recto.png", "02-cni-specimen-verso.png",
-        "03-facture-electricite.png", "04-recepisse-declaration-vol.png"]
+        "03-facture-electricite.png", "04-recepisse-declaration-vol.png",
+        "05-attestation-hebergement-fond-noir.png"]
     assert sum(f.stat().st_size for f in files) < 300_000
     for f in files:
         with Image.open(f) as image:
@@ -50,10 +53,10 @@ def test_same_port_as_sane():
 
 def test_flatbed_serves_the_documents_in_order_cycling():
     scanner = SimulatedScanner()
-    names = [next(scanner.scan(resolution=150)).info["source_file"] for _ in range(5)]
+    names = [next(scanner.scan(resolution=150)).info["source_file"] for _ in range(6)]
     assert names == ["01-cni-specimen-recto.png", "02-cni-specimen-verso.png",
                      "03-facture-electricite.png", "04-recepisse-declaration-vol.png",
-                     "01-cni-specimen-recto.png"]
+                     "05-attestation-hebergement-fond-noir.png", "01-cni-specimen-recto.png"]
 
 
 def test_pages_are_resized_to_the_asked_resolution():
@@ -148,6 +151,46 @@ def test_cancel_between_pages():
             received.append(page)
             cancel.set()
     assert len(received) == 1
+
+
+def test_duplex_feeder_gives_two_pages_a_sheet():
+    scanner = SimulatedScanner(adf_pages=2, duplex=True)
+    assert scanner.duplex() and scanner.sources() == ["flatbed", "adf", "adf-duplex"]
+    pages = list(scanner.scan("adf-duplex", resolution=50))
+    assert [p.info["source_file"] for p in pages] == [
+        "01-cni-specimen-recto.png", "02-cni-specimen-verso.png",
+        "03-facture-electricite.png", "04-recepisse-declaration-vol.png"]
+
+
+def test_a_feeder_without_duplex_says_to_turn_the_sheet():
+    scanner = SimulatedScanner()
+    assert not scanner.duplex()
+    with pytest.raises(ScannerError) as info:
+        list(scanner.scan("adf-duplex"))
+    assert info.value.message_fr == ("Ce scanner ne numérise pas les deux faces à la fois. "
+                                      "Retournez la feuille pour le verso.")
+
+
+def test_progress_is_reported_for_each_page():
+    seen = []
+    pages = list(SimulatedScanner(adf_pages=2).scan("adf", resolution=50, progress=lambda *a: seen.append(a)))
+    assert seen == [(p.width * p.height * 3,) * 2 for p in pages]
+
+
+def test_fault_file_overrides_while_it_exists(tmp_path):
+    fault_file = tmp_path / "fault"
+    scanner = SimulatedScanner(adf_pages=3, fault_file=fault_file)
+    assert len(list(scanner.scan("adf", resolution=50))) == 3
+    fault_file.write_text("jam 1\n")
+    received = []
+    with pytest.raises(ScannerJam):
+        for page in scanner.scan("adf", resolution=50):
+            received.append(page)
+    assert len(received) == 1
+    fault_file.write_text("unplugged")
+    assert not scanner.is_available()
+    fault_file.write_text("")
+    assert scanner.is_available() and len(list(scanner.scan("adf", resolution=50))) == 3
 
 
 def test_unknown_source_is_refused():

@@ -199,11 +199,59 @@ def declaration_vol() -> Image.Image:
     return image
 
 
+def attestation_hebergement() -> Image.Image:
+    image, d = page()
+    L = mm(22)
+    title = "ATTESTATION D'HÉBERGEMENT"
+    f = font(30, bold=True)
+    d.text(((A4[0] - d.textlength(title, font=f)) / 2, mm(25)), title, font=f, fill=INK)
+    body = [
+        "Je soussignée, Mme Jeanne EXEMPLE, née le 12/05/1962 à Exempleville (99),",
+        "demeurant 12 rue de l'Exemple, 99000 EXEMPLEVILLE,",
+        "",
+        "atteste sur l'honneur héberger à mon domicile, depuis le 1er septembre 2024,",
+        "Mme Marianne SPECIMEN, née le 01/01/1990 à Exempleville (99).",
+        "",
+        "Je joins à la présente attestation la copie de ma pièce d'identité et un",
+        "justificatif de domicile à mon nom de moins de six mois.",
+        "",
+        "Fait pour servir et valoir ce que de droit.",
+        "",
+        "Article 441-7 du code pénal : est puni d'un an d'emprisonnement et de",
+        "15 000 € d'amende le fait d'établir une attestation faisant état de faits",
+        "matériellement inexacts.",
+    ]
+    y = mm(50)
+    for line in body:
+        d.text((L, y), line, font=font(19), fill=INK)
+        y += mm(8)
+    d.text((mm(115), y + mm(12)), "Fait à Exempleville, le 3 mars 2025\nSignature : J. Exemple",
+           font=font(18), fill=INK, spacing=8)
+    d.text((L, A4[1] - mm(25)), "Document fictif établi pour la démonstration de la borne.",
+           font=font(15), fill=GREY)
+    return image
+
+
+def on_dark_lid(document: Image.Image, angle: float = 2.5) -> Image.Image:
+    """``document`` as a scanner with a black lid sees it: a little smaller than
+    the glass, off-centre and tilted by ``angle`` degrees (counter-clockwise)."""
+    glass = Image.new("RGB", A4, (38, 38, 42))
+    sheet = document.resize((round(A4[0] * 0.88), round(A4[1] * 0.88)), Image.LANCZOS)
+    sheet = sheet.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=(38, 38, 42))
+    glass.paste(sheet, (mm(9), mm(7)))
+    return glass
+
+
+#: The tilt of the dark-lid sample, in degrees counter-clockwise.
+DARK_SAMPLE_ANGLE = 2.5
+
 DOCUMENTS = {
     "01-cni-specimen-recto.png": identity_recto,
     "02-cni-specimen-verso.png": identity_verso,
     "03-facture-electricite.png": electricity_bill,
     "04-recepisse-declaration-vol.png": declaration_vol,
+    "05-attestation-hebergement-fond-noir.png": lambda: on_dark_lid(attestation_hebergement(),
+                                                                     DARK_SAMPLE_ANGLE),
 }
 
 

@@ -1,0 +1,174 @@
+"""The scanner's own process (see worker.py): owns the Scanner, scans, runs
+each page through the pipeline and writes it into the folder it was given.
+
+Run as ``python -m drivers.scanner._worker_child DATA_FD CONTROL_FD``. Two
+connections from the parent: ``data`` carries commands in and every report
+out; ``control`` is read by a thread of its own, so that a cancel or an
+injected fault reaches the scanner while the main thread is inside a scan
+(ctypes releases the GIL during sane_read).
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+import traceback
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+os.environ["PYINSANE_SINGLE_THREAD"] = "1"  # before anything imports pyinsane2 (PLATFORM.md)
+
+from ._base import ScanCancelled, ScannerError, check_cancel  # noqa: E402
+from .pipeline import PageProcessing, process_page  # noqa: E402
+
+#: Least time between two progress reports: the pipe is not a firehose.
+PROGRESS_INTERVAL = 0.1
+
+
+def dump_error(exc: BaseException) -> tuple[str, str, str]:
+    """What crosses the process boundary for an error: class name, detail, message_fr."""
+    if isinstance(exc, ScannerError):
+        return type(exc).__name__, exc.detail or str(exc), exc.message_fr
+    return "ScannerError", f"{type(exc).__name__}: {exc}", ScannerError.message_fr
+
+
+def write_private(folder: Path, prefix: str, data: bytes) -> Path:
+    """``folder/prefix-NNN.jpg``, the first free number, created 0600 (never overwriting)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    n = 1
+    while True:
+        path = folder / f"{prefix}-{n:03d}.jpg"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            n += 1
+            continue
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        return path
+
+
+class Child:
+    def __init__(self, data: Connection, control: Connection):
+        self.data = data
+        self.control = control
+        self.send_lock = threading.Lock()
+        self.cancel = threading.Event()
+        self.cancel_lock = threading.Lock()
+        self.current_job = 0
+        self.cancelled_job = 0  # a cancel may arrive before its scan command
+        self.scanner = None
+
+    def send(self, message: tuple) -> None:
+        with self.send_lock:
+            self.data.send(message)
+
+    # -- control thread ------------------------------------------------------
+
+    def read_control(self) -> None:
+        while True:
+            try:
+                message = self.control.recv()
+            except (EOFError, OSError):
+                os._exit(0)  # the parent is gone: nothing to report to
+            kind = message[0]
+            if kind == "cancel":
+                with self.cancel_lock:
+                    self.cancelled_job = message[1]
+                    if self.current_job == message[1]:
+                        self.cancel.set()
+            elif kind == "fault":
+                _, request, name, after = message
+                try:
+                    inject = getattr(self.scanner, "inject_fault", None)
+                    if inject is None:
+                        raise ValueError(f"{type(self.scanner).__name__} takes no injected fault")
+                    inject(name, after)
+                    self.send(("reply", request, True, None))
+                except Exception as exc:
+                    self.send(("reply", request, False, ("ValueError", str(exc), "")))
+
+    # -- commands -------------------------------------------------------------
+
+    def call(self, request: int, method: str) -> None:
+        try:
+            value = getattr(self.scanner, method)()
+        except Exception as exc:
+            self.send(("reply", request, False, dump_error(exc)))
+        else:
+            self.send(("reply", request, True, value))
+
+    def scan(self, job: int, source: str, resolution: int | None, dest: str,
+             processing: PageProcessing, prefix: str) -> None:
+        done = 0
+        last_report = 0.0
+
+        def progress(read: int, expected: int | None) -> None:
+            nonlocal last_report
+            now = time.monotonic()
+            if now - last_report >= PROGRESS_INTERVAL or (expected and read >= expected):
+                last_report = now
+                self.send(("progress", job, done, read, expected))
+
+        try:
+            check_cancel(self.cancel)
+            for image in self.scanner.scan(source, resolution, self.cancel, progress=progress):
+                page = process_page(image, processing)
+                path = write_private(Path(dest), prefix, page.data)
+                done += 1
+                self.send(("page", job, {
+                    "path": str(path), "index": done, "width": page.width, "height": page.height,
+                    "mode": page.mode, "dpi": page.dpi, "size": len(page.data),
+                    "quality": page.quality, "skew": page.skew, "cropped": page.cropped}))
+                check_cancel(self.cancel)
+        except ScannerError as exc:
+            self.send(("error", job, dump_error(exc)))
+        except Exception as exc:
+            traceback.print_exc()
+            self.send(("error", job, dump_error(exc)))
+        else:
+            self.send(("done", job, done))
+
+    def run(self) -> None:
+        kind, settings, factory = self.data.recv()
+        assert kind == "init", kind
+        try:
+            self.scanner = factory(settings)
+        except Exception as exc:
+            self.send(("failed", dump_error(exc)))
+            return
+        threading.Thread(target=self.read_control, name="scan-control", daemon=True).start()
+        self.send(("ready", os.getpid(), getattr(self.scanner, "name", "scanner")))
+        while True:
+            try:
+                message = self.data.recv()
+            except (EOFError, OSError):
+                return
+            kind = message[0]
+            if kind == "stop":
+                return
+            if kind == "call":
+                self.call(*message[1:])
+            elif kind == "scan":
+                with self.cancel_lock:
+                    self.current_job = message[1]
+                    if self.cancelled_job == message[1]:
+                        self.cancel.set()
+                    else:
+                        self.cancel.clear()
+                self.scan(*message[1:])
+
+
+def main(argv: list[str]) -> int:
+    data = Connection(int(argv[1]))
+    control = Connection(int(argv[2]))
+    try:
+        Child(data, control).run()
+    except ScanCancelled:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -41,6 +42,10 @@ class DemandeCreee:
     numero: str
     statut: str
     cree_le: datetime
+    procedure: str = ""
+    frais: Decimal = Decimal("0")
+    #: What the procedure hands out: ``neph``, ``code_cession``, ``numero_predemande``, ``envoi_avant``…
+    delivre: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -50,10 +55,12 @@ class Timbre:
 
 
 class AntsClient:
-    """One user's conversation with ANTS: a guest session, a demande, a logout.
+    """One user's conversation with ANTS: a session (guest, account or FranceConnect),
+    demandes of any procedure, their suivi, and a logout that ends the session on the server.
 
     ``retries`` applies only to idempotent calls (GET, DELETE) that failed to
-    connect or got 502/503/504; the wait before retry *n* is
+    connect, lost the connection mid-answer, or got 502/503/504 (a read timeout
+    is not retried: the service is slow, not gone); the wait before retry *n* is
     ``backoff_factor * 2 ** (n - 1)`` seconds (pass 0 in tests).
     """
 
@@ -71,9 +78,11 @@ class AntsClient:
 
     # -- plumbing --------------------------------------------------------------
     def _request(self, method: str, path: str, *, template: str | None = None, auth: bool = False,
-                 expected: tuple[int, ...] = (200,), **kwargs: Any) -> requests.Response:
+                 expected: tuple[int, ...] = (200,), session_401: bool = True, headers: dict | None = None,
+                 **kwargs: Any) -> requests.Response:
+        """``session_401=False`` for calls whose 401 is not about our session (login, other APIs)."""
         template = template or path
-        headers = {}
+        headers = dict(headers or {})
         if auth:
             if self._token is None:
                 raise AntsSessionExpired("no session opened")
@@ -84,7 +93,8 @@ class AntsClient:
             try:
                 response = self._http.request(method, self.base_url + path, headers=headers,
                                               timeout=self.timeout, **kwargs)
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+                # ChunkedEncodingError: the connection dropped in the middle of the answer.
                 elapsed = time.monotonic() - started
                 log.warning("%s %s failed after %.3fs: %s", method, template, elapsed, type(exc).__name__)
                 if attempt < attempts and not isinstance(exc, requests.ReadTimeout):
@@ -100,7 +110,7 @@ class AntsClient:
                 continue
             if response.status_code in expected:
                 return response
-            raise self._error_for(method, template, response)
+            raise self._error_for(method, template, response, session_401)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _backoff(self, attempt: int) -> None:
@@ -108,12 +118,13 @@ class AntsClient:
         if delay > 0:
             self._sleep(delay)
 
-    def _error_for(self, method: str, template: str, response: requests.Response) -> AntsError:
+    def _error_for(self, method: str, template: str, response: requests.Response,
+                   session_401: bool = True) -> AntsError:
         status = response.status_code
         detail = _detail(response)
         code = detail.get("code") if isinstance(detail.get("code"), str) else None
         where = f"{method} {template}: HTTP {status}" + (f" {code}" if code else "")
-        if status == 401:
+        if status == 401 and session_401:
             self._token = None
             return AntsSessionExpired(where, status=status, code=code)
         if status >= 500:
@@ -168,21 +179,127 @@ class AntsClient:
             self._token = None
 
     def submit_demande(self, dossier: dict, pieces: list[PieceFile]) -> DemandeCreee:
-        # The dossier goes as a filename-less part so the body is multipart even without pièces.
-        files = [("dossier", (None, json.dumps(dossier, ensure_ascii=False).encode("utf-8")))]
-        files += [(f"piece:{p.piece_id}", (p.filename, p.data, p.content_type)) for p in pieces]
-        response = self._request("POST", "/api/v1/demandes", auth=True, expected=(201,), files=files)
+        """Submit a dossier of any procedure (``dossier["procedure"]``, see ants/mock/PROCEDURES.md)."""
+        response = self._request("POST", "/api/v1/demandes", auth=True, expected=(201,),
+                                 files=_multipart(dossier, pieces))
         body = self._json(response, "POST", "/api/v1/demandes")
-        try:
-            return DemandeCreee(numero=body["numero"], statut=body["statut"],
-                                cree_le=datetime.fromisoformat(body["cree_le"]))
-        except (KeyError, TypeError, ValueError):
-            raise AntsUnavailable("POST /api/v1/demandes: unexpected answer") from None
+        return _demande_creee(body, "POST /api/v1/demandes")
 
     def get_demande(self, numero: str) -> dict:
-        path = "/api/v1/demandes/" + requests.utils.quote(numero, safe="")
+        """Statut and full history of a demande (public: the numéro is the key)."""
+        path = "/api/v1/demandes/" + _q(numero)
         response = self._request("GET", path, template="/api/v1/demandes/{numero}")
         return self._json(response, "GET", "/api/v1/demandes/{numero}")
+
+    suivi = get_demande
+
+    def list_procedures(self) -> list[dict]:
+        """The catalogue: id, titre, motifs, champs, pièces (when required, pages, age), frais."""
+        response = self._request("GET", "/api/v1/procedures")
+        return self._json(response, "GET", "/api/v1/procedures")["procedures"]
+
+    def save_draft(self, dossier: dict) -> DemandeCreee:
+        """Store an incomplete dossier as a brouillon; ``file_draft`` turns it into a demande."""
+        return self.submit_demande({**dossier, "brouillon": True}, [])
+
+    def file_draft(self, numero: str, dossier: dict, pieces: list[PieceFile]) -> DemandeCreee:
+        template = "/api/v1/demandes/{numero}/depot"
+        response = self._request("POST", f"/api/v1/demandes/{_q(numero)}/depot", template=template, auth=True,
+                                 expected=(201,), files=_multipart(dossier, pieces))
+        return _demande_creee(self._json(response, "POST", template), "POST " + template)
+
+    def pay_demande(self, numero: str, timbre: str) -> dict:
+        """Pay a demande left "en attente de paiement" with a timbre fiscal."""
+        template = "/api/v1/demandes/{numero}/paiement"
+        response = self._request("POST", f"/api/v1/demandes/{_q(numero)}/paiement", template=template, auth=True,
+                                 json={"timbre": timbre})
+        return self._json(response, "POST", template)
+
+    def answer_complement(self, numero: str, pieces: list[PieceFile], pieces_dates: dict | None = None) -> dict:
+        """Send the pièces an agent asked for; the demande goes back to instruction."""
+        template = "/api/v1/demandes/{numero}/complements"
+        files = [(f"piece:{p.piece_id}", (p.filename, p.data, p.content_type)) for p in pieces]
+        if pieces_dates:
+            files.append(("pieces_dates", (None, json.dumps(pieces_dates).encode())))
+        response = self._request("POST", f"/api/v1/demandes/{_q(numero)}/complements", template=template,
+                                 auth=True, files=files)
+        return self._json(response, "POST", template)
+
+    def check_code_cession(self, immatriculation: str, code: str) -> dict:
+        """{"valide": bool, "raison": str | None, "valable_jusquau": date}; 404 when the code is wrong."""
+        template = "/api/v1/cessions/{immatriculation}"
+        response = self._request("GET", f"/api/v1/cessions/{_q(immatriculation)}", template=template,
+                                 params={"code": code})
+        return self._json(response, "GET", template)
+
+    def predemande_status(self, application_ids: Iterable[str], token: str) -> dict:
+        """Coordination API: {id: {"status": validated|declared|consumed|expired|unknown, "appointments"}}."""
+        response = self._request("GET", "/coordination/api/status", session_401=False,
+                                 params=[("application_ids", i) for i in application_ids],
+                                 headers={"x-rdv-opt-auth-token": token})
+        return self._json(response, "GET", "/coordination/api/status")
+
+    def photo_images(self, code: str) -> tuple[bytes, bytes]:
+        """The PNG photo and signature registered under a code photo-signature."""
+        out = []
+        for image in ("photo.png", "signature.png"):
+            template = "/api/v1/photo-codes/{code}/" + image
+            response = self._request("GET", f"/api/v1/photo-codes/{_q(code)}/{image}", template=template)
+            out.append(response.content)
+        return out[0], out[1]
+
+    # -- accounts ----------------------------------------------------------------
+    def create_account(self, email: str, mot_de_passe: str, nom: str, prenom: str, *, sexe: str | None = None,
+                       telephone: str | None = None, cgu: bool = True) -> dict:
+        response = self._request("POST", "/api/v1/comptes", expected=(201,), json={
+            "email": email, "mot_de_passe": mot_de_passe, "nom": nom, "prenom": prenom, "sexe": sexe,
+            "telephone": telephone, "cgu": cgu})
+        return self._json(response, "POST", "/api/v1/comptes")
+
+    def confirm_account(self, email: str, code: str) -> dict:
+        response = self._request("POST", "/api/v1/comptes/confirmation", json={"email": email, "code": code})
+        return self._json(response, "POST", "/api/v1/comptes/confirmation")
+
+    def login(self, email: str, mot_de_passe: str) -> None:
+        """Open an account session; wrong credentials are ``AntsRejected`` (code identifiants_invalides)."""
+        response = self._request("POST", "/api/v1/sessions/compte", expected=(201,), session_401=False,
+                                 json={"email": email, "mot_de_passe": mot_de_passe})
+        self._token = self._token_of(response, "/api/v1/sessions/compte")
+
+    def session_info(self) -> dict:
+        response = self._request("GET", "/api/v1/sessions/current", auth=True)
+        return self._json(response, "GET", "/api/v1/sessions/current")
+
+    def franceconnect_login(self, login: str, password: str) -> dict:
+        """Log in through the FranceConnect stand-in with a test identity, as a browser would:
+        ANTS's start → the provider's form (POST /authorize) → its redirect's code → ANTS session.
+        Returns the identity (given_name, family_name, birthdate, address…)."""
+        start = self._json(self._request("GET", "/api/v1/franceconnect/demarrer"),
+                           "GET", "/api/v1/franceconnect/demarrer")
+        endpoint = start["authorization_endpoint"]
+        response = self._request("POST", endpoint, template="/franceconnect/api/v2/authorize", expected=(302, 303),
+                                 session_401=False, data={**start["params"], "login": login, "password": password},
+                                 allow_redirects=False)
+        query = parse_qs(urlsplit(response.headers.get("Location", "")).query)
+        code, state = query.get("code", [""])[0], query.get("state", [""])[0]
+        if not code or state != start["params"]["state"]:
+            raise AntsUnavailable("FranceConnect: redirect without code or with another state")
+        response = self._request("POST", "/api/v1/sessions/franceconnect", expected=(201,),
+                                 json={"code": code, "state": state})
+        self._token = self._token_of(response, "/api/v1/sessions/franceconnect")
+        return self._json(response, "POST", "/api/v1/sessions/franceconnect").get("identite") or {}
+
+    def _token_of(self, response: requests.Response, template: str) -> str:
+        body = self._json(response, "POST", template)
+        token = body.get("token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            raise AntsUnavailable(f"POST {template}: no token in answer")
+        return token
+
+    def outbox(self, destinataire: str) -> list[dict]:
+        """Training: the mails the mock "sent" to this address (account confirmation codes…)."""
+        response = self._request("GET", "/api/v1/formation/mails", params={"destinataire": destinataire})
+        return self._json(response, "GET", "/api/v1/formation/mails")["mails"]
 
     def new_photo_code(self) -> str:
         response = self._request("POST", "/api/v1/formation/photo-codes", expected=(201,))
@@ -192,10 +309,14 @@ class AntsClient:
         response = self._request("GET", "/api/v1/formation/demo")
         return self._json(response, "GET", "/api/v1/formation/demo")
 
-    def buy_timbre(self, motif: str, code_postal: str, carte: str, expiration: str, cryptogramme: str) -> Timbre:
+    def buy_timbre(self, motif: str, code_postal: str, carte: str, expiration: str, cryptogramme: str, *,
+                   procedure: str = "permis-perte", date_naissance: str | None = None,
+                   immatriculation: str | None = None) -> Timbre:
+        """Buy the timbre a procedure asks for (the amount follows the procedure, motif, place, age, vehicle)."""
         response = self._request("POST", "/api/v1/timbres", expected=(201,), json={
             "motif": motif, "code_postal": code_postal, "carte": carte,
-            "expiration": expiration, "cryptogramme": cryptogramme})
+            "expiration": expiration, "cryptogramme": cryptogramme, "procedure": procedure,
+            "date_naissance": date_naissance, "immatriculation": immatriculation})
         body = self._json(response, "POST", "/api/v1/timbres")
         return Timbre(numero=body["numero"], montant=Decimal(str(body["montant"])).quantize(Decimal("0.01")))
 
@@ -207,6 +328,28 @@ class AntsClient:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _q(value: str) -> str:
+    return requests.utils.quote(value, safe="")
+
+
+def _multipart(dossier: dict, pieces: list[PieceFile]) -> list:
+    # The dossier goes as a filename-less part so the body is multipart even without pièces.
+    files = [("dossier", (None, json.dumps(dossier, ensure_ascii=False).encode("utf-8")))]
+    files += [(f"piece:{p.piece_id}", (p.filename, p.data, p.content_type)) for p in pieces]
+    return files
+
+
+def _demande_creee(body: Any, where: str) -> DemandeCreee:
+    try:
+        return DemandeCreee(numero=body["numero"], statut=body["statut"],
+                            cree_le=datetime.fromisoformat(body["cree_le"]),
+                            procedure=str(body.get("procedure", "")),
+                            frais=Decimal(str(body.get("frais", 0))).quantize(Decimal("0.01")),
+                            delivre=dict(body.get("delivre") or {}))
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        raise AntsUnavailable(f"{where}: unexpected answer") from None
 
 
 def _detail(response: requests.Response) -> dict:

@@ -72,7 +72,7 @@ def pieces_of_about_1mb() -> list[PieceFile]:
 
 
 def dossier(photo: str, timbre: str) -> dict:
-    return {"procedure": "permis-perte", "motif": "perte",
+    return {"procedure": "permis-perte", "motif": "perte", "pieces_dates": {"domicile": time.strftime("%Y-%m-%d")},
             "etat_civil": {"nom_naissance": "DUPONT", "nom_usage": "", "sexe": "F",
                            "prenoms": ["Marie"], "date_naissance": "1980-05-17"},
             "adresse": {"numero": "12", "extension": "", "type_voie": "rue", "nom_voie": "des Lilas",
@@ -107,13 +107,13 @@ def timed(fn) -> float:
     return time.perf_counter() - started
 
 
-def concurrent(urls: list[str], workers: int) -> float:
+def concurrent(urls: list[str], workers: int, headers: dict | None = None) -> float:
     local = threading.local()
 
     def get(url: str) -> int:
         if not hasattr(local, "http"):
             local.http = requests.Session()
-        return local.http.get(url, timeout=30).status_code
+        return local.http.get(url, timeout=30, headers=headers).status_code
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         started = time.perf_counter()
@@ -160,8 +160,11 @@ def main() -> int:
             submit = [timed(lambda d=d: numeros.append(client.submit_demande(d, pieces).numero)) for d in ready]
 
             m_health, m_upload, m_submit = (statistics.median(v) * 1000 for v in (health, upload, submit))
+            print(f"command: .venv/bin/python benchmarks/bench_ants.py --rounds {args.rounds} "
+                  f"--lookups {args.lookups} --workers {args.workers}")
             sizes = ", ".join(f"{len(p.data) / 1e6:.2f}" for p in pieces)
-            print(f"submit_demande, 3 pièces ({sizes} MB = {size_mb:.1f} MB), median of {args.rounds}:")
+            print(f"[1] AntsClient.submit_demande -> POST /api/v1/demandes, 3 pièces ({sizes} MB = {size_mb:.1f} MB),"
+                  f" median of {args.rounds}:")
             print(f"  submit (validated + stored)   {m_submit:8.1f} ms")
             print(f"  same upload, refused at JSON  {m_upload:8.1f} ms   submit/upload = {m_submit / m_upload:.2f}x")
             print(f"  GET /health                   {m_health:8.1f} ms   submit/health = {m_submit / m_health:.0f}x")
@@ -169,9 +172,13 @@ def main() -> int:
             lookups = [f"{url}/api/v1/demandes/{numeros[i % len(numeros)]}" for i in range(args.lookups)]
             t_lookup = concurrent(lookups, args.workers)
             t_health = concurrent([url + "/health"] * args.lookups, args.workers)
-            print(f"{args.lookups} concurrent lookups ({args.workers} threads):")
+            coord = [f"{url}/coordination/api/status?application_ids=SOLOCAL00{1 + i % 9}" for i in range(args.lookups)]
+            t_coord = concurrent(coord, args.workers, {"x-rdv-opt-auth-token": "rdv-opt-demo"})
+            print(f"[2] {args.lookups} concurrent status look-ups ({args.workers} threads, requests.Session each):")
             print(f"  GET /api/v1/demandes/{{numero}} {args.lookups / t_lookup:8.0f} req/s ({t_lookup * 1000:.0f} ms)")
-            print(f"  GET /health                   {args.lookups / t_health:8.0f} req/s ({t_health * 1000:.0f} ms)"
+            print(f"  GET /coordination/api/status  {args.lookups / t_coord:8.0f} req/s ({t_coord * 1000:.0f} ms)"
+                  f"   coord/health time = {t_coord / t_health:.2f}x")
+            print(f"  GET /health (baseline)        {args.lookups / t_health:8.0f} req/s ({t_health * 1000:.0f} ms)"
                   f"   lookup/health time = {t_lookup / t_health:.2f}x")
             client.logout()
             client.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ._settings import (
     CONFIG_VERSION,
+    A4Settings,
     AntsSettings,
     ConfigError,
     PrinterSettings,
@@ -23,6 +24,7 @@ from ._settings import (
 
 __all__ = [
     "CONFIG_VERSION",
+    "A4Settings",
     "AntsSettings",
     "ConfigError",
     "PrinterSettings",

@@ -68,7 +68,18 @@ class ScannerSettings:
     timeout: float = 60.0
     """Seconds before a scan that gives no image is abandoned."""
     fault: str = ""
-    """Simulated scanner only: inject a fault (``unplugged``, ``jam``, ``no-paper``, ``timeout``)."""
+    """Simulated scanner only: inject a fault (``unplugged``, ``jam``, ``no-paper``, ``cover-open``,
+    ``timeout``, ``hang``)."""
+    duplex: bool = False
+    """Simulated scanner: its feeder scans both sides (source adf-duplex)."""
+    adf_pages: int = 3
+    """Simulated scanner: pages (sheets when duplex) a feeder scan gives."""
+    fault_file: str = ""
+    """Simulated scanner: while this file exists, its text ``<fault> [after_pages]`` is the injected fault."""
+    options: dict = field(default_factory=dict)
+    """SANE options by name set before each scan (a technician's escape hatch)."""
+    page_budget: int = 1_000_000
+    """Bytes at most per processed page (JPEG quality, then resolution, lowered to fit)."""
 
 
 @dataclass
@@ -91,6 +102,24 @@ class PrinterSettings:
     """python-escpos printer profile: paper width, code pages, QR support."""
     timeout: float = 10.0
     """Seconds before a printer that does not answer is abandoned."""
+
+
+@dataclass
+class A4Settings:
+    driver: str = "capture"
+    """``cups`` (a CUPS queue) or ``capture`` (keeps the PDFs: demo)."""
+    queue: str = ""
+    """CUPS queue name; empty: the scheduler's default queue."""
+    host: str = ""
+    """CUPS scheduler host; empty: the local scheduler."""
+    port: int = 631
+    """CUPS scheduler port."""
+    timeout: float = 10.0
+    """Seconds before a scheduler that does not answer is abandoned."""
+    folder: str = ""
+    """Capture printer: where to keep the PDFs (on tmpfs); empty: in memory only."""
+    fault: str = ""
+    """Capture printer: inject a fault (``paper-out``, ``paper-low``, ``cover-open``, ``jam``, ``unplugged``)."""
 
 
 @dataclass
@@ -134,6 +163,7 @@ class Settings:
     ants: AntsSettings = field(default_factory=AntsSettings)
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
+    a4: A4Settings = field(default_factory=A4Settings)
     workspace: WorkspaceSettings = field(default_factory=WorkspaceSettings)
     stats: StatsSettings = field(default_factory=StatsSettings)
     ui: UiSettings = field(default_factory=UiSettings)
@@ -144,6 +174,10 @@ class Settings:
         if Path("/run/pointnum").is_dir() and os.access("/run/pointnum", os.W_OK):
             return Path("/run/pointnum/sessions")
         return Path("/dev/shm") / f"pointnum-{os.getuid()}"
+
+    def temp_dir(self) -> Path:
+        """The kiosk's private temporary folder, in RAM beside the workspaces."""
+        return self.workspace_root().parent / f"pointnum-tmp-{os.getuid()}"
 
     def data_dir(self) -> Path:
         if Path("/var/lib/pointnum").is_dir() and os.access("/var/lib/pointnum", os.W_OK):
@@ -165,8 +199,10 @@ class Settings:
 _CHOICES = {
     "scanner.driver": ("sane", "simulated"),
     "scanner.mode": ("Color", "Gray", "Lineart"),
-    "scanner.fault": ("", "unplugged", "jam", "timeout", "no-paper"),
+    "scanner.fault": ("", "unplugged", "jam", "timeout", "no-paper", "cover-open", "hang"),
     "printer.driver": ("network", "usb", "serial", "file", "capture"),
+    "a4.driver": ("cups", "capture"),
+    "a4.fault": ("", "paper-out", "paper-low", "cover-open", "jam", "unplugged"),
 }
 
 
@@ -187,6 +223,7 @@ def _apply(obj: object, data: dict, source: str, prefix: str = "") -> None:
         given = value
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
+        expected = typing.get_origin(expected) or expected
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ConfigError(source, dotted, given, f"type attendu : {expected.__name__}")
         choices = _CHOICES.get(dotted)

@@ -12,11 +12,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from ants import AntsClient
-from drivers.printer import make_receipt_printer
-from drivers.scanner import make_scanner
+from drivers.printer import make_a4_printer, make_receipt_printer
+from drivers.scanner import PageProcessing, ScanWorker
 from session import Catalogue, SessionFigures, StatsStore, UserSession
 from session.logbuffer import RecentLog
-from session.wipe import CheckReport, Finding, check_leftovers, default_places, needles_of, purge_workspaces
+from session.wipe import (CheckReport, Finding, check_leftovers, default_places, needles_of, purge_workspaces,
+                          system_places)
 
 from ._settings import Settings
 
@@ -33,15 +34,16 @@ class Services:
     """Everything a user's session is built from; one per running kiosk."""
     settings: Settings
     catalogue: Catalogue
-    scanner: object
+    scanner: ScanWorker
     printer: object
+    a4: object
     stats: StatsStore | None
     recent_log: RecentLog | None = None
 
     def check_places(self) -> list[Path]:
         """Every place the kiosk may write to: searched after each wipe."""
         s = self.settings
-        return default_places(s.workspace_root(), s.stats_path().parent, extra=[Path.home() / ".cache"])
+        return default_places(s.workspace_root(), s.stats_path().parent, extra=[s.temp_dir()])
 
     def new_session(self, procedure_id: str, on_change=None, require_tmpfs: bool = True) -> UserSession:
         s = self.settings
@@ -61,6 +63,11 @@ class Services:
             recent_log=self.recent_log.texts if self.recent_log else None,
         )
 
+    def close(self) -> None:
+        self.scanner.close()
+        if self.stats is not None:
+            self.stats.close()
+
     def purge_leftovers(self) -> int:
         """Before anything is shown: delete what a crash or a kill left, and count it."""
         count = purge_workspaces(self.settings.workspace_root())
@@ -74,7 +81,7 @@ class Services:
         statistics, and none of the ``canaries`` in any place the kiosk writes to."""
         s = self.settings
         root = s.workspace_root()
-        report = check_leftovers(self.check_places(), needles_of(canaries),
+        report = check_leftovers(self.check_places() + system_places(), needles_of(canaries),
                                  exclude=[s.mock_db_path().parent])
         if root.exists():
             report.findings += [Finding(str(p), "workspace") for p in root.iterdir()]
@@ -98,8 +105,10 @@ def build_services(settings: Settings, *, with_stats: bool = True, recent_log: R
     return Services(
         settings=settings,
         catalogue=Catalogue.load(),
-        scanner=make_scanner(settings.scanner),
+        # The scanner lives in a child process of its own: a hung backend cannot freeze the kiosk.
+        scanner=ScanWorker(settings.scanner, processing=PageProcessing(budget=settings.scanner.page_budget)),
         printer=make_receipt_printer(settings.printer),
+        a4=make_a4_printer(settings.a4),
         stats=StatsStore(settings.stats_path()) if with_stats else None,
         recent_log=recent_log,
     )

@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kiosk: configuration error: {exc}", file=sys.stderr)
         return 2
 
+    from session.wipe import use_private_tmp
+
+    use_private_tmp(settings.temp_dir())  # what libraries write to "/tmp" goes to RAM, where the wipe looks
     headless = args.demo and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
     _prepare_kivy(settings, windowed=args.windowed or args.demo)
 
@@ -76,13 +79,19 @@ def main(argv: list[str] | None = None) -> int:
             from .tour import run_headless_demo
 
             out = Path(args.screenshots or Path.cwd() / "demo-screens")
-            shots = run_headless_demo(services, out)
+            try:
+                shots = run_headless_demo(services, out)
+            finally:
+                services.close()
             print(f"No screen here: the demo ran offscreen through {len(shots)} screens.")
             print(f"Screenshots: {out}")
             return 0
         from .app import KioskApp
 
-        KioskApp(services).run()
+        try:
+            KioskApp(services).run()
+        finally:
+            services.close()
         return 0
     finally:
         if mock:

@@ -35,6 +35,7 @@ class Controller(EventDispatcher):
     notice = StringProperty("")
     goodbye_message = StringProperty("")
     assisted = BooleanProperty(False)
+    cancellable = BooleanProperty(False)
 
     def __init__(self, *, catalogue: Catalogue, new_session: Callable[..., UserSession],
                  jobs: JobQueue, demo_codes: Callable[[], dict] | None = None, **kwargs):
@@ -145,8 +146,38 @@ class Controller(EventDispatcher):
 
     def scan(self, piece_id: str) -> None:
         session = self.session
+        self.cancellable = True
+        self._progress_event = Clock.schedule_interval(lambda _dt: self._scan_progress(session), 0.2)
+
+        def done(_result=None):
+            self._scan_over()
+            self._refresh_if_current()
+
         self._run("Numérisation en cours… Ne bougez pas le document.",
-                  lambda: session.scan_piece(piece_id), self._refresh_if_current)
+                  lambda: session.scan_piece(piece_id), done, on_error=lambda _exc: self._scan_over())
+
+    def _scan_progress(self, session) -> None:
+        job = session.scan_job
+        if job is None:
+            return
+        progress = job.progress
+        text = "Numérisation en cours… Ne bougez pas le document."
+        if progress.pages_done:
+            text += f"\n{progress.pages_done} page(s) numérisée(s)."
+        if progress.percent is not None:
+            text += f"\nPage en cours : {int(progress.percent)} %"
+        self.busy_message = text
+
+    def _scan_over(self) -> None:
+        self.cancellable = False
+        event = getattr(self, "_progress_event", None)
+        if event is not None:
+            event.cancel()
+
+    def cancel_scan(self) -> None:
+        if self.session is not None:
+            self.session.cancel_scan()
+        self.busy_message = "Arrêt de la numérisation…"
 
     def _refresh_if_current(self, _result=None) -> None:
         """A job's result arrives: show it, unless the session ended meanwhile."""

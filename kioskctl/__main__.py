@@ -20,7 +20,12 @@ def _settings(args):
         files.insert(0, str(resources.files("config").joinpath("sites/demo.toml")))
     elif not files and SITE_FILE.exists():
         files = [str(SITE_FILE)]
-    return load_settings(*files)
+    settings = load_settings(*files)
+    if args.command == "simulate":
+        from session.wipe import use_private_tmp
+
+        use_private_tmp(settings.temp_dir())  # as the app does: library temp files in RAM, searched
+    return settings
 
 
 def cmd_procedures(args) -> int:
@@ -57,6 +62,7 @@ def cmd_simulate(args) -> int:
                 print(f"session {i + 1}: ÉCHEC — {exc}", file=sys.stderr)
                 continue
             print(f"session {i + 1}: {result.numero}", flush=True)
+        services.close()
         return 1 if failures else 0
     finally:
         if mock:

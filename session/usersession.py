@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import secrets
 import threading
 import time
 from pathlib import Path
@@ -67,6 +68,7 @@ class UserSession:
         self.stats = stats
         self.numero: str | None = None
         self.receipt_printed = False
+        self.scan_job = None
         self._now = now
         self._started = time.monotonic()
         self._started_wall = time.time()
@@ -79,27 +81,42 @@ class UserSession:
         self._lock = threading.Lock()
 
     # --- scanning -----------------------------------------------------------
-    def scan_piece(self, piece_id: str, source: str = "flatbed", cancel: threading.Event | None = None) -> int:
-        """Scan pages into the pièce; returns how many pages it has now."""
+    def scan_piece(self, piece_id: str, source: str = "flatbed", resolution: int | None = None) -> int:
+        """Scan pages into the pièce through the scan worker (its own process);
+        returns how many pages the pièce has now. :attr:`scan_job` shows the
+        progress meanwhile, and :meth:`cancel_scan` stops it."""
         piece = next(p for s in self.procedure.steps for p in s.pieces if p.id == piece_id)
         room = piece.max_pages - self.workspace.page_count(piece_id)
         if room <= 0:
             raise SessionError(f"Ce document a déjà {piece.max_pages} page(s) : c'est le maximum. "
                                "Supprimez une page pour en numériser une autre.")
-        added = 0
+        prefix = f"{piece_id}-{secrets.token_hex(3)}"
         try:
-            for image in self.scanner.scan(source=source, cancel=cancel):
-                self.workspace.add_page(piece_id, image)
-                added += 1
-                if added >= room:
-                    break
+            self.scan_job = self.scanner.start_scan(source, resolution, self.workspace.path, prefix=prefix)
+            pages = self.scan_job.wait()
+            error = None
         except Exception as exc:  # driver errors carry message_fr
-            if added == 0:
-                raise SessionError(getattr(exc, "message_fr", GENERIC_DEVICE_ERROR)) from exc
-            log.warning("scan stopped after %d page(s): %s", added, type(exc).__name__)
+            pages = list(self.scan_job.pages) if self.scan_job is not None else []
+            error = exc
+        finally:
+            self.scan_job = None
+        for page in pages[room:]:  # more sheets than the pièce may have: not kept
+            Path(page.path).unlink(missing_ok=True)
+        for page in pages[:room]:
+            self.workspace.adopt_page(piece_id, page.path)
+        added = min(len(pages), room)
         self._figures.pages_scanned += added
         self._sync_pages()
+        if error is not None and added == 0:
+            raise SessionError(getattr(error, "message_fr", GENERIC_DEVICE_ERROR)) from error
+        if error is not None:
+            log.warning("scan stopped after %d page(s): %s", added, type(error).__name__)
         return self.workspace.page_count(piece_id)
+
+    def cancel_scan(self) -> None:
+        job = self.scan_job
+        if job is not None:
+            job.cancel()
 
     def remove_page(self, piece_id: str, index: int = -1) -> None:
         self.workspace.remove_page(piece_id, index)

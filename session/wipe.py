@@ -62,10 +62,13 @@ def needles_of(values: Iterable[str]) -> set[bytes]:
 
 
 def default_places(workspace_root: Path, data_dir: Path, extra: Iterable[Path] = ()) -> list[Path]:
+    """The kiosk's own places: its workspaces, its data, Kivy's home and the
+    temporary folder it runs with (a private one on tmpfs: see
+    :func:`use_private_tmp`; on an appliance /tmp is private to the unit too)."""
     places = [Path(workspace_root), Path(data_dir)]
     if os.environ.get("KIVY_HOME"):
         places.append(Path(os.environ["KIVY_HOME"]))
-    places += [Path(tempfile.gettempdir()), Path("/var/tmp")]
+    places.append(Path(tempfile.gettempdir()))
     places += [Path(p) for p in extra]
     seen, unique = set(), []
     for p in places:
@@ -145,6 +148,25 @@ def _walk(root: Path):
             p = Path(dirpath, name)
             if p.is_file() and not p.is_symlink():
                 yield p
+
+
+def system_places() -> list[Path]:
+    """Shared places searched by ``kioskctl verify-clean`` too: anything a
+    library wrote outside the kiosk's own folders would be found there."""
+    home = Path.home()
+    return [Path("/tmp"), Path("/var/tmp")] + [home / d for d in (".kivy", ".cache", ".config", ".local/share")]
+
+
+def use_private_tmp(folder: Path) -> Path:
+    """Make ``folder`` (on tmpfs, mode 0700) this process's temporary folder and
+    its children's, so that whatever a library writes there is in RAM and in a
+    place the wipe searches."""
+    folder = Path(folder)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = str(folder)
+    return folder
 
 
 def purge_workspaces(root: Path) -> int:

@@ -77,6 +77,21 @@ class Workspace:
         pages.append(target)
         return target
 
+    def adopt_page(self, piece_id: str, path: Path) -> Path:
+        """Take a page the scan worker wrote into this workspace (already processed)."""
+        path = Path(path)
+        if path.parent.resolve() != self.path.resolve():
+            raise WorkspaceError(f"{path} is not in this workspace")
+        os.chmod(path, 0o600)
+        with Image.open(path) as image:
+            image.draft("RGB", (PREVIEW_SIZE, PREVIEW_SIZE))  # JPEG: decode small, fast
+            preview = image.convert("RGB") if image.mode not in ("RGB", "L") else image.copy()
+        preview.thumbnail((PREVIEW_SIZE, PREVIEW_SIZE))
+        self._previews[path] = path.with_name(path.stem + "-apercu.jpg")
+        _write_jpeg(self._previews[path], preview, quality=70, dpi=72)
+        self._pages.setdefault(piece_id, []).append(path)
+        return path
+
     def preview(self, piece_id: str) -> Path | None:
         """A small image of the pièce's last page, for the screen."""
         pages = self._pages.get(piece_id)

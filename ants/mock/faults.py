@@ -1,61 +1,107 @@
-"""Failures a test or a trainer can inject over HTTP: answer the next N
-matching requests with a 5xx, or make them slow (STYLE: failures injectable)."""
+"""Failures a test, a trainer or the settings file inject (STYLE: failures injectable).
+
+Modes, per matching request:
+
+* ``erreur``  — answer ``statut`` (500, 503…) after ``delai_s``;
+* ``latence`` — wait ``delai_s`` then serve normally;
+* ``timeout`` — wait ``delai_s`` then drop the connection without an answer;
+* ``coupure`` — send the headers and a few bytes, then drop the connection.
+
+``nombre`` counts the matching requests left (0 = unlimited); ``probabilite``
+makes a fault intermittent. It is plain ASGI, not Starlette's
+``BaseHTTPMiddleware``, because dropping a connection needs the raw ``send``.
+"""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+import json
+import random
+from dataclasses import asdict, dataclass
 
-from fastapi.responses import JSONResponse
+CONTROL_PATH = "/api/v1/formation/pannes"
+MODES = ("erreur", "latence", "timeout", "coupure")
 
-_CONTROL_PATH = "/api/v1/formation/pannes"
+
+class DroppedConnection(Exception):
+    """Raised after a partial answer: uvicorn then closes the socket."""
 
 
 @dataclass
-class _Fault:
-    status: int | None
-    delay_s: float
-    remaining: int
-    method: str | None
-    path_prefix: str
+class Fault:
+    statut: int | None
+    delai_s: float
+    nombre: int
+    methode: str | None
+    chemin: str
+    mode: str
+    probabilite: float = 1.0
 
     def matches(self, method: str, path: str) -> bool:
-        return (self.remaining > 0 and path.startswith(self.path_prefix)
-                and (self.method is None or self.method.upper() == method))
+        return (path.startswith(self.chemin) and (self.methode is None or self.methode.upper() == method))
 
 
 class FaultInjector:
-    def __init__(self) -> None:
-        self._faults: list[_Fault] = []
+    def __init__(self, seed: int | None = None) -> None:
+        self._faults: list[Fault] = []
+        self._random = random.Random(seed)
 
-    def add(self, status: int | None, delay_s: float, count: int, method: str | None, path_prefix: str) -> None:
-        self._faults.append(_Fault(status, delay_s, count, method, path_prefix))
+    def add(self, statut: int | None, delai_s: float, nombre: int, methode: str | None, chemin: str,
+            mode: str | None = None, probabilite: float = 1.0) -> Fault:
+        if mode is None:
+            mode = "erreur" if statut is not None else "latence"
+        if mode == "erreur" and statut is None:
+            statut = 503
+        fault = Fault(statut, delai_s, nombre, methode, chemin, mode, probabilite)
+        self._faults.append(fault)
+        return fault
 
     def clear(self) -> None:
         self._faults.clear()
 
     def pending(self) -> int:
-        return sum(f.remaining for f in self._faults)
+        """Requests still to be failed by counted faults (unlimited ones are not counted)."""
+        return sum(f.nombre for f in self._faults)
 
-    def _take(self, method: str, path: str) -> _Fault | None:
+    def listing(self) -> list[dict]:
+        return [asdict(f) for f in self._faults]
+
+    def take(self, method: str, path: str) -> Fault | None:
         # Runs on the event loop thread only, so no lock is needed.
         for fault in self._faults:
             if fault.matches(method, path):
-                fault.remaining -= 1
-                if fault.remaining == 0:
-                    self._faults.remove(fault)
+                if fault.probabilite < 1.0 and self._random.random() >= fault.probabilite:
+                    return None
+                if fault.nombre:
+                    fault.nombre -= 1
+                    if fault.nombre == 0:
+                        self._faults.remove(fault)
                 return fault
         return None
 
-    async def middleware(self, request, call_next):
-        path = request.url.path
-        if not self._faults or path.startswith(_CONTROL_PATH):
-            return await call_next(request)
-        fault = self._take(request.method, path)
+
+class FaultMiddleware:
+    def __init__(self, app, injector: FaultInjector):
+        self.app = app
+        self.injector = injector
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not self.injector._faults or scope["path"].startswith(CONTROL_PATH):
+            return await self.app(scope, receive, send)
+        fault = self.injector.take(scope["method"], scope["path"])
         if fault is None:
-            return await call_next(request)
-        if fault.delay_s:
-            await asyncio.sleep(fault.delay_s)
-        if fault.status is None:
-            return await call_next(request)
-        return JSONResponse({"detail": {"code": "panne_simulee", "message": "Service indisponible (panne simulée)."}},
-                            status_code=fault.status)
+            return await self.app(scope, receive, send)
+        if fault.delai_s:
+            await asyncio.sleep(fault.delai_s)
+        if fault.mode == "latence":
+            return await self.app(scope, receive, send)
+        if fault.mode in ("timeout", "coupure"):
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
+            await send({"type": "http.response.body", "body": b'{"', "more_body": True})
+            raise DroppedConnection(fault.mode)
+        body = json.dumps({"detail": {"code": "panne_simulee",
+                                      "message": "Service indisponible (panne simulée)."}}).encode()
+        await send({"type": "http.response.start", "status": fault.statut,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})

@@ -1,8 +1,10 @@
-"""The mock's own rules for a "permis-perte" dossier.
+"""The mock's field rules shared by every procedure (état civil, adresse,
+contact, photo, paiement, dates, choices); each family adds its own in
+``rules_permis``, ``rules_cg`` and ``rules_identite``.
 
 Written from ANTS.md and seed 003 independently of ``session/validation``: the
 mock must not agree with the kiosk's mistakes. Pure functions: they take the
-decoded dossier and return a list of ``Erreur``; nothing here touches storage.
+decoded dossier and record ``Erreur``s; nothing here touches storage.
 """
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-PROCEDURES = {"permis-perte"}
 MOTIFS = {"perte", "vol", "deterioration"}
 MIN_AGE = 15  # inscription from 15 with AAC (SP, ANTS.md §1)
 MAX_AGE = 130
@@ -38,7 +39,7 @@ class Erreur:
         return asdict(self)
 
 
-class _Collector:
+class Collector:
     def __init__(self) -> None:
         self.erreurs: list[Erreur] = []
 
@@ -91,7 +92,7 @@ def is_name(value: str) -> bool:
     return all(c.isalpha() or c in "- " or c in _APOSTROPHES for c in value)
 
 
-def parse_birth_date(value: Any, today: date) -> tuple[date | None, str | None, str | None]:
+def parse_birth_date(value: Any, today: date, min_age: int = MIN_AGE) -> tuple[date | None, str | None, str | None]:
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         return None, "format_invalide", "La date de naissance doit être au format AAAA-MM-JJ."
     try:
@@ -101,100 +102,186 @@ def parse_birth_date(value: Any, today: date) -> tuple[date | None, str | None, 
     if born > today:
         return None, "date_future", "La date de naissance ne peut pas être dans le futur."
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    if age < MIN_AGE:
-        return None, "age_insuffisant", f"Il faut avoir au moins {MIN_AGE} ans pour cette démarche."
+    if age < min_age:
+        return None, "age_insuffisant", f"Il faut avoir au moins {min_age} ans pour cette démarche."
     if age > MAX_AGE:
         return None, "date_invalide", "Cette date de naissance n'est pas vraisemblable."
     return born, None, None
 
 
-def validate_dossier(dossier: dict, today: date) -> list[Erreur]:
-    """Field rules that need no storage: shapes, formats, dates, attestation."""
-    c = _Collector()
-    procedure = dossier.get("procedure")
-    if not isinstance(procedure, str) or procedure not in PROCEDURES:
-        c.add("procedure", "procedure_inconnue", "Cette démarche n'est pas proposée ici.")
-    motif = dossier.get("motif")
-    if not isinstance(motif, str) or motif not in MOTIFS:
-        c.add("motif", "motif_invalide", "Le motif doit être perte, vol ou détérioration.")
+def check_etat_civil(c: Collector, dossier: dict, today: date, min_age: int = MIN_AGE,
+                     prefix: str = "etat_civil", label: str = "état civil") -> date | None:
+    """Names, sexe, prénoms, birth date; returns the birth date when it is valid."""
+    etat = c.section(dossier, prefix, label)
+    if etat is None:
+        return None
+    for name, label_, required in (("nom_naissance", "nom de naissance", True),
+                                   ("nom_usage", "nom d'usage", False)):
+        value = c.text(etat, prefix, name, label_, required)
+        if value is not None and not is_name(value):
+            c.add(f"{prefix}.{name}", "caracteres_invalides",
+                  f"Le {label_} ne peut contenir que des lettres, des tirets, des apostrophes et des espaces.")
+    sexe = etat.get("sexe")
+    if sexe is None or sexe == "":
+        c.add(f"{prefix}.sexe", "champ_requis", "Le champ « sexe » est obligatoire.")
+    elif not isinstance(sexe, str) or sexe not in ("F", "M"):
+        c.add(f"{prefix}.sexe", "valeur_invalide", "Le sexe doit être F ou M.")
+    prenoms = etat.get("prenoms")
+    if prenoms is None or prenoms == []:
+        c.add(f"{prefix}.prenoms", "champ_requis", "Au moins un prénom est obligatoire.")
+    elif not isinstance(prenoms, list) or len(prenoms) > 10:
+        c.add(f"{prefix}.prenoms", "type_invalide", "Les prénoms doivent être une liste (10 au plus).")
+    else:
+        for i, prenom in enumerate(prenoms):
+            champ = f"{prefix}.prenoms.{i}"
+            if not isinstance(prenom, str):
+                c.add(champ, "type_invalide", "Chaque prénom doit être du texte.")
+            elif not prenom.strip():
+                c.add(champ, "champ_requis", "Un prénom ne peut pas être vide.")
+            elif len(prenom) > 60 or not is_name(prenom):
+                c.add(champ, "caracteres_invalides",
+                      "Un prénom ne peut contenir que des lettres, des tirets, des apostrophes et des espaces.")
+    if etat.get("date_naissance") in (None, ""):
+        c.add(f"{prefix}.date_naissance", "champ_requis", "La date de naissance est obligatoire.")
+        return None
+    born, code, message = parse_birth_date(etat["date_naissance"], today, min_age)
+    if code:
+        c.add(f"{prefix}.date_naissance", code, message)
+    return born
 
-    etat = c.section(dossier, "etat_civil", "état civil")
-    if etat is not None:
-        for name, label, required in (("nom_naissance", "nom de naissance", True),
-                                      ("nom_usage", "nom d'usage", False)):
-            value = c.text(etat, "etat_civil", name, label, required)
-            if value is not None and not is_name(value):
-                c.add(f"etat_civil.{name}", "caracteres_invalides",
-                      f"Le {label} ne peut contenir que des lettres, des tirets, des apostrophes et des espaces.")
-        sexe = etat.get("sexe")
-        if sexe is None or sexe == "":
-            c.add("etat_civil.sexe", "champ_requis", "Le champ « sexe » est obligatoire.")
-        elif not isinstance(sexe, str) or sexe not in ("F", "M"):
-            c.add("etat_civil.sexe", "valeur_invalide", "Le sexe doit être F ou M.")
-        prenoms = etat.get("prenoms")
-        if prenoms is None or prenoms == []:
-            c.add("etat_civil.prenoms", "champ_requis", "Au moins un prénom est obligatoire.")
-        elif not isinstance(prenoms, list) or len(prenoms) > 10:
-            c.add("etat_civil.prenoms", "type_invalide", "Les prénoms doivent être une liste (10 au plus).")
-        else:
-            for i, prenom in enumerate(prenoms):
-                champ = f"etat_civil.prenoms.{i}"
-                if not isinstance(prenom, str):
-                    c.add(champ, "type_invalide", "Chaque prénom doit être du texte.")
-                elif not prenom.strip():
-                    c.add(champ, "champ_requis", "Un prénom ne peut pas être vide.")
-                elif len(prenom) > 60 or not is_name(prenom):
-                    c.add(champ, "caracteres_invalides",
-                          "Un prénom ne peut contenir que des lettres, des tirets, des apostrophes et des espaces.")
-        if "date_naissance" not in etat or etat.get("date_naissance") in (None, ""):
-            c.add("etat_civil.date_naissance", "champ_requis", "La date de naissance est obligatoire.")
-        else:
-            _, code, message = parse_birth_date(etat["date_naissance"], today)
-            if code:
-                c.add("etat_civil.date_naissance", code, message)
 
-    adresse = c.section(dossier, "adresse", "adresse")
-    if adresse is not None:
-        numero = c.text(adresse, "adresse", "numero", "numéro de voie", False, 5)
-        if numero is not None and not _NUMERO_VOIE.fullmatch(numero):
-            c.add("adresse.numero", "format_invalide", "Le numéro de voie ne contient que des chiffres.")
-        extension = c.text(adresse, "adresse", "extension", "extension", False, 10)
-        if extension is not None and not extension.isalpha():
-            c.add("adresse.extension", "format_invalide", "L'extension s'écrit en lettres (bis, ter…).")
-        c.text(adresse, "adresse", "type_voie", "type de voie", False, 40)
-        c.text(adresse, "adresse", "nom_voie", "nom de la voie", True)
-        c.text(adresse, "adresse", "complement", "complément d'adresse", False)
-        cp = c.text(adresse, "adresse", "code_postal", "code postal", True, 5)
-        if cp is not None and not _CODE_POSTAL.fullmatch(cp):
-            c.add("adresse.code_postal", "format_invalide", "Le code postal compte 5 chiffres (2A ou 2B en Corse).")
-        c.text(adresse, "adresse", "commune", "commune", True)
+def check_adresse(c: Collector, dossier: dict, prefix: str = "adresse") -> dict | None:
+    """Returns the section when its code postal is well formed (the fee may depend on it)."""
+    adresse = c.section(dossier, prefix, "adresse")
+    if adresse is None:
+        return None
+    before = len(c.erreurs)
+    numero = c.text(adresse, prefix, "numero", "numéro de voie", False, 5)
+    if numero is not None and not _NUMERO_VOIE.fullmatch(numero):
+        c.add(f"{prefix}.numero", "format_invalide", "Le numéro de voie ne contient que des chiffres.")
+    extension = c.text(adresse, prefix, "extension", "extension", False, 10)
+    if extension is not None and not extension.isalpha():
+        c.add(f"{prefix}.extension", "format_invalide", "L'extension s'écrit en lettres (bis, ter…).")
+    c.text(adresse, prefix, "type_voie", "type de voie", False, 40)
+    c.text(adresse, prefix, "nom_voie", "nom de la voie", True)
+    c.text(adresse, prefix, "complement", "complément d'adresse", False)
+    cp = c.text(adresse, prefix, "code_postal", "code postal", True, 5)
+    if cp is not None and not _CODE_POSTAL.fullmatch(cp):
+        c.add(f"{prefix}.code_postal", "format_invalide", "Le code postal compte 5 chiffres (2A ou 2B en Corse).")
+    c.text(adresse, prefix, "commune", "commune", True)
+    cp_ok = not any(e.champ == f"{prefix}.code_postal" for e in c.erreurs[before:])
+    return adresse if cp_ok else None
 
+
+def check_contact(c: Collector, dossier: dict) -> None:
     contact = c.section(dossier, "contact", "contact")
-    if contact is not None:
-        email = c.text(contact, "contact", "email", "adresse électronique", True, 254)
-        if email is not None and not _EMAIL.fullmatch(email):
-            c.add("contact.email", "format_invalide", "L'adresse électronique n'est pas valide.")
-        mobile = c.text(contact, "contact", "mobile", "téléphone portable", False, 20)
-        if mobile is not None and not _MOBILE.fullmatch(re.sub(r"[ .]", "", mobile)):
-            c.add("contact.mobile", "format_invalide",
-                  "Le numéro de portable commence par 06, 07, +336 ou +337 et compte 10 chiffres.")
+    if contact is None:
+        return
+    email = c.text(contact, "contact", "email", "adresse électronique", True, 254)
+    if email is not None and not _EMAIL.fullmatch(email):
+        c.add("contact.email", "format_invalide", "L'adresse électronique n'est pas valide.")
+    mobile = c.text(contact, "contact", "mobile", "téléphone portable", False, 20)
+    if mobile is not None and not _MOBILE.fullmatch(re.sub(r"[ .]", "", mobile)):
+        c.add("contact.mobile", "format_invalide",
+              "Le numéro de portable commence par 06, 07, +336 ou +337 et compte 10 chiffres.")
 
+
+def check_photo(c: Collector, dossier: dict) -> str | None:
+    """The code photo-signature, upper-cased, when its format is right."""
     photo = c.section(dossier, "photo", "photo-signature")
-    if photo is not None:
-        code = c.text(photo, "photo", "code", "code photo-signature", True, 22)
-        if code is not None and not _PHOTO_CODE.fullmatch(code):
-            c.add("photo.code", "format_invalide", "Le code photo-signature compte 22 lettres ou chiffres.")
+    if photo is None:
+        return None
+    code = c.text(photo, "photo", "code", "code photo-signature", True, 22)
+    if code is not None and not _PHOTO_CODE.fullmatch(code):
+        c.add("photo.code", "format_invalide", "Le code photo-signature compte 22 lettres ou chiffres.")
+        return None
+    return code.upper() if code else None
 
+
+def check_paiement(c: Collector, dossier: dict, allow_deferred: bool = True) -> str | None:
+    """The timbre number, "differe" when the user pays later, or None when wrong."""
     paiement = c.section(dossier, "paiement", "paiement")
-    if paiement is not None:
-        timbre = c.text(paiement, "paiement", "timbre", "numéro de timbre", True, 16)
-        if timbre is not None and not _TIMBRE.fullmatch(timbre):
-            c.add("paiement.timbre", "format_invalide", "Le numéro de timbre fiscal compte 16 chiffres.")
+    if paiement is None:
+        return None
+    if allow_deferred and paiement.get("differe") is True and not paiement.get("timbre"):
+        return "differe"
+    timbre = c.text(paiement, "paiement", "timbre", "numéro de timbre", True, 16)
+    if timbre is not None and not _TIMBRE.fullmatch(timbre):
+        c.add("paiement.timbre", "format_invalide", "Le numéro de timbre fiscal compte 16 chiffres.")
+        return None
+    return timbre
 
+
+def check_attestation(c: Collector, dossier: dict) -> None:
     if dossier.get("attestation_honneur") is not True:
         c.add("attestation_honneur", "attestation_requise",
               "Vous devez certifier sur l'honneur l'exactitude des informations.")
-    return c.erreurs
+
+
+def check_choice(c: Collector, section: dict, prefix: str, name: str, allowed: dict[str, str] | set[str],
+                 label: str, required: bool = True) -> str | None:
+    champ = f"{prefix}.{name}" if prefix else name
+    value = section.get(name)
+    if value is None or value == "":
+        if required:
+            c.add(champ, "champ_requis", f"Le champ « {label} » est obligatoire.")
+        return None
+    if not isinstance(value, str) or value not in allowed:
+        choices = ", ".join(sorted(allowed))
+        c.add(champ, "valeur_invalide", f"Le champ « {label} » doit valoir : {choices}.")
+        return None
+    return value
+
+
+def check_bool(c: Collector, section: dict, prefix: str, name: str, label: str,
+               default: bool | None = None) -> bool | None:
+    champ = f"{prefix}.{name}" if prefix else name
+    value = section.get(name, default)
+    if value is None:
+        c.add(champ, "champ_requis", f"Le champ « {label} » est obligatoire (oui ou non).")
+        return None
+    if not isinstance(value, bool):
+        c.add(champ, "type_invalide", f"Le champ « {label} » vaut true ou false.")
+        return None
+    return value
+
+
+def check_date(c: Collector, section: dict, prefix: str, name: str, label: str, today: date,
+               required: bool = True, past: bool = True) -> date | None:
+    champ = f"{prefix}.{name}" if prefix else name
+    value = section.get(name)
+    if value is None or value == "":
+        if required:
+            c.add(champ, "champ_requis", f"Le champ « {label} » est obligatoire.")
+        return None
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        c.add(champ, "format_invalide", f"Le champ « {label} » s'écrit AAAA-MM-JJ.")
+        return None
+    try:
+        when = date.fromisoformat(value)
+    except ValueError:
+        c.add(champ, "date_invalide", f"La date « {label} » n'existe pas.")
+        return None
+    if past and when > today:
+        c.add(champ, "date_future", f"La date « {label} » ne peut pas être dans le futur.")
+        return None
+    return when
+
+
+def check_pattern(c: Collector, section: dict, prefix: str, name: str, label: str, pattern: re.Pattern,
+                  explain: str, required: bool = True, upper: bool = False) -> str | None:
+    value = c.text(section, prefix, name, label, required, 40)
+    if value is None:
+        return None
+    value = value.strip().upper() if upper else value.strip()
+    if not pattern.fullmatch(value):
+        c.add(f"{prefix}.{name}" if prefix else name, "format_invalide", explain)
+        return None
+    return value
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def check_photo_code(row: dict | None, now: datetime) -> Erreur | None:

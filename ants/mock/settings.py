@@ -16,7 +16,39 @@ from typing import Any
 
 
 def _default_page_limits() -> dict[str, int]:
-    return {"identite": 2, "domicile": 5, "recepisse_vol": 1, "avis_medical": 2}
+    # Seed 003 shows "1 page / 5 pages maximum" per pièce; the values are UNCONFIRMED.
+    return {"identite": 2, "domicile": 5, "recepisse_vol": 1, "avis_medical": 2, "assr": 1, "jdc": 1,
+            "titre_sejour": 2, "cepc": 1, "justificatif_etat_civil": 5, "volet_conversion": 2,
+            "attestation_formation": 2, "diplome_pro": 2, "decision": 5, "permis_etranger": 2,
+            "traduction_permis": 4, "attestation_droits": 3, "traduction_attestation": 4,
+            "certificat_cession": 2, "certificat_situation": 2, "carte_grise": 2,
+            "controle_technique": 4, "attestation_assurance": 2, "mandat": 3}
+
+
+def _default_piece_max_age_days() -> dict[str, int]:
+    # Checked against dossier["pieces_dates"][piece]: domicile 6 months (SP F31847), CEPC 4 months,
+    # attestation des droits 3 months (SP F1460), situation administrative 15 days, CT 6 months (SP F1707).
+    return {"domicile": 183, "cepc": 122, "attestation_droits": 92, "certificat_situation": 15,
+            "controle_technique": 183}
+
+
+def _default_frais() -> dict[str, Decimal]:
+    # Passport/CNI from SP F1341/F14929 (passport 15-17: 42 €, under 15: 17 €); carte grise Y4/Y5 and
+    # the regional cheval fiscal are UNCONFIRMED (they vary by region and year).
+    return {"cni_perte_vol": Decimal("25.00"), "passeport_majeur": Decimal("86.00"),
+            "passeport_15_17": Decimal("42.00"), "passeport_moins_15": Decimal("17.00"),
+            "cg_taxe_fixe": Decimal("11.00"), "cg_acheminement": Decimal("2.76"),
+            "cg_cheval_fiscal": Decimal("42.00"), "permis_fin_validite": Decimal("0.00")}
+
+
+def _default_coordination_ids() -> dict[str, str]:
+    # ANTS GitLab test ids (ANTS.md §5B). The source lists 004-005 both as validated and declared:
+    # the mock gives them to "declared".
+    ids = {f"SOLOCAL{n:03d}": "validated" for n in range(1, 4)}
+    ids.update({f"SOLOCAL{n:03d}": "declared" for n in range(4, 7)})
+    ids.update({f"SOLOCAL{n:03d}": "consumed" for n in range(7, 10)})
+    ids.update({f"SOLOCAL{n:03d}": "expired" for n in range(10, 13)})
+    return ids
 
 
 def _default_timbre_amounts() -> dict[str, Decimal]:
@@ -71,6 +103,37 @@ class MockSettings:
     seed_photo_codes: int = 20
     seed_timbres: int = 20
     seed_timbres_reduced: int = 3
+    #: Maximum age in days of a pièce, checked against the declared ``pieces_dates``.
+    piece_max_age_days: dict[str, int] = field(default_factory=_default_piece_max_age_days)
+    #: Whether a pièce with a maximum age must come with its date (else only a declared date is checked).
+    piece_dates_required: bool = False
+    #: Fees other than the permis duplicata, in euros (see PROCEDURES.md).
+    frais: dict[str, Decimal] = field(default_factory=_default_frais)
+    #: Format of a carte-grise numéro de dossier (same fields as ``numero_format``).
+    numero_format_cg: str = "CG{annee}{alea}"
+    #: Code de cession (UNCONFIRMED): length and alphabet, and how long it stays usable.
+    code_cession_length: int = 8
+    code_cession_alphabet: str = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    cession_validity_days: int = 15
+    #: Changement de titulaire needs a FranceConnect session (SP F1050).
+    titulaire_requires_franceconnect: bool = True
+    #: Permis international: originals must reach the CERT within this many days (SP F11534).
+    international_post_days: int = 60
+    #: A pré-demande CNI/passeport becomes "expired" after this many days (UNCONFIRMED).
+    predemande_validity_days: int = 180
+    #: Token of the agents' portal (``Authorization: Bearer``) and of the coordination API header.
+    agent_token: str = "agent-cert-demo"
+    rdv_opt_token: str = "rdv-opt-demo"
+    #: Coordination test ids and their fixed status.
+    coordination_test_ids: dict[str, str] = field(default_factory=_default_coordination_ids)
+    #: FranceConnect stand-in: issuer path, the ANTS client registered with it, token lifetime.
+    franceconnect_client_id: str = "ants-mock-fs"
+    franceconnect_client_secret: str = "ants-mock-fs-secret-0123456789abcdef"
+    franceconnect_redirect_uris: list = field(default_factory=lambda: ["http://localhost/franceconnect/callback"])
+    franceconnect_token_ttl_seconds: int = 60
+    #: Faults active from start-up, each a table like the body of POST /api/v1/formation/pannes
+    #: (``nombre`` 0 = unlimited).
+    pannes: list = field(default_factory=list)
 
     def amount_for(self, motif: str, code_postal: str) -> Decimal:
         for prefix, amount in self.timbre_reduced_rates.items():
@@ -78,11 +141,6 @@ class MockSettings:
                 return amount
         return self.timbre_amounts[motif]
 
-    def required_pieces(self, motif: str) -> list[str]:
-        pieces = ["identite", "domicile"]
-        if motif == "vol" and self.vol_requires_recepisse:
-            pieces.append("recepisse_vol")
-        return pieces
 
     @classmethod
     def from_toml(cls, path: Path) -> "MockSettings":
@@ -99,8 +157,11 @@ class MockSettings:
         if unknown:
             raise SettingsError(f"{source}: unknown key(s) {', '.join(unknown)}")
         values: dict[str, Any] = {}
+        defaults = cls()
         for name, value in data.items():
-            values[name] = _coerce(name, value, getattr(cls(), name), source)
+            values[name] = _coerce(name, value, getattr(defaults, name), source)
+            if name in _MERGED:  # a file names the entries it changes, the others keep their default
+                values[name] = {**getattr(defaults, name), **values[name]}
         settings = cls(**values)
         settings._check(source)
         return settings
@@ -110,9 +171,21 @@ class MockSettings:
             raise SettingsError(f"{source}: sizes must be positive")
         if any(v < 1 for v in self.page_limits.values()):
             raise SettingsError(f"{source}: page_limits must be >= 1")
-        for piece in ("identite", "domicile", "recepisse_vol"):
+        for piece in _default_page_limits():
             if piece not in self.page_limits:
                 raise SettingsError(f"{source}: page_limits must define {piece!r}")
+        if self.code_cession_length < 4 or len(set(self.code_cession_alphabet)) < 10:
+            raise SettingsError(f"{source}: code_cession needs 4+ characters from 10+ symbols")
+        if not self.code_cession_alphabet.isalnum():
+            raise SettingsError(f"{source}: code_cession_alphabet must be letters and digits")
+        for panne in self.pannes:
+            if not isinstance(panne, dict):
+                raise SettingsError(f"{source}: pannes must be a list of tables")
+            unknown = set(panne) - {"statut", "delai_s", "nombre", "methode", "chemin", "mode", "probabilite"}
+            if unknown:
+                raise SettingsError(f"{source}: pannes: unknown key(s) {', '.join(sorted(unknown))}")
+            if panne.get("mode", "erreur") not in ("erreur", "latence", "timeout", "coupure"):
+                raise SettingsError(f"{source}: pannes: mode is erreur, latence, timeout or coupure")
         if set(self.timbre_amounts) != {"perte", "vol", "deterioration"}:
             raise SettingsError(f"{source}: timbre_amounts needs perte, vol, deterioration")
         if set(self.test_cards.values()) - {"acceptee", "refusee", "expiree"}:
@@ -123,6 +196,9 @@ class MockSettings:
             raise SettingsError(f"{source}: numero_format: {exc}") from exc
         if not re.fullmatch(r"[A-Za-z0-9-]{6,40}", sample):
             raise SettingsError(f"{source}: numero_format must give 6-40 letters, digits or '-'")
+
+
+_MERGED = {"page_limits", "piece_max_age_days", "frais", "timbre_amounts"}
 
 
 def _coerce(name: str, value: Any, default: Any, source: str) -> Any:
@@ -141,6 +217,10 @@ def _coerce(name: str, value: Any, default: Any, source: str) -> Any:
         if not isinstance(value, str):
             raise bad("a string")
         return value
+    if isinstance(default, list):
+        if not isinstance(value, list):
+            raise bad("a list")
+        return list(value)
     if isinstance(default, dict):
         if not isinstance(value, dict):
             raise bad("a table")

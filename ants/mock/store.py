@@ -8,52 +8,43 @@ are overwritten inside the file, and ``reset`` removes the file with its
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+from .store_registry import RegistryMixin, UsedMeanwhile, iso, parse_iso, token_hash, utcnow
+
+SCHEMA_VERSION = 2
 _COMPANIONS = ("-wal", "-shm", "-journal")
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
-
-
-def parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def token_hash(token: str) -> str:
-    # Only a digest of the bearer token is stored: a copied DB file opens no session.
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def cents(amount: Decimal) -> int:
     return int((amount * 100).to_integral_value())
 
 
-class UsedMeanwhile(Exception):
-    """A photo code or timbre was consumed by another request between check and use."""
+class Conflict(Exception):
+    """A transition that the demande's current statut does not allow."""
 
-    def __init__(self, what: str):
-        super().__init__(what)
-        self.what = what
+    def __init__(self, statut: str):
+        super().__init__(statut)
+        self.statut = statut
 
 
-class Store:
+def _add_missing_columns(table, columns: dict) -> None:
+    # Databases from schema 1 gain the new columns; ``--reset`` is the other way.
+    missing = {k: v for k, v in columns.items() if k not in table.columns_dict}
+    for name, kind in missing.items():
+        table.add_column(name, kind)
+
+
+class Store(RegistryMixin):
     def __init__(self, path: Path):
         self.path = Path(path)
         self._lock = threading.RLock()
@@ -112,7 +103,9 @@ class Store:
             if "meta" not in db.table_names():
                 db["meta"].create({"key": str, "value": str}, pk="key")
             db["sessions"].create(
-                {"token_hash": str, "cree_le": str, "expire_le": str}, pk="token_hash", if_not_exists=True)
+                {"token_hash": str, "cree_le": str, "expire_le": str, "type": str, "compte": str},
+                pk="token_hash", if_not_exists=True)
+            _add_missing_columns(db["sessions"], {"type": str, "compte": str})
             db["photo_codes"].create(
                 {"code": str, "cree_le": str, "expire_le": str, "utilise_le": str, "demo": int},
                 pk="code", if_not_exists=True)
@@ -120,17 +113,49 @@ class Store:
                 {"numero": str, "montant_centimes": int, "motif": str, "cree_le": str,
                  "expire_le": str, "utilise_le": str, "demo": int},
                 pk="numero", if_not_exists=True)
-            db["demandes"].create(
-                {"numero": str, "seq": int, "procedure": str, "motif": str, "statut": str,
-                 "cree_le": str, "dossier_json": str, "photo_code": str, "timbre": str},
-                pk="numero", if_not_exists=True)
+            demande_columns = {"numero": str, "seq": int, "procedure": str, "motif": str, "statut": str,
+                               "cree_le": str, "dossier_json": str, "photo_code": str, "timbre": str,
+                               "nom": str, "prenoms": str, "date_naissance": str, "sexe": str,
+                               "proprietaire": str, "delivre_json": str, "complement_json": str,
+                               "modifie_le": str, "frais_centimes": int}
+            db["demandes"].create(demande_columns, pk="numero", if_not_exists=True)
+            _add_missing_columns(db["demandes"], demande_columns)
             db["pieces"].create(
                 {"id": int, "demande": str, "piece_id": str, "filename": str, "content_type": str,
-                 "format": str, "pages": int, "taille": int, "sha256": str, "data": bytes},
+                 "format": str, "pages": int, "taille": int, "sha256": str, "data": bytes, "lot": int},
                 pk="id", foreign_keys=[("demande", "demandes", "numero")], if_not_exists=True)
+            _add_missing_columns(db["pieces"], {"lot": int})
             db["historique"].create(
-                {"id": int, "demande": str, "statut": str, "date": str, "commentaire": str},
+                {"id": int, "demande": str, "statut": str, "date": str, "commentaire": str, "acteur": str},
                 pk="id", foreign_keys=[("demande", "demandes", "numero")], if_not_exists=True)
+            _add_missing_columns(db["historique"], {"acteur": str})
+            db["comptes"].create(
+                {"id": str, "email": str, "password_hash": str, "nom": str, "prenom": str, "sexe": str,
+                 "telephone": str, "code_confirmation": str, "confirme_le": str, "cree_le": str, "source": str},
+                pk="id", if_not_exists=True)
+            db["mails"].create({"id": int, "destinataire": str, "sujet": str, "corps": str, "envoye_le": str},
+                               pk="id", if_not_exists=True)
+            db["nephs"].create({"neph": str, "nom": str, "prenoms": str, "date_naissance": str,
+                                "categories": str, "cree_le": str, "demo": int}, pk="neph", if_not_exists=True)
+            db["vehicules"].create(
+                {"plate_key": str, "immatriculation": str, "numero_formule": str, "code_confidentiel": str,
+                 "titulaire_nom": str, "titulaire_prenom": str, "date_premiere_immatriculation": str,
+                 "puissance_fiscale": int, "marque": str, "adresse_json": str, "cede_le": str, "demo": int},
+                pk="plate_key", if_not_exists=True)
+            db["cessions"].create(
+                {"id": int, "plate_key": str, "code": str, "demande": str, "date_cession": str,
+                 "expire_le": str, "utilise_le": str, "cree_le": str}, pk="id", if_not_exists=True)
+            db["predemandes"].create({"numero": str, "etat": str, "cree_le": str, "expire_le": str, "demo": int},
+                                     pk="numero", if_not_exists=True)
+            db["rendez_vous"].create(
+                {"id": int, "application_id": str, "meeting_point": str, "meeting_point_id": str,
+                 "appointment_date": str, "management_url": str, "cree_le": str}, pk="id", if_not_exists=True)
+            db["fc_codes"].create(
+                {"code_hash": str, "identite": str, "redirect_uri": str, "nonce": str, "expire_le": str,
+                 "utilise_le": str}, pk="code_hash", if_not_exists=True)
+            db["fc_tokens"].create(
+                {"token_hash": str, "identite": str, "expire_le": str, "session_fc": str},
+                pk="token_hash", if_not_exists=True)
             db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, replace=True)
 
     # -- meta ----------------------------------------------------------------
@@ -144,19 +169,24 @@ class Store:
             self.db["meta"].insert({"key": key, "value": value}, replace=True)
 
     # -- sessions ------------------------------------------------------------
-    def add_session(self, token: str, ttl_seconds: int) -> None:
+    def add_session(self, token: str, ttl_seconds: int, kind: str = "invite", compte: str | None = None) -> None:
         now = utcnow()
         with self._lock:
             self.db["sessions"].delete_where("expire_le < ?", [iso(now)])
             self.db["sessions"].insert({
                 "token_hash": token_hash(token), "cree_le": iso(now),
-                "expire_le": iso(now + timedelta(seconds=ttl_seconds))})
+                "expire_le": iso(now + timedelta(seconds=ttl_seconds)), "type": kind, "compte": compte})
 
-    def session_valid(self, token: str) -> bool:
+    def session(self, token: str) -> dict | None:
         with self._lock:
             rows = list(self.db.query(
-                "SELECT expire_le FROM sessions WHERE token_hash = ?", [token_hash(token)]))
-        return bool(rows) and parse_iso(rows[0]["expire_le"]) > utcnow()
+                "SELECT type, compte, expire_le FROM sessions WHERE token_hash = ?", [token_hash(token)]))
+        if not rows or parse_iso(rows[0]["expire_le"]) <= utcnow():
+            return None
+        return {"type": rows[0]["type"] or "invite", "compte": rows[0]["compte"], "token_hash": token_hash(token)}
+
+    def session_valid(self, token: str) -> bool:
+        return self.session(token) is not None
 
     def end_session(self, token: str) -> bool:
         with self._lock:
@@ -207,46 +237,154 @@ class Store:
                 " AND expire_le > ? ORDER BY rowid", [now]))
         return {"photo_codes": codes, "timbres": timbres}
 
+    def demo_extras(self) -> dict[str, list[dict]]:
+        with self._lock:
+            vehicles = list(self.db.query(
+                "SELECT immatriculation, numero_formule, code_confidentiel, titulaire_nom, titulaire_prenom,"
+                " date_premiere_immatriculation, puissance_fiscale FROM vehicules WHERE demo = 1 AND cede_le IS NULL"
+                " ORDER BY rowid"))
+            nephs = list(self.db.query("SELECT neph, nom, prenoms, date_naissance FROM nephs WHERE demo = 1"
+                                       " ORDER BY rowid"))
+            predemandes = list(self.db.query("SELECT numero, etat FROM predemandes WHERE demo = 1 ORDER BY rowid"))
+        return {"vehicules": vehicles, "nephs": nephs, "predemandes": predemandes}
+
     # -- demandes ------------------------------------------------------------
     def next_seq(self) -> int:
         with self._lock:
             row = list(self.db.query("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM demandes"))
         return row[0]["n"]
 
-    def create_demande(self, *, numero: str, seq: int, dossier: dict, pieces: list[dict],
-                       photo_code: str, timbre: str, statut: str, commentaire: str) -> dict:
-        """Store a demande, consume its photo code and timbre, all or nothing."""
+    def create_demande(self, *, numero: str, seq: int, dossier: dict, pieces: list[dict], photo_code: str | None,
+                       timbre: str | None, statut: str, commentaire: str, proprietaire: str | None = None,
+                       frais_centimes: int = 0, apply=None, draft: bool = False) -> dict:
+        """Store a demande, consume its photo code and timbre, run the procedure's effects: all or nothing.
+
+        ``apply(db)`` returns what is handed to the user (``delivre``) and may raise ``UsedMeanwhile``.
+        With ``draft``, the brouillon ``numero`` becomes this demande, its history kept.
+        """
         now = iso(utcnow())
+        etat = dossier.get("etat_civil") if isinstance(dossier.get("etat_civil"), dict) else {}
+        prenoms = etat.get("prenoms") if isinstance(etat.get("prenoms"), list) else []
         with self.transaction() as db:
             for table, key, value, what in (("photo_codes", "code", photo_code, "photo"),
                                             ("timbres", "numero", timbre, "timbre")):
+                if value is None:
+                    continue
                 cursor = db.conn.execute(
                     f"UPDATE {table} SET utilise_le = ? WHERE {key} = ? AND utilise_le IS NULL",
                     [now, value])
                 if cursor.rowcount != 1:
                     raise UsedMeanwhile(what)
             row = {"numero": numero, "seq": seq, "procedure": dossier["procedure"],
-                   "motif": dossier["motif"], "statut": statut, "cree_le": now,
+                   "motif": dossier.get("motif") if isinstance(dossier.get("motif"), str) else "",
+                   "statut": statut, "cree_le": now, "modifie_le": now,
                    "dossier_json": json.dumps(dossier, ensure_ascii=False),
-                   "photo_code": photo_code, "timbre": timbre}
-            db["demandes"].insert(row)
+                   "photo_code": photo_code, "timbre": timbre,
+                   "nom": str(etat.get("nom_naissance") or "").upper(),
+                   "prenoms": " ".join(str(p) for p in prenoms), "date_naissance": str(etat.get("date_naissance") or ""),
+                   "sexe": str(etat.get("sexe") or ""), "proprietaire": proprietaire, "delivre_json": "{}",
+                   "complement_json": None, "frais_centimes": frais_centimes}
+            if draft:
+                current = list(db.query("SELECT statut, seq, cree_le FROM demandes WHERE numero = ?", [numero]))
+                if not current or current[0]["statut"] != "brouillon":
+                    raise Conflict(current[0]["statut"] if current else "inconnue")
+                row.update(seq=current[0]["seq"], cree_le=current[0]["cree_le"])
+                db["demandes"].update(numero, row)
+                db.conn.execute("DELETE FROM pieces WHERE demande = ?", [numero])
+            else:
+                db["demandes"].insert(row)
             for piece in pieces:
-                db["pieces"].insert({**piece, "demande": numero})
+                db["pieces"].insert({**piece, "demande": numero, "lot": 0})
             db["historique"].insert({"demande": numero, "statut": statut, "date": now,
-                                     "commentaire": commentaire})
-        return row
+                                     "commentaire": commentaire, "acteur": "usager"})
+            delivre = apply(db) if apply else {}
+            db.conn.execute("UPDATE demandes SET delivre_json = ? WHERE numero = ?",
+                            [json.dumps(delivre or {}, ensure_ascii=False), numero])
+        return {**row, "delivre": delivre or {}}
 
     def demande(self, numero: str) -> dict[str, Any] | None:
         with self._lock:
             rows = list(self.db.query(
-                "SELECT numero, procedure, motif, statut, cree_le FROM demandes WHERE numero = ?",
+                "SELECT numero, procedure, motif, statut, cree_le, complement_json FROM demandes WHERE numero = ?",
                 [numero]))
             if not rows:
                 return None
             history = list(self.db.query(
                 "SELECT statut, date, commentaire FROM historique WHERE demande = ? ORDER BY id",
                 [numero]))
-        return {**rows[0], "historique": history}
+        row = dict(rows[0])
+        complement = row.pop("complement_json")
+        out = {**row, "historique": history}
+        if row["statut"] == "complement_demande" and complement:
+            out["complement"] = json.loads(complement)
+        return out
+
+    def demande_full(self, numero: str) -> dict[str, Any] | None:
+        """Everything about a demande, for the agents' portal and the owner's checks."""
+        with self._lock:
+            rows = list(self.db.query("SELECT * FROM demandes WHERE numero = ?", [numero]))
+            if not rows:
+                return None
+            history = list(self.db.query(
+                "SELECT statut, date, commentaire, acteur FROM historique WHERE demande = ? ORDER BY id", [numero]))
+            pieces = list(self.db.query(
+                "SELECT id, piece_id, filename, content_type, format, pages, taille, sha256, lot"
+                " FROM pieces WHERE demande = ? ORDER BY id", [numero]))
+        row = dict(rows[0])
+        return {"numero": row["numero"], "procedure": row["procedure"], "motif": row["motif"],
+                "statut": row["statut"], "cree_le": row["cree_le"], "modifie_le": row["modifie_le"],
+                "proprietaire": row["proprietaire"], "frais": (row["frais_centimes"] or 0) / 100,
+                "dossier": json.loads(row["dossier_json"]), "delivre": json.loads(row["delivre_json"] or "{}"),
+                "complement": json.loads(row["complement_json"]) if row["complement_json"] else None,
+                "pieces": pieces, "historique": history}
+
+    def piece_data(self, numero: str, piece_row_id: int) -> dict | None:
+        with self._lock:
+            rows = list(self.db.query("SELECT filename, content_type, format, data FROM pieces"
+                                      " WHERE demande = ? AND id = ?", [numero, piece_row_id]))
+        return rows[0] if rows else None
+
+    def search(self, filters: dict[str, str], limit: int) -> list[dict]:
+        clauses, params = [], []
+        for column, value in filters.items():
+            if column == "nom":
+                clauses.append("nom LIKE ?")
+                params.append(value.upper() + "%")
+            elif column == "prenom":
+                clauses.append("(' ' || prenoms || ' ') LIKE ?")
+                params.append(f"% {value}%")
+            else:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        with self._lock:
+            return list(self.db.query(
+                "SELECT numero, procedure, motif, statut, nom, prenoms, date_naissance, sexe, cree_le, modifie_le"
+                f" FROM demandes{where} ORDER BY cree_le DESC, seq DESC LIMIT ?", [*params, limit]))
+
+    def transition(self, numero: str, allowed_from: set[str], statut: str, commentaire: str, acteur: str,
+                   complement: dict | None = None, pieces: list[dict] | None = None, apply=None) -> dict:
+        """Move a demande to ``statut`` if it is in ``allowed_from``; history, pièces and effects together."""
+        now = iso(utcnow())
+        with self.transaction() as db:
+            rows = list(db.query("SELECT statut FROM demandes WHERE numero = ?", [numero]))
+            if not rows:
+                raise KeyError(numero)
+            if rows[0]["statut"] not in allowed_from:
+                raise Conflict(rows[0]["statut"])
+            if pieces:
+                lot = list(db.query("SELECT COALESCE(MAX(lot), 0) + 1 AS n FROM pieces WHERE demande = ?",
+                                    [numero]))[0]["n"]
+                for piece in pieces:
+                    db["pieces"].insert({**piece, "demande": numero, "lot": lot})
+            db.conn.execute("UPDATE demandes SET statut = ?, modifie_le = ?, complement_json = ? WHERE numero = ?",
+                            [statut, now, json.dumps(complement, ensure_ascii=False) if complement else None,
+                             numero])
+            db["historique"].insert({"demande": numero, "statut": statut, "date": now,
+                                     "commentaire": commentaire, "acteur": acteur})
+            if apply:
+                apply(db)
+        return {"numero": numero, "statut": statut, "date": now}
 
     def pieces_of(self, numero: str) -> list[dict]:
         with self._lock:

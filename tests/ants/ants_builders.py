@@ -117,3 +117,95 @@ class Ants:
 
 def erreurs_of(response: requests.Response) -> list[tuple[str, str]]:
     return [(e["champ"], e["code"]) for e in response.json()["detail"]["erreurs"]]
+
+
+# -- issue 3: every procedure ---------------------------------------------------------
+
+AGENT_TOKEN = "agent-cert-demo"
+RDV_TOKEN = "rdv-opt-demo"
+
+
+def person(nom: str = "DUPONT", prenoms=("Marie", "Élodie"), born: str = "1980-05-17", sexe: str = "F",
+           code_postal: str = "75011") -> dict:
+    return {"etat_civil": {"nom_naissance": nom, "nom_usage": "", "sexe": sexe, "prenoms": list(prenoms),
+                           "date_naissance": born},
+            "adresse": {"numero": "12", "extension": "", "type_voie": "rue", "nom_voie": "des Lilas",
+                        "complement": "", "code_postal": code_postal, "commune": "Paris"},
+            "contact": {"email": "marie@example.org", "mobile": "0612345678"},
+            "attestation_honneur": True}
+
+
+def pdf_piece(piece_id: str, pages: int = 1) -> PieceFile:
+    return PieceFile(piece_id, f"{piece_id}.pdf", "application/pdf", pdf_bytes(pages))
+
+
+def jpg_piece(piece_id: str) -> PieceFile:
+    return PieceFile(piece_id, f"{piece_id}.jpg", "image/jpeg", jpeg_bytes())
+
+
+def pieces(*piece_ids: str) -> list[PieceFile]:
+    return [jpg_piece(p) for p in piece_ids]
+
+
+def years_ago(years: int, days: int = 0) -> str:
+    from datetime import date, timedelta
+
+    today = date.today()
+    try:
+        then = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        then = today.replace(year=today.year - years, day=28)
+    return (then - timedelta(days=days)).isoformat()
+
+
+def days_ago(days: int) -> str:
+    from datetime import date, timedelta
+
+    return (date.today() - timedelta(days=days)).isoformat()
+
+
+class Procedures(Ants):
+    """Builders for every procedure against one running mock."""
+
+    def buy(self, procedure: str, motif: str = "", code_postal: str = "75011", **extra) -> str:
+        response = requests.post(self.url + "/api/v1/timbres", timeout=5, json={
+            "procedure": procedure, "motif": motif, "code_postal": code_postal, "carte": ACCEPTED_CARD,
+            "expiration": "12/39", "cryptogramme": "123", **extra})
+        assert response.status_code == 201, response.text
+        return response.json()["numero"]
+
+    def neph(self, nom: str = "DUPONT", date_naissance: str = "1980-05-17") -> str:
+        response = requests.post(self.url + "/api/v1/formation/nephs", timeout=5,
+                                 json={"nom": nom, "prenoms": "Marie", "date_naissance": date_naissance})
+        assert response.status_code == 201, response.text
+        return response.json()["neph"]
+
+    def vehicle(self, **body) -> dict:
+        response = requests.post(self.url + "/api/v1/formation/vehicules", json=body, timeout=5)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def permis(self, procedure: str, motif: str | None = None, photo: bool = True, **fields) -> dict:
+        dossier = {"procedure": procedure, **person()}
+        if motif is not None:
+            dossier["motif"] = motif
+        if photo:
+            dossier["photo"] = {"code": self.photo_code()}
+        dossier.update(fields)
+        return dossier
+
+    def agent(self, method: str, path: str, token: str = AGENT_TOKEN, **kwargs) -> requests.Response:
+        return requests.request(method, self.url + "/api/v1/agent" + path, timeout=10,
+                                headers={"Authorization": f"Bearer {token}"}, **kwargs)
+
+    def move(self, numero: str, statut: str, **body) -> requests.Response:
+        return self.agent("POST", f"/demandes/{numero}/transitions", json={"statut": statut, **body})
+
+    def fc_token(self, login: str = "testfc1", password: str = "123") -> str:
+        from ants import AntsClient
+
+        client = AntsClient(self.url, retries=0, backoff_factor=0)
+        client.franceconnect_login(login, password)
+        token = client._token
+        client.close()
+        return token

@@ -4,12 +4,17 @@ from __future__ import annotations
 import pytest
 
 from ants import AntsClient
-from ants_builders import Ants
+from ants_builders import Ants, Procedures
 
 
 @pytest.fixture(scope="session")
 def ants(mock_backend) -> Ants:
     return Ants(mock_backend.url)
+
+
+@pytest.fixture(scope="session")
+def proc(mock_backend) -> Procedures:
+    return Procedures(mock_backend.url)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,17 @@ def test_settings_example_is_the_defaults():
 def test_bad_settings_are_refused(data, message):
     with pytest.raises(SettingsError, match=message):
         MockSettings.from_mapping(data)
+
+
+def test_procedures_md_documents_every_procedure():
+    from ants.mock import procedures
+
+    text = (ANTS / "mock" / "PROCEDURES.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^### `([a-z-]+)`", text, flags=re.M))
+    assert documented == {p.id for p in procedures.all_procedures()}
+    assert len(documented) == 16
+
+
+def test_mock_modules_stay_focused():
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in (ANTS / "mock").glob("*.py")}
+    assert max(sizes.values()) < 500, sizes

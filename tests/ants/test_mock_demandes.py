@@ -17,7 +17,8 @@ def test_happy_path_with_pdf_and_jpeg_pieces_is_en_instruction_with_history(ants
     response = ants.submit(ants.dossier())
     assert response.status_code == 201, response.text
     body = response.json()
-    assert set(body) == {"numero", "statut", "cree_le"}
+    assert set(body) == {"numero", "statut", "cree_le", "procedure", "frais", "delivre"}
+    assert (body["procedure"], body["frais"], body["delivre"]) == ("permis-perte", 25.0, {})
     assert body["statut"] == "en_instruction"
     assert body["numero"].startswith(f"PC{before.year}") and len(body["numero"]) == 14
     created = datetime.fromisoformat(body["cree_le"])
@@ -253,9 +254,14 @@ def test_malformed_dossier_json_is_400(ants, raw):
 
 
 def test_invalid_utf8_in_dossier_is_replaced_then_refused(ants):
-    response = ants.submit(None, pieces=[], raw_dossier=b'{"motif": "\xff\xfe"}')
+    response = ants.submit(None, pieces=[], raw_dossier=b'{"procedure": "permis-perte", "motif": "\xff\xfe"}')
     assert response.status_code == 422
     assert ("motif", "motif_invalide") in erreurs_of(response)
+
+
+def test_unknown_procedure_is_the_only_reason_given(ants):
+    response = ants.submit(None, pieces=[], raw_dossier='{"procedure": "permis-bateau", "motif": "x"}')
+    assert erreurs_of(response) == [("procedure", "procedure_inconnue")]
 
 
 def test_dossier_that_is_not_an_object_is_422(ants):

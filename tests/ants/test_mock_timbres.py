@@ -87,7 +87,10 @@ def test_booth_makes_a_fresh_22_character_code_valid_6_months(ants):
 
 def test_demo_lists_seeded_codes_and_timbres(ants):
     demo = requests.get(ants.url + "/api/v1/formation/demo", timeout=5).json()
-    assert set(demo) == {"photo_codes", "timbres"}
+    assert set(demo) == {"photo_codes", "timbres", "vehicules", "nephs", "predemandes", "identites_franceconnect",
+                         "comptes", "coordination_test_ids"}
+    assert [v["immatriculation"] for v in demo["vehicules"]][:3] == ["AB-123-CD", "EF-456-GH", "123 ABC 75"]
+    assert {p["etat"] for p in demo["predemandes"]} == {"validated", "declared", "consumed", "expired"}
     assert all(re.fullmatch(r"[A-Z0-9]{22}", c["code"]) for c in demo["photo_codes"])
     assert all(re.fullmatch(r"\d{16}", t["numero"]) for t in demo["timbres"])
     assert {t["montant"] for t in demo["timbres"]} == {25.0, 12.5}

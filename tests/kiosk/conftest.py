@@ -14,6 +14,8 @@ def kivy_window():
 
 @pytest.fixture
 def make_services(workspace_root, tmp_path):
+    made = []
+
     def make(**overrides):
         base = {
             "workspace": {"root": str(workspace_root)},
@@ -21,8 +23,13 @@ def make_services(workspace_root, tmp_path):
         }
         for section, values in overrides.items():
             base.setdefault(section, {}).update(values)
-        return build_services(load_settings(overrides=base))
-    return make
+        services = build_services(load_settings(overrides=base))
+        made.append(services)
+        return services
+
+    yield make
+    for services in made:
+        services.close()
 
 
 @pytest.fixture

@@ -1,0 +1,319 @@
+"""A FranceConnect stand-in (OpenID Connect, authorization-code flow only; ANTS.md §5).
+
+Endpoints under ``/franceconnect/api/v2``: ``/.well-known/openid-configuration``,
+``/authorize`` (GET shows the test identities, POST logs one in and redirects
+with a code), ``/token``, ``/userinfo``, ``/session/end``, ``/jwks``.
+
+Tokens are JWS compact serialisations signed **HS256 with the client secret**,
+which is what FranceConnect v1 did, written with ``hmac``/``hashlib``: PyJWT
+would do it too but is not a declared dependency of the project, and HS256
+needs no key management (``/jwks`` is therefore empty).
+
+The test identities copy the spirit of france-connect/identity-provider-example
+(``testfc1``/``123``; the ANTS set ``Min0x``/``azerty``): accents, hyphens,
+apostrophes, very long addresses, a gender outside male/female, a minor, a
+person born abroad.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import json
+import secrets
+import threading
+import time
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+
+from .errors import ApiError
+
+PATH = "/franceconnect/api/v2"
+SCOPES = ["openid", "given_name", "family_name", "birthdate", "gender", "birthplace", "birthcountry", "email",
+          "preferred_username", "address"]
+CODE_TTL = 60
+
+IDENTITIES = [
+    {"login": "testfc1", "password": "123", "given_name": "Stéphane Louis Perceval", "family_name": "DUPONT",
+     "preferred_username": "", "birthdate": "1962-08-24", "gender": "male", "birthplace": "75112",
+     "birthcountry": "99100", "email": "stephane.dupont@fc-test.example",
+     "address": {"street_address": "26 rue Desaix", "postal_code": "75015", "locality": "Paris", "country": "France"}},
+    {"login": "Min01", "password": "azerty", "given_name": "Éléonore Marie-Françoise",
+     "family_name": "ESSAI-D'ARTAGNAN DE LA VILLÉON", "preferred_username": "ESSAI", "birthdate": "1985-02-28",
+     "gender": "female", "birthplace": "13055", "birthcountry": "99100",
+     "email": "eleonore.essai@fc-test.example",
+     "address": {"street_address": "Résidence des Jardins de l'Hôtel de Ville, bâtiment C, escalier 4, "
+                                   "appartement 1207, 123 bis avenue du Maréchal de Lattre de Tassigny et de la "
+                                   "Première Armée Française, lieu-dit Les Hauts de Sainte-Marguerite-sur-Mer",
+                 "postal_code": "13008", "locality": "Marseille", "country": "France"}},
+    {"login": "Min02", "password": "azerty", "given_name": "Jean-Noël Zoé", "family_name": "ESSAI LE BRETON-LÓPEZ",
+     "preferred_username": "", "birthdate": "1999-12-31", "gender": "male", "birthplace": "2A004",
+     "birthcountry": "99100", "email": "jn.essai@fc-test.example",
+     "address": {"street_address": "1 chemin de l'Église", "postal_code": "20000", "locality": "Ajaccio",
+                 "country": "France"}},
+    {"login": "Min03", "password": "azerty", "given_name": "Camille", "family_name": "ESSAI",
+     "preferred_username": "", "birthdate": "1970-01-01", "gender": "Indeterminate", "birthplace": "97302",
+     "birthcountry": "99100", "email": "camille.essai@fc-test.example",
+     "address": {"street_address": "4 rue Lalouette", "postal_code": "97300", "locality": "Cayenne",
+                 "country": "France"}},
+    {"login": "Min04", "password": "azerty", "given_name": "Fatima-Zahra", "family_name": "ESSAI EL AMRANI",
+     "preferred_username": "", "birthdate": "1978-06-15", "gender": "female", "birthplace": "",
+     "birthcountry": "99350", "email": "fz.essai@fc-test.example",
+     "address": {"street_address": "8 place Bellecour", "postal_code": "69002", "locality": "Lyon",
+                 "country": "France"}},
+    {"login": "Min05", "password": "azerty", "given_name": "Loïc", "family_name": "ESSAI PETIT",
+     "preferred_username": "", "birthdate": "2012-03-09", "gender": "male", "birthplace": "35238",
+     "birthcountry": "99100", "email": "loic.essai@fc-test.example",
+     "address": {"street_address": "3 quai Lamennais", "postal_code": "35000", "locality": "Rennes",
+                 "country": "France"}},
+]
+
+_PENDING: dict[str, tuple[str, str, float]] = {}   # state -> (nonce, redirect_uri, deadline), the FS side
+_LOCK = threading.Lock()
+_SETTINGS: dict[str, str] = {}   # client_id, set by register()
+
+
+def sub_of(identity: dict) -> str:
+    # FranceConnect's sub is an opaque hash, stable per person and service provider.
+    return hashlib.sha256(("ants-mock:" + identity["login"]).encode()).hexdigest() + "v1"
+
+
+def identity_by_sub(sub: str) -> dict | None:
+    return next((i for i in IDENTITIES if sub_of(i) == sub), None)
+
+
+def claims_of(sub: str) -> dict | None:
+    identity = identity_by_sub(sub)
+    if identity is None:
+        return None
+    address = identity["address"]
+    return {"sub": sub, "given_name": identity["given_name"], "family_name": identity["family_name"],
+            "preferred_username": identity["preferred_username"], "birthdate": identity["birthdate"],
+            "gender": identity["gender"], "birthplace": identity["birthplace"],
+            "birthcountry": identity["birthcountry"], "email": identity["email"],
+            "address": {**address, "formatted": f"{address['street_address']} {address['postal_code']} "
+                                                f"{address['locality']}"}}
+
+
+def test_identities() -> list[dict]:
+    return [{"login": i["login"], "password": i["password"], "given_name": i["given_name"],
+             "family_name": i["family_name"], "birthdate": i["birthdate"], "gender": i["gender"]}
+            for i in IDENTITIES]
+
+
+# -- JWS HS256 -------------------------------------------------------------------------
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def sign(claims: dict, secret: str) -> str:
+    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+    payload = _b64(json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode())
+    signature = hmac.new(secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    return f"{header}.{payload}.{_b64(signature)}"
+
+
+def verify(token: str, secret: str) -> dict:
+    """The claims of a token this module signed; ValueError if anything is off."""
+    try:
+        header, payload, signature = token.split(".")
+        if json.loads(_unb64(header)).get("alg") != "HS256":
+            raise ValueError("alg")
+        expected = hmac.new(secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+        if not hmac.compare_digest(expected, _unb64(signature)):
+            raise ValueError("signature")
+        claims = json.loads(_unb64(payload))
+    except (ValueError, TypeError, UnicodeDecodeError, AttributeError) as exc:
+        raise ValueError(f"invalid token: {exc}") from None
+    if not isinstance(claims, dict) or claims.get("exp", 0) < time.time():
+        raise ValueError("expired")
+    return claims
+
+
+def at_hash(access_token: str) -> str:
+    return _b64(hashlib.sha256(access_token.encode()).digest()[:16])
+
+
+# -- the ANTS (service provider) side --------------------------------------------------
+
+def start(redirect_uri: str) -> dict:
+    state, nonce = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+    with _LOCK:
+        now = time.monotonic()
+        for key in [k for k, v in _PENDING.items() if v[2] < now]:
+            del _PENDING[key]
+        _PENDING[state] = (nonce, redirect_uri, now + 600)
+    return {"authorization_endpoint": PATH + "/authorize",
+            "params": {"response_type": "code", "client_id": _SETTINGS["client_id"], "redirect_uri": redirect_uri,
+                       "scope": " ".join(SCOPES), "state": state, "nonce": nonce, "acr_values": "eidas1"}}
+
+
+def finish(deps, state: str, code: str) -> dict:
+    with _LOCK:
+        pending = _PENDING.pop(state, None)
+    if pending is None:
+        raise ApiError(400, "etat_inconnu", "Cette connexion FranceConnect n'a pas été demandée ou a expiré.")
+    nonce, redirect_uri, _ = pending
+    settings = deps.settings
+    tokens = _exchange(deps, code, redirect_uri, settings.franceconnect_client_id,
+                       settings.franceconnect_client_secret, "urn:ants-mock")
+    try:
+        claims = verify(tokens["id_token"], settings.franceconnect_client_secret)
+    except ValueError:  # pragma: no cover - we signed it a line above
+        raise ApiError(502, "franceconnect_invalide", "La réponse de FranceConnect est invalide.") from None
+    if claims.get("nonce") != nonce:
+        raise ApiError(400, "nonce_invalide", "La réponse de FranceConnect ne correspond pas à la demande.")
+    return claims_of(claims["sub"])
+
+
+# -- the provider --------------------------------------------------------------------------
+
+class OAuthError(ApiError):
+    def __init__(self, status: int, error: str, description: str):
+        super().__init__(status, error, description, extra={"error": error, "error_description": description})
+
+
+def _exchange(deps, code: str, redirect_uri: str, client_id: str, client_secret: str, issuer: str) -> dict:
+    settings = deps.settings
+    if client_id != settings.franceconnect_client_id or not hmac.compare_digest(
+            client_secret.encode(), settings.franceconnect_client_secret.encode()):
+        raise OAuthError(401, "invalid_client", "Client inconnu ou secret incorrect.")
+    row = deps.store.take_fc_code(code)
+    if row is None or row["redirect_uri"] != redirect_uri:
+        raise OAuthError(400, "invalid_grant", "Code d'autorisation inconnu, expiré ou déjà utilisé.")
+    identity = json.loads(row["identite"])
+    access_token = secrets.token_urlsafe(32)
+    ttl = settings.franceconnect_token_ttl_seconds
+    session_fc = secrets.token_urlsafe(12)
+    deps.store.add_fc_token(access_token, identity["sub"], ttl, session_fc)
+    now = int(time.time())
+    id_token = sign({"iss": issuer, "sub": identity["sub"], "aud": client_id, "exp": now + ttl, "iat": now,
+                     "auth_time": identity["auth_time"], "nonce": row["nonce"], "acr": "eidas1",
+                     "at_hash": at_hash(access_token), "sid": session_fc}, client_secret)
+    return {"access_token": access_token, "token_type": "Bearer", "expires_in": ttl, "id_token": id_token,
+            "scope": " ".join(SCOPES)}
+
+
+def register(app: FastAPI, deps) -> None:
+    settings, store = deps.settings, deps.store
+    _SETTINGS["client_id"] = settings.franceconnect_client_id
+
+    def issuer(request: Request) -> str:
+        return str(request.base_url).rstrip("/") + PATH
+
+    def check_authorize(params) -> None:
+        if params.get("response_type") != "code":
+            raise OAuthError(400, "unsupported_response_type", "Seul response_type=code est accepté.")
+        if params.get("client_id") != settings.franceconnect_client_id:
+            raise OAuthError(400, "invalid_client", "client_id inconnu.")
+        if params.get("redirect_uri") not in settings.franceconnect_redirect_uris:
+            raise OAuthError(400, "invalid_request", "redirect_uri non enregistrée pour ce client.")
+        if "openid" not in str(params.get("scope", "")).split():
+            raise OAuthError(400, "invalid_scope", "Le scope doit contenir openid.")
+        for name in ("state", "nonce"):
+            if not params.get(name) or len(str(params.get(name))) > 200:
+                raise OAuthError(400, "invalid_request", f"Le paramètre {name} est obligatoire.")
+
+    @app.get(PATH + "/.well-known/openid-configuration")
+    def discovery(request: Request) -> dict:
+        base = issuer(request)
+        return {"issuer": base, "authorization_endpoint": base + "/authorize", "token_endpoint": base + "/token",
+                "userinfo_endpoint": base + "/userinfo", "end_session_endpoint": base + "/session/end",
+                "jwks_uri": base + "/jwks", "response_types_supported": ["code"],
+                "grant_types_supported": ["authorization_code"], "subject_types_supported": ["pairwise"],
+                "id_token_signing_alg_values_supported": ["HS256"], "scopes_supported": SCOPES,
+                "acr_values_supported": ["eidas1"],
+                "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+                "claims_supported": ["sub", "given_name", "family_name", "birthdate", "gender", "birthplace",
+                                     "birthcountry", "email", "preferred_username", "address"]}
+
+    @app.get(PATH + "/jwks")
+    def jwks() -> dict:
+        return {"keys": []}
+
+    @app.get(PATH + "/authorize", response_class=HTMLResponse)
+    def authorize_page(request: Request) -> HTMLResponse:
+        params = dict(request.query_params)
+        check_authorize(params)
+        hidden = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+                         for k, v in params.items())
+        rows = "".join(f"<li><b>{html.escape(i['login'])}</b> / {html.escape(i['password'])} : "
+                       f"{html.escape(i['family_name'])} {html.escape(i['given_name'])}</li>" for i in IDENTITIES)
+        page = (f"<!doctype html><html lang=fr><meta charset=utf-8><title>FranceConnect (simulation)</title>"
+                f"<h1>FranceConnect (simulation)</h1><ul>{rows}</ul><form method=post>{hidden}"
+                f"<label>Identifiant <input name=login></label> <label>Mot de passe "
+                f"<input name=password type=password></label> <button>Se connecter</button></form></html>")
+        return HTMLResponse(page)
+
+    @app.post(PATH + "/authorize")
+    async def authorize(request: Request):
+        params = await _form_params(request)
+        check_authorize(params)
+        identity = next((i for i in IDENTITIES if i["login"] == params.get("login")
+                         and hmac.compare_digest(i["password"], str(params.get("password", "")))), None)
+        if identity is None:
+            raise OAuthError(401, "access_denied", "Identifiant ou mot de passe FranceConnect incorrect.")
+        code = secrets.token_urlsafe(24)
+        store.add_fc_code(code, json.dumps({"sub": sub_of(identity), "auth_time": int(time.time())}),
+                          params["redirect_uri"], params["nonce"], CODE_TTL)
+        location = params["redirect_uri"] + "?" + urlencode({"code": code, "state": params["state"]})
+        return RedirectResponse(location, status_code=302)
+
+    @app.post(PATH + "/token")
+    async def token(request: Request) -> dict:
+        params = await _form_params(request)
+        if params.get("grant_type") != "authorization_code":
+            raise OAuthError(400, "unsupported_grant_type", "Seul grant_type=authorization_code est accepté.")
+        client_id, secret = params.get("client_id", ""), params.get("client_secret", "")
+        basic = request.headers.get("authorization", "")
+        if basic.lower().startswith("basic "):
+            try:
+                client_id, secret = base64.b64decode(basic[6:]).decode().split(":", 1)
+            except (ValueError, UnicodeDecodeError):
+                raise OAuthError(401, "invalid_client", "En-tête Basic illisible.") from None
+        for name in ("code", "redirect_uri"):
+            if not params.get(name):
+                raise OAuthError(400, "invalid_request", f"Le paramètre {name} est obligatoire.")
+        return _exchange(deps, params["code"], params["redirect_uri"], client_id, secret, issuer(request))
+
+    @app.get(PATH + "/userinfo")
+    def userinfo(request: Request) -> JSONResponse:
+        auth = request.headers.get("authorization", "")
+        row = store.fc_token(auth[7:]) if auth.lower().startswith("bearer ") else None
+        if row is None:
+            raise OAuthError(401, "invalid_token", "Jeton d'accès absent, expiré ou révoqué.")
+        return JSONResponse(claims_of(row["identite"]))
+
+    @app.get(PATH + "/session/end")
+    def end_session(request: Request):
+        params = dict(request.query_params)
+        try:
+            claims = verify(params.get("id_token_hint", ""), settings.franceconnect_client_secret)
+        except ValueError:
+            raise OAuthError(400, "invalid_request", "id_token_hint absent ou invalide.") from None
+        store.end_fc_session(str(claims.get("sid", "")))
+        target = params.get("post_logout_redirect_uri")
+        if target:
+            if target not in settings.franceconnect_redirect_uris:
+                raise OAuthError(400, "invalid_request", "post_logout_redirect_uri non enregistrée.")
+            return RedirectResponse(target + "?" + urlencode({"state": params.get("state", "")}), status_code=302)
+        return JSONResponse({"deconnecte": True})
+
+
+async def _form_params(request: Request) -> dict[str, str]:
+    ctype = request.headers.get("content-type", "").lower()
+    if not ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        raise OAuthError(400, "invalid_request", "Le corps doit être application/x-www-form-urlencoded.")
+    try:
+        form = await request.form(max_files=0, max_fields=30)
+    except Exception:
+        raise OAuthError(400, "invalid_request", "Formulaire illisible.") from None
+    return {k: v for k, v in form.items() if isinstance(v, str)}

@@ -1,0 +1,413 @@
+"""The user's side of a demande: the catalogue, submission (every procedure, one
+multipart shape), suivi, deferred payment, drafts, and answering a demande de
+complément."""
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from datetime import date
+from decimal import Decimal
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
+from starlette.datastructures import UploadFile
+
+from . import procedures, rules
+from .deps import Deps, Session
+from .errors import ApiError, invalid
+from .identifiers import READABLE, plate_key
+from .pieces import Piece, human_size, inspect
+from .procedures import PIECES, Ctx, Plan, Procedure
+from .rules import Collector, Erreur
+from .store import Conflict, UsedMeanwhile, cents, iso, utcnow
+
+log = logging.getLogger("ants.mock")
+
+_MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["dossier"],
+    "properties": {"dossier": {"type": "string", "description": "the dossier as a JSON string"}},
+    "patternProperties": {"^piece:[a-z_]+$": {"type": "string", "format": "binary"}}}}}}}
+_COMPLEMENT = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "properties": {"pieces_dates": {"type": "string", "description": "JSON {piece: date}"}},
+    "patternProperties": {"^piece:[a-z_]+$": {"type": "string", "format": "binary"}}}}}}}
+
+
+class DemandeCreee(BaseModel):
+    numero: str
+    statut: str
+    cree_le: str
+    procedure: str = ""
+    frais: float = 0.0
+    delivre: dict = {}
+
+
+class Evenement(BaseModel):
+    statut: str
+    date: str
+    commentaire: str | None
+
+
+class DemandeSuivi(BaseModel):
+    numero: str
+    procedure: str
+    motif: str
+    statut: str
+    cree_le: str
+    historique: list[Evenement]
+    complement: dict | None = None
+
+
+class Paiement(BaseModel):
+    timbre: str
+
+
+def register(app: FastAPI, deps: Deps) -> None:
+    store, settings = deps.store, deps.settings
+    current_session = deps.session_dependency()
+
+    @app.get("/api/v1/procedures")
+    def list_procedures() -> dict:
+        return {"procedures": [p.describe(settings) for p in procedures.all_procedures()],
+                "formats": ["JPG", "PNG", "BMP", "TIFF", "PDF"], "taille_max_octets": settings.max_upload_bytes}
+
+    @app.get("/api/v1/procedures/{procedure_id}")
+    def one_procedure(procedure_id: str) -> dict:
+        proc = procedures.get(procedure_id)
+        if proc is None:
+            raise ApiError(404, "procedure_inconnue", "Cette démarche n'est pas proposée ici.")
+        return proc.describe(settings)
+
+    @app.post("/api/v1/demandes", status_code=201, response_model=DemandeCreee, openapi_extra=_MULTIPART)
+    async def submit_demande(request: Request, session: Session = Depends(current_session)) -> dict:
+        dossier, pieces, upload_erreurs = await _read_submission(request, deps)
+        ctx = deps.ctx(session)
+        if dossier.get("brouillon") is True:
+            return await run_in_threadpool(_save_draft, dossier, session, ctx)
+        proc, plan = await run_in_threadpool(_judge, dossier, pieces, upload_erreurs, ctx)
+        return await run_in_threadpool(_create, proc, plan, dossier, pieces, session, ctx, None)
+
+    @app.post("/api/v1/demandes/{numero}/depot", status_code=201, response_model=DemandeCreee,
+              openapi_extra=_MULTIPART)
+    async def file_draft(numero: str, request: Request, session: Session = Depends(current_session)) -> dict:
+        """Turn a brouillon into a real demande: the full dossier and its pièces, judged as a new one."""
+        _owned(store.demande_full(numero), session, "brouillon")
+        dossier, pieces, upload_erreurs = await _read_submission(request, deps)
+        ctx = deps.ctx(session)
+        proc, plan = await run_in_threadpool(_judge, dossier, pieces, upload_erreurs, ctx)
+        return await run_in_threadpool(_create, proc, plan, dossier, pieces, session, ctx, numero)
+
+    @app.get("/api/v1/demandes/{numero}", response_model=DemandeSuivi, response_model_exclude_none=True)
+    def get_demande(numero: str) -> dict:
+        expire_overdue(store, numero, date.today())
+        demande = store.demande(numero)
+        if demande is None:
+            raise ApiError(404, "demande_inconnue", "Aucune demande ne porte ce numéro.")
+        return demande
+
+    @app.post("/api/v1/demandes/{numero}/paiement")
+    def pay(numero: str, paiement: Paiement, session: Session = Depends(current_session)) -> dict:
+        demande = _owned(store.demande_full(numero), session, "en_attente_paiement")
+        if not rules._TIMBRE.fullmatch(paiement.timbre):
+            raise invalid([Erreur("timbre", "format_invalide", "Le numéro de timbre fiscal compte 16 chiffres.")],
+                          "Le paiement n'a pas pu être fait.", "paiement_invalide")
+        expected = Decimal(str(demande["frais"])).quantize(Decimal("0.01"))
+        problem = rules.check_timbre(store.timbre(paiement.timbre), expected, deps.ctx().now)
+        if problem:
+            raise invalid([Erreur("timbre", problem.code, problem.message)], "Le paiement n'a pas pu être fait.",
+                          "paiement_invalide")
+
+        def consume(db):
+            cursor = db.conn.execute("UPDATE timbres SET utilise_le = ? WHERE numero = ? AND utilise_le IS NULL",
+                                     [iso(utcnow()), paiement.timbre])
+            if cursor.rowcount != 1:
+                raise UsedMeanwhile("timbre")
+            db.conn.execute("UPDATE demandes SET timbre = ? WHERE numero = ?", [paiement.timbre, numero])
+
+        try:
+            return store.transition(numero, {"en_attente_paiement"}, "en_instruction",
+                                    "Timbre fiscal reçu ; demande transmise au service instructeur.",
+                                    "usager", apply=consume)
+        except UsedMeanwhile:
+            raise invalid([Erreur("timbre", "timbre_deja_utilise", "Ce timbre fiscal a déjà été utilisé.")],
+                          "Le paiement n'a pas pu être fait.", "paiement_invalide") from None
+        except Conflict as exc:
+            raise _conflict(exc.statut) from None
+
+    @app.post("/api/v1/demandes/{numero}/complements", openapi_extra=_COMPLEMENT)
+    async def answer_complement(numero: str, request: Request, session: Session = Depends(current_session)) -> dict:
+        demande = _owned(store.demande_full(numero), session, "complement_demande")
+        form = await _form(request, deps)
+        try:
+            pieces, erreurs = await _read_pieces(form, deps)
+            raw_dates = form.get("pieces_dates")
+        finally:
+            await form.close()
+        asked = list((demande["complement"] or {}).get("pieces") or [])
+        erreurs = await run_in_threadpool(_check_complement, pieces, erreurs, asked, raw_dates, deps.ctx(session))
+        if erreurs:
+            raise invalid(erreurs, "Le complément contient des erreurs.", "complement_invalide")
+        labels = ", ".join(PIECES.get(p, p) for p in asked) or "pièces"
+        try:
+            return store.transition(numero, {"complement_demande"}, "en_instruction",
+                                    f"Complément reçu ({labels}).", "usager",
+                                    pieces=[p.record() for p in pieces])
+        except Conflict as exc:
+            raise _conflict(exc.statut) from None
+
+    @app.get("/api/v1/cessions/{immatriculation}")
+    def check_cession(immatriculation: str, code: str) -> dict:
+        """Lets a buyer check a code de cession before filling the changement de titulaire."""
+        row = store.cession(plate_key(immatriculation), code.strip().upper())
+        if row is None:
+            raise ApiError(404, "code_cession_invalide", "Ce code de cession ne correspond pas à ce véhicule.")
+        if row["utilise_le"]:
+            return {"valide": False, "raison": "code_cession_deja_utilise", "valable_jusquau": row["expire_le"]}
+        if date.fromisoformat(row["expire_le"]) < date.today():
+            return {"valide": False, "raison": "code_cession_expire", "valable_jusquau": row["expire_le"]}
+        return {"valide": True, "raison": None, "valable_jusquau": row["expire_le"]}
+
+
+def _conflict(statut: str) -> ApiError:
+    return ApiError(409, "statut_incompatible", f"Cette action n'est pas possible : la demande est « {statut} ».")
+
+
+def _owned(demande: dict | None, session: Session, statut: str) -> dict:
+    if demande is None:
+        raise ApiError(404, "demande_inconnue", "Aucune demande ne porte ce numéro.")
+    if demande["proprietaire"] and demande["proprietaire"] != session.owner:
+        raise ApiError(403, "demande_d_un_autre_usager", "Cette demande appartient à un autre compte.")
+    if demande["statut"] != statut:
+        raise _conflict(demande["statut"])
+    return demande
+
+
+def expire_overdue(store, numero: str, today: date) -> None:
+    """Permis international: the originals not received within 2 months reject the demande (SP F11534)."""
+    demande = store.demande_full(numero)
+    if demande and international_overdue(demande, today):
+        try:
+            store.transition(numero, {"en_instruction"}, "rejetee",
+                             "Courrier non reçu dans les 2 mois : demande rejetée automatiquement.", "systeme")
+        except Conflict:
+            pass
+
+
+def international_overdue(demande: dict, today: date) -> bool:
+    limit = demande["delivre"].get("envoi_avant")
+    return (demande["procedure"] == "permis-international" and demande["statut"] == "en_instruction"
+            and isinstance(limit, str) and date.fromisoformat(limit) < today)
+
+
+# -- reading the multipart -------------------------------------------------------
+
+async def _form(request: Request, deps: Deps):
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > deps.settings.max_request_bytes:
+        raise ApiError(413, "requete_trop_volumineuse", "L'envoi dépasse la taille autorisée.")
+    ctype = request.headers.get("content-type", "").lower()
+    if not ctype.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        raise ApiError(415, "type_contenu_invalide", "Le dossier doit être envoyé en multipart/form-data.")
+    try:
+        return await request.form(max_files=50, max_fields=50, max_part_size=1024 * 1024)
+    except Exception:
+        raise ApiError(400, "multipart_invalide", "L'envoi est mal formé (multipart).") from None
+
+
+async def _read_submission(request: Request, deps: Deps) -> tuple[dict, list[Piece], list[Erreur]]:
+    form = await _form(request, deps)
+    try:
+        dossier = await _read_dossier(form)
+        pieces, erreurs = await _read_pieces(form, deps)
+    finally:
+        await form.close()
+    return dossier, pieces, erreurs
+
+
+async def _read_dossier(form) -> dict:
+    raw = form.get("dossier")
+    if raw is None:
+        raise ApiError(400, "dossier_manquant", "Le champ « dossier » est absent de l'envoi.")
+    if isinstance(raw, UploadFile):
+        raw = await raw.read()
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        dossier = json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ApiError(400, "json_invalide", "Le dossier n'est pas du JSON valide.") from None
+    if not isinstance(dossier, dict):
+        raise invalid([Erreur("dossier", "type_invalide", "Le dossier doit être un objet JSON.")])
+    return dossier
+
+
+async def _read_pieces(form, deps: Deps) -> tuple[list[Piece], list[Erreur]]:
+    pieces, erreurs = [], []
+    limit = deps.settings.max_upload_bytes
+    for name, value in form.multi_items():
+        if not name.startswith("piece:"):
+            continue
+        piece_id = name[len("piece:"):]
+        champ = f"pieces.{piece_id}"
+        if piece_id not in PIECES:
+            erreurs.append(Erreur(champ, "piece_inconnue", "Cette pièce n'est pas demandée pour cette démarche."))
+            continue
+        if not isinstance(value, UploadFile):
+            erreurs.append(Erreur(champ, "fichier_manquant", "Cette pièce doit être envoyée comme fichier."))
+            continue
+        if value.size is not None and value.size > limit:
+            erreurs.append(Erreur(champ, "fichier_trop_volumineux",
+                                  f"Le fichier « {value.filename or 'sans nom'} » dépasse {human_size(limit)}."))
+            continue
+        data = await value.read()
+        pieces.append(Piece(piece_id, value.filename or "", value.content_type or "", data))
+    return pieces, erreurs
+
+
+# -- judging -----------------------------------------------------------------------
+
+def _judge(dossier: dict, pieces: list[Piece], upload_erreurs: list[Erreur], ctx: Ctx) -> tuple[Procedure, Plan]:
+    proc = procedures.get(dossier.get("procedure"))
+    if proc is None:
+        raise invalid([Erreur("procedure", "procedure_inconnue", "Cette démarche n'est pas proposée ici.")]
+                      + upload_erreurs)
+    c = Collector()
+    plan = proc.check(c, dossier, ctx)
+    erreurs = c.erreurs + upload_erreurs
+    erreurs += check_files(pieces, plan.pieces, {e.champ for e in upload_erreurs}, ctx)
+    erreurs += check_piece_dates(dossier.get("pieces_dates"), plan.pieces, {p.piece_id for p in pieces}, ctx)
+    fields_with_errors = {e.champ for e in erreurs}
+    if plan.photo and "photo.code" not in fields_with_errors:
+        problem = rules.check_photo_code(ctx.store.photo_code(plan.photo), ctx.now)
+        if problem:
+            erreurs.append(problem)
+    if (plan.timbre not in (None, "differe") and plan.fee is not None
+            and "paiement.timbre" not in fields_with_errors):
+        problem = rules.check_timbre(ctx.store.timbre(plan.timbre), plan.fee, ctx.now)
+        if problem:
+            erreurs.append(problem)
+    if erreurs:
+        raise invalid(erreurs)
+    return proc, plan
+
+
+def check_files(pieces: list[Piece], wanted: dict[str, bool], upload_errors: set[str], ctx: Ctx) -> list[Erreur]:
+    """Each file's bytes, then the pièces missing for this situation, then page counts."""
+    erreurs = []
+    for piece in pieces:
+        if piece.piece_id not in wanted:
+            erreurs.append(Erreur(f"pieces.{piece.piece_id}", "piece_inconnue",
+                                  "Cette pièce n'est pas demandée pour cette démarche."))
+            continue
+        problem = inspect(piece, ctx.settings.max_upload_bytes)
+        if problem:
+            erreurs.append(problem)
+    present = {p.piece_id for p in pieces}
+    for piece_id, required in wanted.items():
+        if required and piece_id not in present and f"pieces.{piece_id}" not in upload_errors:
+            erreurs.append(Erreur(f"pieces.{piece_id}", "piece_manquante",
+                                  f"La pièce « {PIECES[piece_id]} » est manquante."))
+    pages: dict[str, int] = {}
+    for piece in pieces:
+        if piece.piece_id in wanted:
+            pages[piece.piece_id] = pages.get(piece.piece_id, 0) + piece.pages
+    for piece_id, count in pages.items():
+        limit = ctx.settings.page_limits[piece_id]
+        if count > limit:
+            erreurs.append(Erreur(f"pieces.{piece_id}", "trop_de_pages",
+                                  f"La pièce « {PIECES[piece_id]} » compte {count} pages ; {limit} au plus."))
+    return erreurs
+
+
+def check_piece_dates(raw, wanted, present: set[str], ctx: Ctx) -> list[Erreur]:
+    """Declared document dates (``pieces_dates``) against each pièce's maximum age."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        return [Erreur("pieces_dates", "type_invalide", "Les dates des pièces forment un objet {pièce: date}.")]
+    c = Collector()
+    for piece_id, max_days in ctx.settings.piece_max_age_days.items():
+        if piece_id not in wanted or piece_id not in present:
+            continue
+        label = PIECES[piece_id]
+        if raw.get(piece_id) in (None, ""):
+            if ctx.settings.piece_dates_required:
+                c.add(f"pieces_dates.{piece_id}", "date_document_requise",
+                      f"Indiquez la date du document « {label} ».")
+            continue
+        when = rules.check_date(c, raw, "pieces_dates", piece_id, f"date du document « {label} »", ctx.today)
+        if when is not None and (ctx.today - when).days > max_days:
+            limit = f"{round(max_days / 30.5)} mois" if max_days >= 60 else f"{max_days} jours"
+            c.add(f"pieces_dates.{piece_id}", "piece_trop_ancienne",
+                  f"Le document « {label} » date du {when:%d/%m/%Y} : il doit avoir moins de {limit}.")
+    return c.erreurs
+
+
+def _check_complement(pieces: list[Piece], erreurs: list[Erreur], asked: list[str], raw_dates, ctx: Ctx
+                      ) -> list[Erreur]:
+    wanted = {p: True for p in asked} or {p.piece_id: False for p in pieces}
+    if not pieces and not erreurs:
+        erreurs.append(Erreur("pieces", "piece_manquante", "Joignez au moins une pièce."))
+    try:
+        dates = json.loads(raw_dates) if isinstance(raw_dates, str) else None
+    except ValueError:
+        dates = "invalide"
+    erreurs = erreurs + check_files(pieces, wanted, {e.champ for e in erreurs}, ctx)
+    return erreurs + check_piece_dates(dates, wanted, {p.piece_id for p in pieces}, ctx)
+
+
+# -- storing -------------------------------------------------------------------------
+
+def _numero(proc: Procedure, ctx: Ctx) -> tuple[str, int]:
+    store = ctx.store
+    for _ in range(10):
+        seq = store.next_seq()
+        numero = proc.numero(ctx)
+        if numero is None:
+            fmt = ctx.settings.numero_format_cg if proc.famille == "carte-grise" else ctx.settings.numero_format
+            alea = "".join(secrets.choice(READABLE) for _ in range(8))
+            numero = fmt.format(annee=ctx.now.year, seq=seq, alea=alea)
+        if not store.exists("demandes", "numero", numero):
+            return numero, seq
+    raise ApiError(503, "numero_indisponible", "Le service ne peut pas numéroter la demande.")  # pragma: no cover
+
+
+def _create(proc: Procedure, plan: Plan, dossier: dict, pieces: list[Piece], session: Session, ctx: Ctx,
+            draft: str | None) -> dict:
+    deferred = plan.timbre == "differe"
+    statut = "en_attente_paiement" if deferred else plan.statut
+    commentaire = "En attente du paiement du timbre fiscal." if deferred else plan.commentaire
+    if draft:
+        numero, seq = draft, None
+    else:
+        numero, seq = _numero(proc, ctx)
+    try:
+        row = ctx.store.create_demande(
+            numero=numero, seq=seq, dossier=dossier, pieces=[p.record() for p in pieces], photo_code=plan.photo,
+            timbre=None if deferred else plan.timbre, statut=statut, commentaire=commentaire,
+            proprietaire=session.owner, frais_centimes=cents(plan.fee or Decimal("0")),
+            apply=lambda db: proc.apply(db, dossier, numero, plan, ctx), draft=bool(draft))
+    except UsedMeanwhile as exc:
+        messages = {"photo": ("photo.code", "code_deja_utilise", "Ce code photo-signature a déjà servi."),
+                    "timbre": ("paiement.timbre", "timbre_deja_utilise", "Ce timbre fiscal a déjà été utilisé."),
+                    "cession": ("vehicule.immatriculation", "vehicule_deja_cede",
+                                "La cession de ce véhicule est déjà déclarée."),
+                    "code_cession": ("code_cession", "code_cession_deja_utilise", "Ce code de cession a déjà servi.")}
+        raise invalid([Erreur(*messages[exc.what])]) from None
+    except Conflict as exc:
+        raise _conflict(exc.statut) from None
+    log.info("demande created (%s) with %d piece file(s)", proc.id, len(pieces))
+    return {"numero": row["numero"], "statut": row["statut"], "cree_le": row["cree_le"], "procedure": proc.id,
+            "frais": float(plan.fee or 0), "delivre": row["delivre"]}
+
+
+def _save_draft(dossier: dict, session: Session, ctx: Ctx) -> dict:
+    proc = procedures.get(dossier.get("procedure"))
+    if proc is None:
+        raise invalid([Erreur("procedure", "procedure_inconnue", "Cette démarche n'est pas proposée ici.")])
+    numero, seq = _numero(proc, ctx)
+    row = ctx.store.create_demande(numero=numero, seq=seq, dossier=dossier, pieces=[], photo_code=None, timbre=None,
+                                   statut="brouillon", commentaire="Brouillon enregistré.",
+                                   proprietaire=session.owner)
+    return {"numero": row["numero"], "statut": row["statut"], "cree_le": row["cree_le"], "procedure": proc.id,
+            "frais": 0.0, "delivre": {}}

@@ -1,0 +1,189 @@
+"""Training and test endpoints: the photo booth (codes and their images), the
+timbre shop, the demo data, the outbox of the mails the mock "sent", fresh
+test vehicles and NEPHs, and the injected failures (pannes)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from fastapi import FastAPI, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from . import franceconnect, identifiers, images, payments, procedures, rules, seed
+from .deps import Deps
+from .errors import ApiError
+from .faults import MODES
+from .rules import Erreur
+from .store import utcnow
+
+
+class PhotoCode(BaseModel):
+    code: str
+    expire_le: str
+
+
+class AchatTimbre(BaseModel):
+    motif: str = Field("", max_length=40)
+    code_postal: str = Field(max_length=10)
+    carte: str = Field(max_length=30)
+    expiration: str = Field(description="MM/AA", max_length=10)
+    cryptogramme: str = Field(max_length=10)
+    procedure: str = Field("permis-perte", max_length=40)
+    date_naissance: str | None = Field(None, max_length=10, description="passeport : le tarif dépend de l'âge")
+    immatriculation: str | None = Field(None, max_length=20, description="carte grise : le tarif dépend du véhicule")
+
+
+class TimbreAchete(BaseModel):
+    numero: str
+    montant: float
+
+
+class Panne(BaseModel):
+    """An injected failure for the next ``nombre`` matching requests (0 = until cleared)."""
+    statut: int | None = Field(503, ge=400, le=599, description="HTTP status for mode erreur")
+    delai_s: float = Field(0.0, ge=0, le=120)
+    nombre: int = Field(1, ge=0, le=1000)
+    methode: str | None = Field(None, max_length=10)
+    chemin: str = Field("/", max_length=200, description="path prefix")
+    mode: str | None = Field(None, description="erreur | latence | timeout | coupure (default: erreur if statut "
+                                               "else latence)")
+    probabilite: float = Field(1.0, gt=0, le=1)
+
+
+class NouveauVehicule(BaseModel):
+    ancien_numero: bool = Field(False, description="true: an old FNI plate")
+    age_ans: int = Field(2, ge=0, le=60)
+    titulaire_nom: str = Field("DUPONT", max_length=60)
+    titulaire_prenom: str = Field("Marie", max_length=60)
+    puissance_fiscale: int = Field(5, ge=1, le=100)
+
+
+class NouveauNeph(BaseModel):
+    nom: str = Field(max_length=60)
+    prenoms: str = Field("", max_length=120)
+    date_naissance: str = Field(max_length=10)
+    categories: list[str] = Field(default_factory=lambda: ["B"], max_length=15)
+
+
+def register(app: FastAPI, deps: Deps) -> None:
+    store, settings, faults = deps.store, deps.settings, deps.faults
+
+    @app.post("/api/v1/formation/photo-codes", status_code=201, response_model=PhotoCode)
+    def new_photo_code() -> dict:
+        while True:
+            code = seed.new_photo_code()
+            if not store.exists("photo_codes", "code", code):
+                break
+        row = store.add_photo_code(code, utcnow(), settings.photo_code_validity_days)
+        return {"code": row["code"], "expire_le": row["expire_le"]}
+
+    @app.get("/api/v1/photo-codes/{code}/{image}", responses={200: {"content": {"image/png": {}}}})
+    def photo_image(code: str, image: str) -> Response:
+        """The photo or signature an agréé photographer registered under this code."""
+        if image not in ("photo.png", "signature.png"):
+            raise ApiError(404, "introuvable", "Images disponibles : photo.png, signature.png.")
+        if not identifiers.PHOTO_CODE.fullmatch(code):
+            raise ApiError(422, "format_invalide", "Le code photo-signature compte 22 lettres ou chiffres.")
+        problem = rules.check_photo_code(store.photo_code(code.upper()), utcnow())
+        if problem is not None:
+            raise ApiError(404 if problem.code == "code_inconnu" else 410, problem.code, problem.message)
+        draw = images.photo_png if image == "photo.png" else images.signature_png
+        return Response(draw(code.upper()), media_type="image/png")
+
+    @app.get("/api/v1/formation/demo")
+    def demo() -> dict:
+        unused = store.demo_unused()
+        return {"photo_codes": unused["photo_codes"],
+                "timbres": [{"numero": t["numero"], "montant": t["montant_centimes"] / 100}
+                            for t in unused["timbres"]],
+                **store.demo_extras(),
+                "identites_franceconnect": franceconnect.test_identities(),
+                "comptes": [{"email": seed.DEMO_ACCOUNT[0], "mot_de_passe": seed.DEMO_ACCOUNT[1]}],
+                "coordination_test_ids": settings.coordination_test_ids}
+
+    @app.post("/api/v1/timbres", status_code=201, response_model=TimbreAchete)
+    def buy_timbre(achat: AchatTimbre) -> dict:
+        erreurs = []
+        proc = procedures.get(achat.procedure)
+        if proc is None:
+            erreurs.append(Erreur("procedure", "procedure_inconnue", "Cette démarche n'est pas proposée ici."))
+        elif proc.motifs and achat.motif not in proc.motifs:
+            if proc.motifs.keys() == rules.MOTIFS:
+                erreurs.append(Erreur("motif", "motif_invalide", "Le motif doit être perte, vol ou détérioration."))
+            else:
+                erreurs.append(Erreur("motif", "motif_invalide", "Le motif doit être : " + ", ".join(proc.motifs)))
+        if not rules.is_code_postal(achat.code_postal):
+            erreurs.append(Erreur("code_postal", "format_invalide",
+                                  "Le code postal compte 5 chiffres (2A ou 2B en Corse)."))
+        facts = {"motif": achat.motif, "code_postal": achat.code_postal, "age": None, "vehicule": None}
+        if achat.date_naissance:
+            born, code, message = rules.parse_birth_date(achat.date_naissance, date.today(), 0)
+            if code:
+                erreurs.append(Erreur("date_naissance", code, message))
+            else:
+                facts["age"] = rules.age_on(born, date.today())
+        if proc is not None and proc.famille == "carte-grise":
+            vehicle = store.vehicule(identifiers.plate_key(achat.immatriculation or ""))
+            if vehicle is None:
+                erreurs.append(Erreur("immatriculation", "vehicule_inconnu",
+                                      "Indiquez l'immatriculation d'un véhicule connu."))
+            facts["vehicule"] = vehicle
+        erreurs += payments.check_card_fields(achat.carte, achat.expiration, achat.cryptogramme)
+        if erreurs:
+            raise ApiError(422, "requete_invalide", "Le paiement n'a pas pu être fait.", erreurs)
+        amount = Decimal(proc.fee(settings, facts)).quantize(Decimal("0.01"))
+        if amount <= 0:
+            raise ApiError(422, "demarche_gratuite", "Cette démarche est gratuite : aucun timbre n'est nécessaire.",
+                           [Erreur("procedure", "demarche_gratuite", "Cette démarche est gratuite.")])
+        refus = payments.bank_answer(achat.carte, achat.expiration, date.today(), settings.test_cards)
+        if refus:
+            raise ApiError(402, refus.code, refus.message, [refus])
+        while True:
+            numero = seed.new_timbre_numero()
+            if not store.exists("timbres", "numero", numero):
+                break
+        store.add_timbre(numero, amount, achat.motif or achat.procedure, utcnow(), settings.timbre_validity_days)
+        return {"numero": numero, "montant": float(amount)}
+
+    @app.get("/api/v1/formation/mails")
+    def outbox(destinataire: str | None = Query(None, max_length=254)) -> dict:
+        return {"mails": store.mails(destinataire)}
+
+    @app.post("/api/v1/formation/vehicules", status_code=201)
+    def new_vehicle(body: NouveauVehicule) -> dict:
+        return seed.make_vehicle(store, utcnow(), fni=body.ancien_numero, age_years=body.age_ans,
+                                 nom=body.titulaire_nom, prenom=body.titulaire_prenom,
+                                 puissance=body.puissance_fiscale)
+
+    @app.post("/api/v1/formation/nephs", status_code=201)
+    def new_neph(body: NouveauNeph) -> dict:
+        try:
+            datetime.strptime(body.date_naissance, "%Y-%m-%d")
+        except ValueError:
+            raise ApiError(422, "requete_invalide", "La requête est incomplète ou mal formée.",
+                           [Erreur("date_naissance", "format_invalide", "AAAA-MM-JJ")]) from None
+        while True:
+            neph = identifiers.new_neph()
+            if store.neph(neph) is None:
+                break
+        store.add_neph(neph, body.nom, body.prenoms, body.date_naissance, body.categories)
+        return {"neph": neph}
+
+    @app.post("/api/v1/formation/pannes", status_code=201)
+    def add_fault(panne: Panne) -> dict:
+        if panne.mode is not None and panne.mode not in MODES:
+            raise ApiError(422, "requete_invalide", "La requête est incomplète ou mal formée.",
+                           [Erreur("mode", "valeur_invalide", "Mode : " + ", ".join(MODES) + ".")])
+        faults.add(panne.statut, panne.delai_s, panne.nombre, panne.methode, panne.chemin, panne.mode,
+                   panne.probabilite)
+        return {"actives": faults.pending()}
+
+    @app.get("/api/v1/formation/pannes")
+    def pending_faults() -> dict:
+        return {"actives": faults.pending(), "pannes": faults.listing()}
+
+    @app.delete("/api/v1/formation/pannes", status_code=204)
+    def clear_faults() -> Response:
+        faults.clear()
+        return Response(status_code=204)

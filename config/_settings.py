@@ -126,6 +126,8 @@ class A4Settings:
 class WorkspaceSettings:
     root: str = ""
     """Directory on tmpfs holding each user's workspace; empty picks /run/pointnum or /dev/shm."""
+    temp_dir: str = ""
+    """The kiosk's private temporary folder (TMPDIR), on tmpfs; empty: beside the workspaces."""
 
 
 @dataclass
@@ -177,6 +179,8 @@ class Settings:
 
     def temp_dir(self) -> Path:
         """The kiosk's private temporary folder, in RAM beside the workspaces."""
+        if self.workspace.temp_dir:
+            return Path(self.workspace.temp_dir)
         return self.workspace_root().parent / f"pointnum-tmp-{os.getuid()}"
 
     def data_dir(self) -> Path:

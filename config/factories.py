@@ -43,7 +43,7 @@ class Services:
     def check_places(self) -> list[Path]:
         """Every place the kiosk may write to: searched after each wipe."""
         s = self.settings
-        return default_places(s.workspace_root(), s.stats_path().parent, extra=[s.temp_dir()])
+        return default_places(s.workspace_root(), s.stats_path().parent, s.temp_dir())
 
     def new_session(self, procedure_id: str, on_change=None, require_tmpfs: bool = True) -> UserSession:
         s = self.settings

@@ -61,14 +61,13 @@ def needles_of(values: Iterable[str]) -> set[bytes]:
     return out
 
 
-def default_places(workspace_root: Path, data_dir: Path, extra: Iterable[Path] = ()) -> list[Path]:
+def default_places(workspace_root: Path, data_dir: Path, temp_dir: Path, extra: Iterable[Path] = ()) -> list[Path]:
     """The kiosk's own places: its workspaces, its data, Kivy's home and the
-    temporary folder it runs with (a private one on tmpfs: see
+    temporary folder it runs with (a private one on tmpfs, see
     :func:`use_private_tmp`; on an appliance /tmp is private to the unit too)."""
-    places = [Path(workspace_root), Path(data_dir)]
+    places = [Path(workspace_root), Path(data_dir), Path(temp_dir)]
     if os.environ.get("KIVY_HOME"):
         places.append(Path(os.environ["KIVY_HOME"]))
-    places.append(Path(tempfile.gettempdir()))
     places += [Path(p) for p in extra]
     seen, unique = set(), []
     for p in places:

@@ -7,7 +7,7 @@ POINTNUM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${POINTNUM_VENV:-$POINTNUM_ROOT/.venv}"
 
 # What the kiosk needs at run time (Kivy's GL, SANE, the simulated devices' fonts).
-APT_RUNTIME=(python3 python3-venv python3-dev python3-gi libgl1-mesa-dri libegl1 libmtdev1
+APT_RUNTIME=(python3 python3-venv python3-dev python3-gi libgl1 libgl1-mesa-dri libegl1 libmtdev1
              sane-utils libsane1 fonts-dejavu-core espeak-ng
              cups cups-client cups-filters libcups2-dev gcc)
 # What the tests add: a virtual screen, udev simulation, system-file checks.

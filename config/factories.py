@@ -53,6 +53,7 @@ class Services:
             client=make_client(s),  # a fresh HTTP session per user: nothing shared between users
             scanner=self.scanner,
             printer=self.printer,
+            a4=self.a4,
             site_name=s.site.name,
             suivi_url=s.ants.suivi_url,
             stats=self.stats,

@@ -31,37 +31,66 @@ def _settings(args):
 def cmd_procedures(args) -> int:
     from session import Catalogue
 
+    from .simulate import load_scripts
+
     catalogue = Catalogue.load()
+    scripts = load_scripts() if args.variants else {}
     for group_id, group_title in catalogue.GROUPS:
         procedures = catalogue.in_group(group_id)
         if procedures:
             print(f"{group_title}:")
             for p in procedures:
-                print(f"  {p.id:<24} {p.title}")
+                where = "" if p.online else "  (par courrier ou sur place : explications imprimées)"
+                print(f"  {p.id:<24} {p.title}{where}")
+                for v in scripts.get(p.id, []):
+                    print(f"      --variant {v.name}")
     return 0
 
 
 def cmd_simulate(args) -> int:
     from config.factories import BundledMock, build_services
+    from session import Catalogue
 
-    from .simulate import SimulationError, simulate
+    from .simulate import SimulationError, load_scripts, simulate
 
     settings = _settings(args)
-    if args.procedure not in __import__("session").Catalogue.load():
+    catalogue = Catalogue.load()
+    scripts = load_scripts()
+    if args.procedure == "all":
+        procedure_ids = [p.id for group, _ in catalogue.GROUPS for p in catalogue.in_group(group)]
+    elif args.procedure in catalogue:
+        procedure_ids = [args.procedure]
+    else:
         print(f"kioskctl: unknown procedure {args.procedure!r} (see: kioskctl procedures)", file=sys.stderr)
         return 2
+    if args.variant and args.variant != "all" and len(procedure_ids) == 1:
+        known = [v.name for v in scripts.get(procedure_ids[0], [])]
+        if args.variant not in known:
+            print(f"kioskctl: unknown variant {args.variant!r} of {procedure_ids[0]} (known: {', '.join(known)})",
+                  file=sys.stderr)
+            return 2
+    runs: list[tuple[str, str | None]] = []
+    for procedure_id in procedure_ids:
+        if args.variant == "all" or args.procedure == "all":
+            runs += [(procedure_id, v.name) for v in scripts.get(procedure_id, [])]
+        else:
+            runs.append((procedure_id, args.variant))
     mock = BundledMock(settings).start() if (settings.ants.start_bundled_mock or args.start_mock) else None
     try:
         services = build_services(settings)
         failures = 0
-        for i in range(args.sessions):
-            try:
-                result = simulate(services, args.procedure, index=i, motif=args.motif, canary=args.canary)
-            except SimulationError as exc:
-                failures += 1
-                print(f"session {i + 1}: ÉCHEC — {exc}", file=sys.stderr)
-                continue
-            print(f"session {i + 1}: {result.numero}", flush=True)
+        many = len(runs) > 1
+        for procedure_id, variant in runs:
+            for i in range(args.sessions):
+                label = f"{procedure_id}/{variant or '-'} " if many else ""
+                try:
+                    result = simulate(services, procedure_id, index=i, motif=args.motif, canary=args.canary,
+                                      variant=variant)
+                except SimulationError as exc:
+                    failures += 1
+                    print(f"{label}session {i + 1}: ÉCHEC — {exc}", file=sys.stderr)
+                    continue
+                print(f"{label}session {i + 1}: {result.numero or '(explications imprimées)'}", flush=True)
         services.close()
         return 1 if failures else 0
     finally:
@@ -111,12 +140,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demo", action="store_true", help="demo settings: bundled mock, simulated devices")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("procedures", help="list every procedure").set_defaults(func=cmd_procedures)
+    procs = sub.add_parser("procedures", help="list every procedure")
+    procs.add_argument("--variants", action="store_true", help="also list each procedure's scripted variants")
+    procs.set_defaults(func=cmd_procedures)
 
     sim = sub.add_parser("simulate", help="run whole scripted sessions headless")
-    sim.add_argument("--procedure", default="permis-perte")
+    sim.add_argument("--procedure", default="permis-perte", help="a procedure id, or all")
+    sim.add_argument("--variant", default=None,
+                     help="a scripted variant (kioskctl/scripts/<procedure>.toml), or all; default: the first")
     sim.add_argument("--sessions", type=int, default=1)
-    sim.add_argument("--motif", default="perte")
+    sim.add_argument("--motif", default=None, help="the motif typed (picks the variant of that motif)")
     sim.add_argument("--canary", default="", help="a unique text typed into the personal fields")
     sim.add_argument("--start-mock", action="store_true", help="start the bundled mock backend")
     sim.set_defaults(func=cmd_simulate)

@@ -1,15 +1,31 @@
 """A whole scripted session through the same session engine, ANTS client and
 drivers as the touchscreen app: fill each step, scan each pièce, pay, submit,
-print the récépissé, then end and wipe."""
+print the récépissé and the guidance, then end and wipe.
+
+Every procedure has scripted variants (``kioskctl/scripts/<procedure>.toml``),
+one per branch worth proving: each motif, each condition (age, nationality,
+catégorie, kind of plate…). A variant gives the values a user types where
+they differ from :func:`script_values`, what must be prepared on the mock
+first (a NEPH, a vehicle, a code de cession, a demande waiting for a
+complément, a FranceConnect identity), and what the run must show (the pièces
+asked, what ANTS hands out, an address on the guidance).
+"""
 from __future__ import annotations
 
+import datetime as _dt
 import string
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+
+import requests
 
 from config.factories import Services, make_client
 
 #: Test card of the mock's timbre shop (accepted; see ants/mock).
 TEST_CARD = {"carte": "4970100000000014", "expiration": "12/30", "cryptogramme": "123"}
+#: The mock's default agents' portal token (ants/mock/settings.example.toml: agent_token).
+AGENT_TOKEN = "agent-cert-demo"
 
 
 class SimulationError(RuntimeError):
@@ -22,6 +38,26 @@ class SimulationResult:
     pages_scanned: int
     receipt_printed: bool
     wipe_clean: bool
+    procedure: str = ""
+    variant: str = ""
+    #: The pièces scanned, in order: proves which branch the conditions took.
+    pieces: tuple[str, ...] = ()
+    #: What ANTS handed out (neph, code_cession, envoi_avant…).
+    delivre: dict = field(default_factory=dict)
+    #: "a4" or "receipt" when guidance was printed, else "".
+    guidance_printed: str = ""
+    #: The guidance as data (see session.guidance.Guidance.as_dict), when there is one.
+    guidance: dict | None = None
+    #: Suivi: the statut found, then after the complément.
+    statut: str = ""
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    values: dict
+    prepare: dict
+    expect: dict
 
 
 def _letters(n: int) -> str:
@@ -34,13 +70,13 @@ def _letters(n: int) -> str:
             return out
 
 
-def script_values(index: int, motif: str, canary: str = "") -> dict[str, str]:
+def script_values(index: int, motif: str | None, canary: str = "") -> dict[str, str]:
     """Values a scripted user types, field by field; unique per session."""
     suffix = _letters(index)
     name = f"Martin-{canary}{suffix}" if canary else f"Martin-{suffix.capitalize()}"
-    return {
-        "motif": motif,
+    values = {
         "nom_naissance": name,
+        "nom_usage": "",
         "sexe": "F" if index % 2 else "M",
         "prenom1": "Éloïse" if index % 2 else "Jean-Noël",
         "prenom2": "",
@@ -53,53 +89,270 @@ def script_values(index: int, motif: str, canary: str = "") -> dict[str, str]:
         "email": f"usager.{suffix}@exemple.fr",
         "mobile": "0612345678",
         "attestation": "1",
+        "commune_naissance": "Lyon",
+        "pays_naissance": "France",
+        "acheteur": "particulier",
+        "acquereur_nom": "Bernard",
+        "acquereur_prenom": "Luc",
+        "date_cession": "@days:3",
+        "vehicule_ancien": "non",
+        "mandataire": "non",
     }
+    if motif:
+        values["motif"] = motif
+    return values
 
 
-def simulate(services: Services, procedure_id: str, *, index: int = 0, motif: str = "perte",
-             canary: str = "") -> SimulationResult:
-    values = script_values(index, motif, canary)
+# --- scripts ------------------------------------------------------------------------
+def load_scripts() -> dict[str, list[Variant]]:
+    """Every procedure's variants, from ``kioskctl/scripts/*.toml``, by procedure id."""
+    out: dict[str, list[Variant]] = {}
+    for f in sorted(resources.files("kioskctl").joinpath("scripts").iterdir(), key=lambda f: f.name):
+        if not f.name.endswith(".toml"):
+            continue
+        data = tomllib.loads(f.read_text(encoding="utf-8"))
+        out[data["procedure"]] = [Variant(v["name"], dict(v.get("values", {})), dict(v.get("prepare", {})),
+                                          dict(v.get("expect", {}))) for v in data["variants"]]
+    return out
+
+
+def variant_of(procedure_id: str, name: str | None = None, motif: str | None = None) -> Variant:
+    variants = load_scripts().get(procedure_id)
+    if not variants:
+        raise SimulationError(f"pas de script pour la démarche {procedure_id!r} (kioskctl/scripts)")
+    if name:
+        for v in variants:
+            if v.name == name:
+                return v
+        raise SimulationError(f"variante inconnue {name!r} ; connues : {', '.join(v.name for v in variants)}")
+    if motif:
+        for v in variants:
+            if v.name == motif or v.values.get("motif") == motif:
+                return v
+    return variants[0]
+
+
+def _resolve(value: str, today: _dt.date) -> str:
+    """"@age:30" → a birth date 30 years (and 40 days) ago; "@days:10" → 10 days ago; as JJ/MM/AAAA."""
+    if not isinstance(value, str) or not value.startswith("@"):
+        return value
+    kind, _, number = value[1:].partition(":")
+    n = int(number)
+    if kind == "age":
+        try:
+            when = today.replace(year=today.year - n)
+        except ValueError:  # 29 February
+            when = today.replace(year=today.year - n, day=28)
+        when -= _dt.timedelta(days=40)
+    elif kind == "days":
+        when = today - _dt.timedelta(days=n)
+    else:
+        raise SimulationError(f"valeur relative inconnue : {value!r}")
+    return when.strftime("%d/%m/%Y")
+
+
+class _Training:
+    """The mock's training and agents' endpoints: fresh NEPHs and vehicles, an agent's decision."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url.rstrip("/")
+        self.http = requests.Session()
+
+    def _post(self, path: str, body: dict, token: str | None = None) -> dict:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = self.http.post(self.base_url + path, json=body, headers=headers, timeout=10)
+        if response.status_code >= 400:
+            raise SimulationError(f"préparation {path} : HTTP {response.status_code} {response.text[:200]}")
+        return response.json()
+
+    def neph(self, nom: str, prenom: str, date_naissance: str, categories: list[str]) -> str:
+        return self._post("/api/v1/formation/nephs", {"nom": nom, "prenoms": prenom, "date_naissance": date_naissance,
+                                                      "categories": categories})["neph"]
+
+    def vehicle(self, titulaire: str, prenom: str, *, fni: bool, age: int) -> dict:
+        return self._post("/api/v1/formation/vehicules", {"ancien_numero": fni, "age_ans": age,
+                                                          "titulaire_nom": titulaire, "titulaire_prenom": prenom})
+
+    def ask_complement(self, numero: str, pieces: list[str], message: str) -> None:
+        self._post(f"/api/v1/agent/demandes/{numero}/transitions",
+                   {"statut": "complement_demande", "message": message, "pieces": pieces}, token=AGENT_TOKEN)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _iso(jjmmaaaa: str) -> str:
+    d, m, y = jjmmaaaa.split("/")
+    return f"{y}-{m}-{d}"
+
+
+def _prepare(services: Services, variant: Variant, values: dict, index: int, training: _Training) -> dict:
+    """Make on the mock what the variant needs; returns the login to use, if any."""
+    prep = variant.prepare
+    login: dict = {}
+    if prep.get("neph"):
+        values["neph"] = training.neph(values["nom_naissance"], values["prenom1"], _iso(values["date_naissance"]),
+                                       prep.get("neph_categories", ["B"]))
+    if "vehicule" in prep:
+        v = prep["vehicule"]
+        row = training.vehicle(values["nom_naissance"], values["prenom1"], fni=bool(v.get("ancien_numero")),
+                               age=int(v.get("age_ans", 2)))
+        values.update(immatriculation=row["immatriculation"], numero_formule=row["numero_formule"],
+                      code_confidentiel=row["code_confidentiel"])
+    if "cession" in prep:
+        seller = simulate(services, "cg-cession", index=index + 5000, variant=prep["cession"])
+        values.update(immatriculation=seller.delivre["_immatriculation"], code_cession=seller.delivre["code_cession"])
+    if "demande" in prep:
+        d = prep["demande"]
+        earlier = simulate(services, d["procedure"], index=index + 7000, variant=d.get("variant"))
+        if d.get("complement"):
+            training.ask_complement(earlier.numero, list(d["complement"]),
+                                    d.get("message", "Le justificatif de domicile est illisible."))
+        values["numero"] = earlier.numero
+    if "franceconnect" in prep:
+        login = dict(prep["franceconnect"])
+    return login
+
+
+# --- the run ------------------------------------------------------------------------
+def simulate(services: Services, procedure_id: str, *, index: int = 0, motif: str | None = None,
+             canary: str = "", variant: str | None = None) -> SimulationResult:
+    chosen = variant_of(procedure_id, variant, motif)
+    procedure = services.catalogue[procedure_id]
+    today = _dt.date.today()
+    values = script_values(index, None, canary)
+    values.update(chosen.values)
+    if motif:
+        values["motif"] = motif
+    values = {k: _resolve(v, today) for k, v in values.items()}
+    known = {f.id for s in procedure.steps for f in s.fields}
+    unknown = set(chosen.values) - known
+    if unknown:
+        raise SimulationError(f"script {procedure_id}/{chosen.name} : champs inconnus {sorted(unknown)}")
+
     booth = make_client(services.settings)
+    training = _Training(services.settings.ants.base_url)
     try:
-        values["code_photo"] = booth.new_photo_code()
-        values["timbre"] = booth.buy_timbre(motif, values["code_postal"], **TEST_CARD).numero
-    except Exception as exc:
-        raise SimulationError(f"préparation (code photo, timbre) : {getattr(exc, 'message_fr', exc)}") from exc
-    finally:
+        login = _prepare(services, chosen, values, index, training)
+    except SimulationError:
         booth.close()
+        training.close()
+        raise
+    except Exception as exc:
+        booth.close()
+        training.close()
+        raise SimulationError(f"préparation : {getattr(exc, 'message_fr', exc)}") from exc
 
     session = services.new_session(procedure_id)
+    if getattr(session, "a4", None) is None:
+        session.a4 = services.a4  # until config/factories passes it
     outcome = "abandoned"
+    scanned: list[str] = []
+    guidance_printed = ""
+    guidance = None
+    statut = ""
     try:
         wizard = session.wizard
-        while True:
+        for _ in range(50):  # a procedure has about ten steps: a loop means a bug
             view = wizard.view()
             kind = view.step.kind
-            if kind == "confirmation":
-                break
-            if kind == "pieces":
+            if kind == "connexion":
+                session.login_franceconnect(login.get("login", ""), login.get("password", ""))
+            elif kind == "suivi":
+                statut = session.lookup_demande(values.get("numero", ""))["statut"]
+            elif kind in ("pieces", "complement"):
                 for piece in view.pieces:
                     if piece.required and not session.workspace.page_count(piece.id):
                         session.scan_piece(piece.id)
-            raw = {f.id: values.get(f.id, "") for f in view.fields}
-            if kind == "recap":
+                        scanned.append(piece.id)
+                if kind == "complement":
+                    statut = session.answer_complement().get("statut", "")
+                    continue
+            elif kind == "recap":
+                raw = {f.id: values.get(f.id, "") for f in view.fields}
                 if not wizard.set_values(raw) or not wizard.step_complete():
                     raise SimulationError(f"récapitulatif : {wizard.errors}")
                 session.submit()
+                continue
+            elif kind == "confirmation":
+                session.print_receipt()
+            elif kind == "guidance":
+                guidance = session.guidance().as_dict()
+                guidance_printed = session.print_guidance(a4=True)
                 break
+            for f in view.fields:
+                _fill_lazily(f, values, wizard.values, booth, procedure)
+            raw = {f.id: values.get(f.id, "") for f in view.fields}
             if not wizard.next(raw):
                 raise SimulationError(f"étape {view.step.id} : {wizard.errors or 'pièces manquantes'}")
-        session.print_receipt()
-        outcome = "submitted"
-        numero = session.numero
-        pages = sum(session.workspace.page_count(p.id) for s in session.procedure.steps for p in s.pieces)
+            if wizard.current.id == view.step.id:
+                break  # the last step: nowhere further to go
+        else:
+            raise SimulationError("le parcours ne se termine pas")
+        if (session.numero or session.suivi) and not session.receipt_printed:
+            session.print_receipt()  # the récépissé, or the suivi's ticket
+        outcome = "submitted" if session.numero else "guided"
+        numero = session.numero or (session.suivi or {}).get("numero", "")
+        delivre = dict(session.delivre)
+        if "immatriculation" in wizard.values:
+            delivre["_immatriculation"] = wizard.values["immatriculation"]
+        pages = sum(session.workspace.page_count(p) for p in scanned)
         printed = session.receipt_printed
     except SimulationError:
         raise
     except Exception as exc:
         raise SimulationError(getattr(exc, "message_fr", repr(exc))) from exc
     finally:
+        booth.close()
+        training.close()
         report = session.end(outcome)
     if not report.clean:
         raise SimulationError(f"effacement incomplet : {len(report.leftovers)} élément(s) : " + ", ".join(report.leftovers))
-    return SimulationResult(numero=numero, pages_scanned=pages, receipt_printed=printed, wipe_clean=report.clean)
+    result = SimulationResult(numero=numero, pages_scanned=pages, receipt_printed=printed, wipe_clean=report.clean,
+                              procedure=procedure_id, variant=chosen.name, pieces=tuple(scanned), delivre=delivre,
+                              guidance_printed=guidance_printed, guidance=guidance, statut=statut)
+    check_expectations(chosen, result)
+    return result
+
+
+def _fill_lazily(f, values: dict, typed: dict, booth, procedure) -> None:
+    """What a user brings from elsewhere, made when the step asks for it: a photo code, a timbre."""
+    if f.kind == "photo_code" and not values.get(f.id):
+        values[f.id] = booth.new_photo_code()
+    elif f.kind == "timbre" and not values.get(f.id):
+        born = typed.get("date_naissance") or None
+        values[f.id] = booth.buy_timbre(typed.get("motif", ""), typed.get("code_postal", ""), **TEST_CARD,
+                                        procedure=procedure.ants_procedure, date_naissance=born,
+                                        immatriculation=typed.get("immatriculation") or None).numero
+
+
+def check_expectations(variant: Variant, result: SimulationResult) -> None:
+    """The variant's ``expect`` table against the run: the branch taken is the one scripted."""
+    expect = variant.expect
+    problems = []
+    if "pieces" in expect and sorted(expect["pieces"]) != sorted(result.pieces):
+        problems.append(f"pièces {sorted(result.pieces)} au lieu de {sorted(expect['pieces'])}")
+    for key in expect.get("delivre", []):
+        if not result.delivre.get(key):
+            problems.append(f"delivre.{key} manquant")
+    if expect.get("numero", True) and not result.numero:
+        problems.append("pas de numéro de demande")
+    if "guidance" in expect and bool(result.guidance) != bool(expect["guidance"]):
+        problems.append("explications " + ("absentes" if expect["guidance"] else "inattendues"))
+    text = "\n".join(_guidance_lines(result.guidance))
+    for needle in expect.get("guidance_contains", []):
+        if needle not in text:
+            problems.append(f"explications sans « {needle} »")
+    if "statut" in expect and result.statut != expect["statut"]:
+        problems.append(f"statut {result.statut!r} au lieu de {expect['statut']!r}")
+    if problems:
+        raise SimulationError(f"{result.procedure}/{result.variant} : " + " ; ".join(problems))
+
+
+def _guidance_lines(g: dict | None) -> list[str]:
+    if not g:
+        return []
+    lines = [g["title"], g["intro"]]
+    for s in g["sections"]:
+        lines += [s["heading"], *s["paragraphs"], *s["address"]]
+    return lines

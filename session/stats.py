@@ -9,7 +9,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-OUTCOMES = ("submitted", "abandoned", "idle", "error", "closing", "crash")
+OUTCOMES = ("submitted", "guided", "abandoned", "idle", "error", "closing", "crash")
+#: guided: a procedure done by post or in person, whose guidance the user got (nothing submitted).
 
 
 @dataclass

@@ -18,8 +18,12 @@ from typing import Callable
 from ants import AntsClient, AntsRejected, AntsSessionExpired, AntsError, PieceFile
 from drivers.printer import Receipt
 
-from .catalogue import Procedure
+from . import guidance as _guidance
+from . import suivi as _suivi
+from .catalogue import Piece, Procedure
+from .guidance import Guidance
 from .stats import SessionFigures, StatsStore
+from .validation import Invalid, validate
 from .wizard import Wizard
 from .wipe import check_leftovers, needles_of
 from .workspace import WipeReport, Workspace
@@ -56,17 +60,25 @@ class UserSession:
         check_places: list[Path] | None = None,
         check_exclude: list[Path] | None = None,
         recent_log: Callable[[], list[str]] | None = None,
+        a4=None,
     ):
         self.procedure = procedure
-        self.wizard = Wizard(procedure, on_change=on_change)
+        self.wizard = Wizard(procedure, on_change=on_change, today=lambda: now().date())
         self.workspace = Workspace(workspace_root, require_tmpfs=require_tmpfs)
         self.client = client
         self.scanner = scanner
         self.printer = printer
+        #: The A4 printer (drivers.printer A4Printer), or None: guidance then goes to the receipt printer.
+        self.a4 = a4
         self.site_name = site_name
         self.suivi_url = suivi_url
         self.stats = stats
         self.numero: str | None = None
+        #: What ANTS handed out with the demande (neph, code_cession, numero_predemande, envoi_avant…).
+        self.delivre: dict = {}
+        #: Suivi: the demande looked up (see :meth:`lookup_demande`); True once a complément is sent.
+        self.suivi: dict | None = None
+        self.complement_sent = False
         self.receipt_printed = False
         self.scan_job = None
         self._now = now
@@ -85,7 +97,7 @@ class UserSession:
         """Scan pages into the pièce through the scan worker (its own process);
         returns how many pages the pièce has now. :attr:`scan_job` shows the
         progress meanwhile, and :meth:`cancel_scan` stops it."""
-        piece = next(p for s in self.procedure.steps for p in s.pieces if p.id == piece_id)
+        piece = self._piece(piece_id)
         room = piece.max_pages - self.workspace.page_count(piece_id)
         if room <= 0:
             raise SessionError(f"Ce document a déjà {piece.max_pages} page(s) : c'est le maximum. "
@@ -112,6 +124,12 @@ class UserSession:
         if error is not None:
             log.warning("scan stopped after %d page(s): %s", added, type(error).__name__)
         return self.workspace.page_count(piece_id)
+
+    def _piece(self, piece_id: str) -> Piece:
+        for piece in self.wizard.complement_pieces:
+            if piece.id == piece_id:
+                return piece
+        return next(p for s in self.procedure.steps for p in s.pieces if p.id == piece_id)
 
     def cancel_scan(self) -> None:
         job = self.scan_job
@@ -140,6 +158,12 @@ class UserSession:
         """Send the dossier to ANTS; returns the numéro de demande."""
         if self.numero:
             return self.numero
+        if not self.procedure.online:
+            raise SessionError("Cette démarche ne se fait pas en ligne : suivez les explications à l'écran.")
+        needs_login = self.procedure.connexion == "franceconnect"
+        if needs_login and not self.client.has_session:
+            self._to_connexion()
+            raise SessionError("Connectez-vous avec FranceConnect pour envoyer cette demande.")
         dossier = self.wizard.dossier()
         pieces = self.pieces()
         for attempt in (1, 2):
@@ -150,6 +174,9 @@ class UserSession:
                 break
             except AntsSessionExpired:
                 # The client has forgotten the refused token: the second attempt opens a new one.
+                if needs_login:
+                    self._to_connexion()
+                    raise SessionError("Votre connexion FranceConnect a expiré. Reconnectez-vous.") from None
                 if attempt == 2:
                     raise SessionError("La connexion à l'ANTS a expiré. Réessayez.") from None
             except AntsRejected as exc:
@@ -158,17 +185,164 @@ class UserSession:
             except AntsError as exc:
                 raise SessionError(exc.message_fr) from None
         self.numero = created.numero
+        self.delivre = dict(created.delivre)
         self.wizard.confirm()
         log.info("demande submitted for procedure %s", self.procedure.id)
         return self.numero
 
+    # --- FranceConnect ----------------------------------------------------------
+    def login_franceconnect(self, login: str, password: str) -> dict:
+        """Log in with FranceConnect (the connexion step); fills the état civil the identity
+        gives where the user has typed nothing yet. Returns the identity."""
+        try:
+            identity = self.client.franceconnect_login(login, password)
+        except AntsRejected:
+            raise SessionError("L'identifiant ou le mot de passe n'est pas bon. Réessayez.") from None
+        except AntsError as exc:
+            raise SessionError(exc.message_fr) from None
+        self.wizard.connected = True
+        self._prefill(identity)
+        self.wizard._changed()
+        return identity
+
+    def _prefill(self, identity: dict) -> None:
+        ids = {f.id: f for s in self.procedure.steps for f in s.fields}
+        given = (identity.get("given_name") or "").split()
+        raw = {"nom_naissance": identity.get("family_name", ""), "prenom1": given[0] if given else "",
+               "prenom2": given[1] if len(given) > 1 else "", "email": identity.get("email", ""),
+               "sexe": {"female": "F", "male": "M"}.get(identity.get("gender", ""), "")}
+        for field_id, value in raw.items():
+            field = ids.get(field_id)
+            if field is None or not value or self.wizard.values.get(field_id):
+                continue
+            try:
+                self.wizard.values[field_id] = validate(field.kind, value, field.options, False)
+            except Invalid:
+                pass
+        if "date_naissance" in ids and identity.get("birthdate") and not self.wizard.values.get("date_naissance"):
+            self.wizard.values["date_naissance"] = identity["birthdate"]
+
+    def _to_connexion(self) -> None:
+        self.wizard.connected = False
+        step = next((s for s in self.wizard.active_steps() if s.kind == "connexion"), None)
+        if step is not None:
+            self.wizard.goto(step.id)
+
+    # --- suivi and complément ---------------------------------------------------
+    def lookup_demande(self, numero: str) -> dict:
+        """The statut and history of a demande (the suivi step). Returns the description the
+        screen shows (see :func:`session.suivi.describe`); when a complément is asked, the
+        wizard's next step is the scan of the pièces asked."""
+        field = next((f for s in self.procedure.steps for f in s.fields if f.kind == "numero_demande"), None)
+        try:
+            numero = validate("numero_demande", numero)
+        except Invalid as exc:
+            if field is not None:
+                self.wizard.errors[field.id] = exc.message_fr
+                self.wizard._changed()
+            raise SessionError(exc.message_fr) from None
+        try:
+            raw = self.client.suivi(numero)
+        except AntsRejected as exc:
+            message = ("Aucune demande ne porte ce numéro. Vérifiez-le sur votre récépissé."
+                       if exc.status == 404 else exc.message_fr)
+            if field is not None:
+                self.wizard.errors[field.id] = message
+                self.wizard._changed()
+            raise SessionError(message) from None
+        except AntsError as exc:
+            raise SessionError(exc.message_fr) from None
+        described = _suivi.describe(raw)
+        self.suivi = described
+        if field is not None:
+            self.wizard.values[field.id] = numero
+            self.wizard.errors.pop(field.id, None)
+        self.wizard.values["statut"] = described["statut"]
+        self.wizard.lookup = described
+        asked = [p["id"] for p in (described["complement"] or {}).get("pieces", [])]
+        self.wizard.complement_pieces = _suivi.pieces_asked(asked)
+        self.wizard._changed()
+        return described
+
+    def answer_complement(self, piece_ids: list[str] | None = None) -> dict:
+        """Send the scanned pièces an agent asked for (all of them, or ``piece_ids``); the
+        demande goes back to instruction. Returns the demande's new state."""
+        if not self.suivi or not self.suivi.get("complement"):
+            raise SessionError("Aucun document n'est demandé pour cette demande.")
+        asked = [p.id for p in self.wizard.complement_pieces]
+        wanted = list(piece_ids or asked)
+        if set(wanted) - set(asked):
+            raise SessionError("Ce document n'est pas demandé pour cette demande.")
+        missing = [p.label for p in self.wizard.complement_pieces if p.id in wanted and not self.workspace.page_count(p.id)]
+        if missing:
+            raise SessionError("Scannez d'abord : " + ", ".join(missing) + ".")
+        files = [PieceFile(p, f"{p}.pdf", "application/pdf", self.workspace.piece_pdf(p)) for p in wanted]
+        numero = self.suivi["numero"]
+        for attempt in (1, 2):
+            try:
+                if not self.client.has_session:
+                    self.client.open_session()
+                answer = self.client.answer_complement(numero, files)
+                break
+            except AntsSessionExpired:
+                if attempt == 2:
+                    raise SessionError("La connexion à l'ANTS a expiré. Réessayez.") from None
+            except AntsRejected as exc:
+                errors = {}
+                for err in exc.erreurs:
+                    tail = (err.champ or "").split(".")[-1].replace("piece:", "")
+                    errors[tail if tail in asked else (asked[0] if asked else "complement")] = err.message
+                self.wizard.errors.update(errors)
+                self.wizard._changed()
+                raise SessionError(exc.message_fr if not exc.erreurs else
+                                   "L'ANTS a refusé le document : lisez ce qui est indiqué en rouge.") from None
+            except AntsError as exc:
+                raise SessionError(exc.message_fr) from None
+        self.numero = numero
+        self.complement_sent = True
+        self.suivi = {**self.suivi, "statut": answer.get("statut", "en_instruction"),
+                      "statut_label": _suivi.STATUTS.get(answer.get("statut", ""), self.suivi["statut_label"])}
+        self.wizard.confirm()
+        log.info("complément sent")
+        return answer
+
+    # --- guidance -----------------------------------------------------------------
+    def guidance(self) -> Guidance | None:
+        """What to do next, as data (title, intro, sections of paragraphs and address lines),
+        or None when the procedure has no guidance for this situation."""
+        return _guidance.build(self.wizard.active_steps(), self.wizard.values, numero=self.numero,
+                               delivre=self.delivre, today=self._now().date())
+
+    def print_guidance(self, a4: bool = True) -> str:
+        """Print the guidance on the A4 printer (``a4=True`` and one is there) or on the
+        receipt printer; returns "a4" or "receipt", the one used."""
+        g = self.guidance()
+        if g is None:
+            raise SessionError("Il n'y a pas d'explications à imprimer pour cette démarche.")
+        qr = self.suivi_url.format(numero=self.numero) if self.numero else ""
+        try:
+            if a4 and self.a4 is not None:
+                stamp = self._now().strftime("%d/%m/%Y")
+                pdf = g.to_pdf(subtitle=f"{self.procedure.title} — {self.site_name}, le {stamp}",
+                               footer="Point numérique — gardez cette feuille.", qr=qr)
+                self.a4.print_pdf(pdf, title=g.title, duplex=False)
+                return "a4"
+            self.printer.print_receipt(g.to_receipt(numero=self.numero or "", qr=qr))
+            return "receipt"
+        except Exception as exc:  # printer errors carry message_fr
+            raise SessionError(getattr(exc, "message_fr", GENERIC_DEVICE_ERROR)) from exc
+
     def _map_server_errors(self, exc: AntsRejected) -> dict[str, str]:
+        today = self._now().date()
         keys = {f.key: f.id for s in self.procedure.steps for f in s.fields}
+        # Where several fields share a key (one per situation), the one that applies.
+        keys.update({f.key: f.id for s in self.wizard.active_steps() for f in s.fields
+                     if f.key and f.applies(self.wizard.values, today)})
         pieces = {p.id for s in self.procedure.steps for p in s.pieces}
         mapped: dict[str, str] = {}
         for err in exc.erreurs:
             champ = err.champ or ""
-            tail = champ.replace("piece:", "").replace("pieces.", "")
+            tail = champ.replace("piece:", "").replace("pieces_dates.", "").replace("pieces.", "")
             if champ in keys:
                 mapped[keys[champ]] = err.message
             elif tail in pieces:
@@ -180,13 +354,40 @@ class UserSession:
         return mapped
 
     # --- récépissé ----------------------------------------------------------
+    #: Labels of what ANTS hands out, printed on the récépissé (dates as JJ/MM/AAAA).
+    DELIVRE_LABELS = {
+        "neph": "Votre numéro NEPH",
+        "code_cession": "Code de cession",
+        "numero_predemande": "N° de pré-demande",
+        "valable_jusquau": "Valable jusqu'au",
+        "cpi_valable_jusquau": "Certificat provisoire valable jusqu'au",
+        "nouvelle_immatriculation": "Nouvelle immatriculation",
+        "envoi_avant": "Courrier à poster avant le",
+        "etiquette": "Étiquette",
+    }
+
     def receipt(self) -> Receipt:
+        stamp = self._now().strftime("%d/%m/%Y à %H:%M")
+        if self.procedure.group == "suivi" and self.suivi:
+            numero = self.suivi["numero"]
+            return Receipt(
+                title="Document envoyé" if self.complement_sent else "Suivi de votre demande",
+                lines=[("Démarche", self.suivi["procedure_title"]), ("État", self.suivi["statut_label"]),
+                       ("Le", stamp), ("Lieu", self.site_name)],
+                numero=numero,
+                qr_data=self.suivi_url.format(numero=numero),
+                footer=["Gardez ce ticket : il vous permet de suivre votre demande."],
+            )
         if not self.numero:
             raise SessionError("La demande n'est pas encore envoyée.")
-        stamp = self._now().strftime("%d/%m/%Y à %H:%M")
+        lines = [("Démarche", self.procedure.title), ("Déposée le", stamp), ("Lieu", self.site_name)]
+        for key, label in self.DELIVRE_LABELS.items():
+            value = self.delivre.get(key)
+            if isinstance(value, str) and value and value != self.numero:
+                lines.append((label, _guidance._shown(value)))
         return Receipt(
             title="Récépissé de dépôt",
-            lines=[("Démarche", self.procedure.title), ("Déposée le", stamp), ("Lieu", self.site_name)],
+            lines=lines,
             numero=self.numero,
             qr_data=self.suivi_url.format(numero=self.numero),
             footer=["Gardez ce ticket : il vous permet de suivre votre demande.",
@@ -209,9 +410,12 @@ class UserSession:
 
     def _personal_values(self) -> list[str]:
         """What points to this user: typed values, their numéro, their files' names."""
-        choice_fields = {f.id for s in self.procedure.steps for f in s.fields if f.input in ("choice", "accept")}
+        choice_fields = {f.id for s in self.procedure.steps for f in s.fields
+                         if f.input in ("choice", "multichoice", "accept")} | {"statut"}
         values = [v for k, v in self.wizard.values.items() if k not in choice_fields]
-        values += [self.numero or "", self.workspace.path.name]
+        values += [self.numero or "", (self.suivi or {}).get("numero", ""), self.workspace.path.name]
+        values += [v for v in self.delivre.values()  # identifiers, not dates shared by everyone
+                   if isinstance(v, str) and not _guidance._ISO_DATE.fullmatch(v)]
         values += [p.name for pages in self.workspace._pages.values() for p in pages]
         return values
 
@@ -233,6 +437,8 @@ class UserSession:
         report = self.workspace.wipe()
         self.wizard.clear()
         self.numero = None
+        self.delivre = {}
+        self.suivi = None
         self._figures.wipe_failed = 0 if report.clean else 1
         row = None
         if self.stats is not None:

@@ -67,17 +67,69 @@ def date(raw: str, opts: dict) -> str:
     age = today.year - when.year - ((today.month, today.day) < (when.month, when.day))
     if "min_age" in opts and age < int(opts["min_age"]):
         raise Invalid(f"Il faut avoir au moins {opts['min_age']} ans pour cette démarche. Vérifiez l'année.")
-    if age > int(opts.get("max_age", 120)):
+    if "max_age" in opts and age >= int(opts["max_age"]) and int(opts["max_age"]) < 120:
+        raise Invalid(opts.get("max_age_message",
+                               f"Cette démarche est pour les moins de {opts['max_age']} ans. Vérifiez l'année."))
+    if age > 120:
         raise Invalid("Cette date est trop ancienne. Vérifiez l'année.")
+    days_ago = (today - when).days
+    if "max_days_ago" in opts and days_ago > int(opts["max_days_ago"]):
+        raise Invalid(opts.get("too_old_message", "Cette date est trop ancienne pour cette démarche."))
+    if "min_days_ago" in opts and days_ago < int(opts["min_days_ago"]):
+        raise Invalid(opts.get("too_recent_message", "Cette date est trop récente pour cette démarche."))
     return when.isoformat()
+
+
+def age_on(iso_date: str, today: _dt.date | None = None) -> int | None:
+    """Whole years from an ISO date (as :func:`date` returns it) to ``today``; None if it is not one."""
+    try:
+        born = _dt.date.fromisoformat(iso_date or "")
+    except ValueError:
+        return None
+    today = today or _dt.date.today()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
 def code_postal(raw: str, opts: dict) -> str:
     value = _clean(raw).replace(" ", "").upper()
+    if re.fullmatch(r"2[AB]\d{3}", value):
+        raise Invalid("En Corse aussi, le code postal a 5 chiffres : il commence par 20, par exemple 20000.")
     if not re.fullmatch(r"\d{5}", value):
         raise Invalid("Le code postal a 5 chiffres, par exemple 75011.")
     if value.startswith("00") or value.startswith("96"):
         raise Invalid("Ce code postal n'existe pas. Vérifiez-le sur un courrier.")
+    return value
+
+
+def departement(code_postal: str) -> str:
+    """The département of a (valid) code postal: "75", "2A", "2B", "971"…
+
+    Corsica's codes postaux all start with 20: 200xx and 201xx are in
+    Corse-du-Sud (2A), 202xx to 206xx in Haute-Corse (2B) — La Poste's
+    numbering, which a commune list would refine for the rare exceptions.
+    Overseas (97x, 98x) départements and collectivités have 3 digits.
+    """
+    value = (code_postal or "").strip()
+    if not re.fullmatch(r"\d{5}", value):
+        raise ValueError(f"not a code postal: {value!r}")
+    if value.startswith("20"):
+        return "2A" if int(value[2]) < 2 else "2B"
+    if value.startswith(("97", "98")):
+        return value[:3]
+    return value[:2]
+
+
+_COMMUNE_RE = re.compile(r"^[^\W\d_][\w'\- ]*$")
+
+
+def commune(raw: str, opts: dict) -> str:
+    """A commune's name: letters first, then letters, digits (Paris 11e), spaces, hyphens, apostrophes."""
+    value = _clean(raw).replace("’", "'")
+    value = re.sub(r"\s*-\s*", "-", value)
+    if len(value) > int(opts.get("max_length", 60)):
+        raise Invalid("Ce nom de commune est trop long : 60 caractères au plus.")
+    if not _COMMUNE_RE.match(value) or "_" in value:
+        raise Invalid("Écrivez le nom de la commune en lettres, par exemple Saint-Denis.")
     return value
 
 
@@ -126,6 +178,125 @@ def accept(raw: str, opts: dict) -> str:
     return "1"
 
 
+def _compact(raw: str) -> str:
+    """Without spaces, dots and hyphens, upper case: how codes are compared."""
+    return re.sub(r"[\s.\-]", "", _clean(raw)).upper()
+
+
+def neph(raw: str, opts: dict) -> str:
+    value = _compact(raw)
+    if not re.fullmatch(r"\d{12}", value):
+        raise Invalid("Le numéro NEPH a 12 chiffres. Il est écrit sur votre permis ou votre convocation.")
+    return value
+
+
+_SIV_RE = re.compile(r"([A-Z]{2})[\s\-]*(\d{3})[\s\-]*([A-Z]{2})")
+_FNI_RE = re.compile(r"(\d{2,4})[\s\-]*([A-Z]{2,3})[\s\-]*(\d{2,3}|2A|2B)")
+
+
+def immatriculation(raw: str, opts: dict) -> str:
+    """SIV plates come back as AA-123-AA; old FNI plates as 123 ABC 75 (ANTS.md §2)."""
+    value = _clean(raw).upper()
+    m = _SIV_RE.fullmatch(value)
+    if m and m.group(2) != "000":
+        return "-".join(m.groups())
+    m = _FNI_RE.fullmatch(value)
+    if m:
+        return " ".join(m.groups())
+    raise Invalid("Écrivez l'immatriculation comme sur la plaque, par exemple AB-123-CD "
+                  "(ou 123 ABC 75 pour un ancien numéro).")
+
+
+def plate_kind(value: str) -> str:
+    """"siv" or "fni" for an immatriculation cleaned by :func:`immatriculation`, "" otherwise."""
+    if re.fullmatch(r"[A-Z]{2}-\d{3}-[A-Z]{2}", value or ""):
+        return "siv"
+    if re.fullmatch(r"\d{2,4} [A-Z]{2,3} (?:\d{2,3}|2A|2B)", value or ""):
+        return "fni"
+    return ""
+
+
+def numero_formule(raw: str, opts: dict) -> str:
+    value = _compact(raw)
+    if not re.fullmatch(r"\d{2,4}[A-Z]{2}\d{5}", value):
+        raise Invalid("Le numéro de formule a 2 à 4 chiffres, 2 lettres et 5 chiffres, par exemple 2009AB12345. "
+                      "Il est écrit sur la carte grise.")
+    return value
+
+
+def code_cession(raw: str, opts: dict) -> str:
+    """The code de cession's format is not confirmed (ANTS.md §2): 5 to 12 letters and digits."""
+    value = _compact(raw)
+    if not re.fullmatch(r"[A-Z0-9]{5,12}", value):
+        raise Invalid("Le code de cession est fait de lettres et de chiffres. Le vendeur vous l'a donné.")
+    return value
+
+
+def code_confidentiel(raw: str, opts: dict) -> str:
+    value = _compact(raw)
+    if not re.fullmatch(r"\d{5}", value):
+        raise Invalid("Le code confidentiel a 5 chiffres. Il est sur le courrier reçu avec la carte grise.")
+    return value
+
+
+def predemande(raw: str, opts: dict) -> str:
+    value = _compact(raw)
+    if not re.fullmatch(r"[A-Z0-9]{10}", value):
+        raise Invalid("Le numéro de pré-demande a 10 lettres et chiffres.")
+    return value
+
+
+def numero_demande(raw: str, opts: dict) -> str:
+    """A numéro de demande (permis, carte grise) or de pré-demande, as printed on the récépissé."""
+    value = _compact(raw)
+    if not re.fullmatch(r"[A-Z0-9]{8,20}", value):
+        raise Invalid("Écrivez le numéro comme sur votre récépissé : des lettres et des chiffres.")
+    return value
+
+
+#: Catégories of the permis (arrêté du 20 avril 2012), in the order the licence lists them.
+CATEGORIES = ("AM", "A1", "A2", "A", "B1", "B", "BE", "C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE")
+HEAVY_CATEGORIES = ("C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE")
+
+
+def categories(raw: str, opts: dict) -> str:
+    """One or more catégories, separated by commas or spaces; kept as "B,C1" in licence order."""
+    items = [c for c in re.split(r"[\s,;/]+", _clean(raw).upper()) if c]
+    unknown = [c for c in items if c not in CATEGORIES]
+    if not items or unknown:
+        raise Invalid("Choisissez les catégories écrites sur le permis, par exemple B.")
+    return ",".join(c for c in CATEGORIES if c in items)
+
+
+def pays(raw: str, opts: dict) -> str:
+    """A country as its ISO 3166 code of 2 letters (the code ANTS asks for)."""
+    value = _compact(raw)
+    if not re.fullmatch(r"[A-Z]{2}", value):
+        raise Invalid("Écrivez le code du pays en 2 lettres, par exemple MA pour le Maroc. Le médiateur peut vous aider.")
+    if value == "FR" and not opts.get("allow_france", False):
+        raise Invalid("Un permis français ne s'échange pas. Choisissez le pays qui a donné le permis.")
+    return value
+
+
+def yesno(raw: str, opts: dict) -> str:
+    value = _clean(raw).lower()
+    if value in ("oui", "1", "true"):
+        return "oui"
+    if value in ("non", "0", "false"):
+        return "non"
+    raise Invalid("Répondez oui ou non.")
+
+
+def integer(raw: str, opts: dict) -> str:
+    value = re.sub(r"[\s.]", "", _clean(raw))
+    if not re.fullmatch(r"\d{1,9}", value):
+        raise Invalid("Écrivez seulement des chiffres, sans espace ni virgule.")
+    number = int(value)
+    if number > int(opts.get("max", 999_999_999)):
+        raise Invalid(f"Ce nombre est trop grand : {int(opts['max'])} au plus.")
+    return str(number)
+
+
 VALIDATORS: dict[str, Validator] = {
     "text": text,
     "name": name,
@@ -137,6 +308,18 @@ VALIDATORS: dict[str, Validator] = {
     "timbre": timbre,
     "choice": choice,
     "accept": accept,
+    "commune": commune,
+    "neph": neph,
+    "immatriculation": immatriculation,
+    "numero_formule": numero_formule,
+    "code_cession": code_cession,
+    "code_confidentiel": code_confidentiel,
+    "predemande": predemande,
+    "numero_demande": numero_demande,
+    "categories": categories,
+    "yesno": yesno,
+    "pays": pays,
+    "integer": integer,
 }
 
 

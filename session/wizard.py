@@ -2,6 +2,7 @@
 which step comes next. The screens follow it; it never knows about them."""
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 from typing import Callable
 
@@ -17,6 +18,8 @@ class StepView:
     total: int
     fields: tuple[Field, ...]
     pieces: tuple[Piece, ...]
+    #: Texts to show on this step now (e.g. vol chosen: go to the police first).
+    notices: tuple[str, ...] = ()
 
     @property
     def indicator(self) -> str:
@@ -24,21 +27,59 @@ class StepView:
 
 
 class Wizard:
-    """Forward, back, jump from the récapitulatif and return; abandon."""
+    """Forward, back, jump from the récapitulatif and return; pause for the
+    mediator and resume; abandon.
 
-    def __init__(self, procedure: Procedure, on_change: Callable[["Wizard"], None] | None = None):
+    The current step is kept by id, so that answers which add or remove
+    steps (a motif, an age) never leave the user on a step that no longer
+    applies: they land on the next one that does.
+    """
+
+    def __init__(self, procedure: Procedure, on_change: Callable[["Wizard"], None] | None = None,
+                 today: Callable[[], _dt.date] = _dt.date.today):
         self.procedure = procedure
         self.values: dict[str, str] = {}
         self.errors: dict[str, str] = {}
         self.pages: dict[str, int] = {}
-        self._index = 0
+        #: Pièces an agent asked for (suivi → complement), set by the session after a lookup.
+        self.complement_pieces: tuple[Piece, ...] = ()
+        #: True once the user is logged in (connexion step), set by the session.
+        self.connected = False
+        #: The suivi lookup's answer, set by the session.
+        self.lookup: dict | None = None
+        self._current_id = procedure.steps[0].id if procedure.steps else ""
         self._return_to_recap = False
         self.finished = False
+        self.paused = False
+        self.abandoned = False
         self._on_change = on_change
+        self._today = today
 
     # --- what applies now --------------------------------------------------
+    @property
+    def today(self) -> _dt.date:
+        return self._today()
+
     def active_steps(self) -> list[Step]:
-        return [s for s in self.procedure.steps if s.applies(self.values)]
+        today = self.today
+        return [s for s in self.procedure.steps if s.applies(self.values, today)]
+
+    @property
+    def _index(self) -> int:
+        steps = self.active_steps()
+        for i, s in enumerate(steps):
+            if s.id == self._current_id:
+                return i
+        # The current step stopped applying: the next one in the procedure's order that does.
+        order = [s.id for s in self.procedure.steps]
+        here = order.index(self._current_id) if self._current_id in order else 0
+        for i, s in enumerate(steps):
+            if order.index(s.id) > here:
+                return i
+        return len(steps) - 1
+
+    def _go(self, index: int) -> None:
+        self._current_id = self.active_steps()[index].id
 
     @property
     def current(self) -> Step:
@@ -46,11 +87,16 @@ class Wizard:
 
     def view(self) -> StepView:
         steps = self.active_steps()
-        step = steps[self._index]
+        index = self._index
+        step = steps[index]
+        today = self.today
+        pieces = (self.complement_pieces if step.kind == "complement"
+                  else tuple(p for p in step.pieces if p.applies(self.values, today)))
         return StepView(
-            step=step, number=self._index + 1, total=len(steps),
-            fields=tuple(f for f in step.fields if f.applies(self.values)),
-            pieces=tuple(p for p in step.pieces if p.applies(self.values)),
+            step=step, number=index + 1, total=len(steps),
+            fields=tuple(f for f in step.fields if f.applies(self.values, today)),
+            pieces=pieces,
+            notices=tuple(n.text for n in step.notices if n.applies(self.values, today)),
         )
 
     @property
@@ -70,8 +116,9 @@ class Wizard:
             if f.id not in raw:
                 continue
             value = raw[f.id]
+            required = f.required and not f.required_when  # else: checked by step_complete
             try:
-                self.values[f.id] = validate(f.kind, value, f.options, f.required)
+                self.values[f.id] = validate(f.kind, value, {"today": self.today, **f.options}, required)
                 self.errors.pop(f.id, None)
             except Invalid as exc:
                 self.values[f.id] = value if isinstance(value, str) else ""
@@ -81,16 +128,21 @@ class Wizard:
 
     def step_complete(self) -> bool:
         view = self.view()
+        today = self.today
         for f in view.fields:
             if f.id in self.errors:
                 return False
-            if f.required and not self.values.get(f.id):
+            if f.is_required(self.values, today) and not self.values.get(f.id):
                 self.errors[f.id] = (f.options.get("required_message")
                                      or "Ce champ est obligatoire. Merci de le remplir.")
                 return False
         for p in view.pieces:
             if p.required and not self.pages.get(p.id):
                 return False
+        if view.step.kind == "connexion" and not self.connected:
+            return False
+        if view.step.kind == "suivi" and self.lookup is None:
+            return False
         return True
 
     def missing_pieces(self) -> list[Piece]:
@@ -105,38 +157,56 @@ class Wizard:
             self._changed()
             return False
         steps = self.active_steps()
+        index = self._index
         if self._return_to_recap:
             self._return_to_recap = False
-            self._index = next(i for i, s in enumerate(steps) if s.kind == "recap")
-        elif self._index < len(steps) - 1:
-            self._index += 1
+            self._go(next(i for i, s in enumerate(steps) if s.kind == "recap"))
+        elif index < len(steps) - 1:
+            self._go(index + 1)
         self._changed()
         return True
 
     def back(self) -> bool:
         if self._return_to_recap:
             self._return_to_recap = False
-            self._index = next(i for i, s in enumerate(self.active_steps()) if s.kind == "recap")
+            self._go(next(i for i, s in enumerate(self.active_steps()) if s.kind == "recap"))
             self._changed()
             return True
-        if self._index == 0:
+        index = self._index
+        if index == 0 or self.finished:
             return False
-        self._index -= 1
+        self._go(index - 1)
         self._changed()
         return True
 
     def goto(self, step_id: str, *, from_recap: bool = False) -> None:
         steps = self.active_steps()
-        self._index = next(i for i, s in enumerate(steps) if s.id == step_id)
+        self._go(next(i for i, s in enumerate(steps) if s.id == step_id))
         self._return_to_recap = from_recap
         self._changed()
 
     def confirm(self) -> None:
-        """The demande was accepted: move to the confirmation step."""
+        """The demande (or the complément) was accepted: move to the confirmation step."""
         steps = self.active_steps()
-        self._index = next(i for i, s in enumerate(steps) if s.kind == "confirmation")
+        self._go(next(i for i, s in enumerate(steps) if s.kind == "confirmation"))
         self._return_to_recap = False
         self.finished = True
+        self._changed()
+
+    def pause(self) -> None:
+        """The mediator is called: nothing moves until :meth:`resume`."""
+        self.paused = True
+        self._changed()
+
+    def resume(self) -> None:
+        """Back from the mediator's help, on the same step with every value kept."""
+        self.paused = False
+        self._changed()
+
+    def abandon(self) -> None:
+        """The user gives up: forget everything (the session then ends and wipes)."""
+        self.clear()
+        self.abandoned = True
         self._changed()
 
     def show_server_errors(self, errors: dict[str, str]) -> None:
@@ -145,32 +215,45 @@ class Wizard:
         steps = self.active_steps()
         for i, s in enumerate(steps):
             if any(f.id in errors for f in s.fields) or any(p.id in errors for p in s.pieces):
-                self._index = i
+                self._go(i)
                 self._return_to_recap = s.kind != "recap"
                 break
         self._changed()
 
     # --- the dossier ----------------------------------------------------------
     def dossier(self) -> dict:
-        """The values as the nested document ANTS expects (dotted keys, numeric parts as lists)."""
+        """The values as the nested document ANTS expects (dotted keys, numeric parts as lists;
+        yes/no as booleans, catégories as lists, integers as numbers)."""
         doc: dict = {"procedure": self.procedure.ants_procedure}
+        today = self.today
         for step in self.active_steps():
             for f in step.fields:
-                if not f.applies(self.values):
+                if not f.send or not f.key or not f.applies(self.values, today):
                     continue
                 value = self.values.get(f.id, "")
+                if value in f.options.get("omit_values", ()):
+                    continue  # e.g. "autre": a later field of the same key says which
                 if f.kind == "accept":
                     value = value == "1"
                 elif value == "":
-                    if f.key.split(".")[-1].isdigit():
+                    if f.key.split(".")[-1].isdigit() or not f.is_required(self.values, today):
                         continue
+                elif f.kind == "yesno":
+                    value = value == "oui"
+                elif f.kind == "categories":
+                    value = value.split(",")
+                elif f.kind == "integer":
+                    value = int(value)
                 _put(doc, f.key.split("."), value)
         return doc
 
     def clear(self) -> None:
         for d in (self.values, self.errors, self.pages):
             d.clear()
-        self._index = 0
+        self.complement_pieces = ()
+        self.lookup = None
+        self.connected = False
+        self._current_id = self.procedure.steps[0].id if self.procedure.steps else ""
         self._return_to_recap = False
 
     def _changed(self) -> None:

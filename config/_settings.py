@@ -156,6 +156,10 @@ class UiSettings:
     """Seconds without a touch before the warning, once a médiateur has been called."""
     idle_warning_s: float = 30.0
     """Length of the "Êtes-vous toujours là ?" countdown before the wipe."""
+    read_aloud: bool = True
+    """Offer the "Écouter" button: espeak-ng reads the screen's question aloud (off: the button stays silent)."""
+    dpi: float = 0.0
+    """Pixels per inch of the kiosk's screen, for 15 mm touch targets; 0 lets Kivy ask the display."""
 
 
 @dataclass

@@ -27,6 +27,8 @@ def _prepare_kivy(settings, windowed: bool) -> None:
         os.environ["KIVY_HOME"] = str(home)
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # no log files of Kivy's own
+    if settings.ui.dpi:
+        os.environ["KIVY_DPI"] = str(settings.ui.dpi)  # 15 mm targets measured on the real screen
     from kivy.config import Config
 
     Config.set("kivy", "exit_on_escape", "0")
@@ -37,6 +39,11 @@ def _prepare_kivy(settings, windowed: bool) -> None:
     Config.set("graphics", "height", str(settings.ui.height))
     Config.set("graphics", "fullscreen", "0" if windowed or not settings.ui.fullscreen else "auto")
     Config.set("graphics", "show_cursor", "1" if windowed else "0")
+    # No developer tools on a kiosk: Kivy's inspector, console, monitor and
+    # screen modules stay unloaded, and the F1 settings panel never opens.
+    for module in Config.options("modules") if Config.has_section("modules") else ():
+        Config.remove_option("modules", module)
+    Config.set("kivy", "desktop", "0")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,10 +8,12 @@ from kivy.app import App
 
 from session.idle import IdlePolicy, IdleTimeouts, parse_closing_time
 
+from . import fonts
 from .controller import Controller
 from .idle import IdleWatcher
 from .jobs import JobQueue
 from .root import KioskRoot
+from .speech import make_speaker
 
 log = logging.getLogger(__name__)
 
@@ -20,13 +22,15 @@ class KioskApp(App):
     title = "Point numérique"
     use_kivy_settings = False
 
-    def __init__(self, services, *, now=None, wall=None, **kwargs):
+    def __init__(self, services, *, now=None, wall=None, speaker=None, **kwargs):
         super().__init__(**kwargs)
         self.services = services
+        self.speaker = speaker
         self.controller: Controller | None = None
         self._clock = {k: v for k, v in (("now", now), ("wall", wall)) if v is not None}
 
     def build(self):
+        fonts.register()
         settings = self.services.settings
         self.controller = Controller(
             catalogue=self.services.catalogue,
@@ -40,12 +44,18 @@ class KioskApp(App):
                          mediator=ui.idle_mediator_s, warning=ui.idle_warning_s),
             closing_time=parse_closing_time(settings.site.closing_time), **self._clock)
         self.idle = IdleWatcher(policy, self.controller)
-        root = KioskRoot(self.controller, site_name=settings.site.name, idle=self.idle)
+        if self.speaker is None:
+            self.speaker = make_speaker(ui.read_aloud)
+        root = KioskRoot(self.controller, site_name=settings.site.name, idle=self.idle, speaker=self.speaker)
         self.controller.show("welcome")
         from kivy.core.window import Window
 
-        Window.bind(on_keyboard=self._on_keyboard)
+        Window.bind(on_keyboard=self._on_keyboard, on_request_close=self._on_request_close)
         return root
+
+    def _on_request_close(self, *_args, **_kwargs):
+        # Alt+F4 or the window manager's close: the kiosk stays (a technician stops the service).
+        return True
 
     def _on_keyboard(self, _window, key, _scancode, _codepoint, modifiers):
         # No way out through the keyboard: Esc, F1 (settings), Alt+F4.

@@ -16,12 +16,15 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from session import SessionError, UserSession
 from session.catalogue import Catalogue
 
+from .i18n import tr
 from .jobs import JobQueue
 from .theme import THEME
 
 log = logging.getLogger(__name__)
 
-#: Which screen shows which kind of step.
+#: Which screen shows which kind of step. A kind not listed (a new one the
+#: session learns before the kiosk has a screen for it) is shown by the form
+#: screen: its title, its intro text, its fields if any, and "Continuer".
 SCREEN_FOR_KIND = {"form": "form", "pieces": "pieces", "recap": "recap", "confirmation": "confirmation"}
 
 #: Seconds the goodbye screen stays before the welcome screen comes back.
@@ -47,6 +50,7 @@ class Controller(EventDispatcher):
         self.manager = None  # the ScreenManager, set by the root widget
         self.idle = None  # the IdleWatcher, set by the app
         self.procedure = None
+        self.last_scanned = None  # the pièce whose page the scan screen shows large
         self._goodbye_event = None
 
     # --- navigation -----------------------------------------------------------
@@ -59,6 +63,9 @@ class Controller(EventDispatcher):
     def start(self) -> None:
         """The welcome screen was touched."""
         self.show("chooser")
+
+    def set_language(self, lang: str) -> None:
+        tr.lang = lang
 
     def choose(self, procedure_id: str) -> None:
         self.procedure = self.catalogue[procedure_id]
@@ -87,7 +94,7 @@ class Controller(EventDispatcher):
                 self.idle.policy.session_started()
         except Exception as exc:
             log.error("session could not start: %s", type(exc).__name__)
-            self.notice = "La borne rencontre un problème. Appelez le médiateur."
+            self.notice = tr._("La borne rencontre un problème. Appelez le médiateur.")
             return
         self._show_step()
 
@@ -96,7 +103,7 @@ class Controller(EventDispatcher):
 
     def _show_step(self) -> None:
         view = self.session.wizard.view()
-        self.show(SCREEN_FOR_KIND[view.step.kind])
+        self.show(SCREEN_FOR_KIND.get(view.step.kind, "form"))
 
     def next(self, raw: dict[str, str] | None = None) -> bool:
         moved = self.session.wizard.next(raw)
@@ -135,7 +142,7 @@ class Controller(EventDispatcher):
                 self.notice = exc.message_fr
             else:
                 log.error("unexpected failure: %s", type(exc).__name__)
-                self.notice = "Un problème est survenu. Réessayez ou appelez le médiateur."
+                self.notice = tr._("Un problème est survenu. Réessayez ou appelez le médiateur.")
             if on_error:
                 on_error(exc)
             screen = self.manager.current_screen
@@ -146,6 +153,7 @@ class Controller(EventDispatcher):
 
     def scan(self, piece_id: str) -> None:
         session = self.session
+        self.last_scanned = piece_id
         self.cancellable = True
         self._progress_event = Clock.schedule_interval(lambda _dt: self._scan_progress(session), 0.2)
 
@@ -153,7 +161,7 @@ class Controller(EventDispatcher):
             self._scan_over()
             self._refresh_if_current()
 
-        self._run("Numérisation en cours… Ne bougez pas le document.",
+        self._run(tr._("Numérisation en cours… Ne bougez pas le document."),
                   lambda: session.scan_piece(piece_id), done, on_error=lambda _exc: self._scan_over())
 
     def _scan_progress(self, session) -> None:
@@ -161,11 +169,11 @@ class Controller(EventDispatcher):
         if job is None:
             return
         progress = job.progress
-        text = "Numérisation en cours… Ne bougez pas le document."
+        text = tr._("Numérisation en cours… Ne bougez pas le document.")
         if progress.pages_done:
-            text += f"\n{progress.pages_done} page(s) numérisée(s)."
+            text += "\n" + tr._("{} page(s) numérisée(s).").format(progress.pages_done)
         if progress.percent is not None:
-            text += f"\nPage en cours : {int(progress.percent)} %"
+            text += "\n" + tr._("Page en cours : {} %").format(int(progress.percent))
         self.busy_message = text
 
     def _scan_over(self) -> None:
@@ -177,12 +185,17 @@ class Controller(EventDispatcher):
     def cancel_scan(self) -> None:
         if self.session is not None:
             self.session.cancel_scan()
-        self.busy_message = "Arrêt de la numérisation…"
+        self.busy_message = tr._("Arrêt de la numérisation…")
 
     def _refresh_if_current(self, _result=None) -> None:
         """A job's result arrives: show it, unless the session ended meanwhile."""
         if self.session is not None:
             self.manager.current_screen.refresh()
+
+    def rescan(self, piece_id: str) -> None:
+        """The page is not right: it goes, and the scanner takes it again."""
+        self.session.remove_page(piece_id)
+        self.scan(piece_id)
 
     def remove_page(self, piece_id: str) -> None:
         self.session.remove_page(piece_id)
@@ -194,7 +207,7 @@ class Controller(EventDispatcher):
             self.manager.current_screen.show_errors()
             return
         session = self.session
-        self._run("Envoi de votre demande à l'ANTS…", session.submit, self._submitted,
+        self._run(tr._("Envoi de votre demande à l'ANTS…"), session.submit, self._submitted,
                   on_error=lambda _exc: self._show_step() if wizard.errors else None)
 
     def _submitted(self, _numero: str) -> None:
@@ -203,7 +216,7 @@ class Controller(EventDispatcher):
 
     def print_receipt(self) -> None:
         session = self.session
-        self._run("Impression du récépissé…", session.print_receipt, self._refresh_if_current)
+        self._run(tr._("Impression du récépissé…"), session.print_receipt, self._refresh_if_current)
 
     # --- the end --------------------------------------------------------------
     def timed_out(self, reason: str) -> None:
@@ -226,6 +239,7 @@ class Controller(EventDispatcher):
         except Exception as exc:  # no clipboard provider on this system: nothing to clear
             log.debug("clipboard not cleared: %s", type(exc).__name__)
         THEME.reset()
+        self.last_scanned = None
         self.assisted = False
         self.busy = False
         self.notice = ""
@@ -241,7 +255,7 @@ class Controller(EventDispatcher):
         if session is None:
             self.reset()
             return
-        self._run("Effacement de vos données…", lambda: session.end(outcome), self._wiped,
+        self._run(tr._("Effacement de vos données…"), lambda: session.end(outcome), self._wiped,
                   on_error=lambda _exc: self.show("out_of_order"))
 
     def _wiped(self, report) -> None:
@@ -250,13 +264,15 @@ class Controller(EventDispatcher):
             log.error("wipe left %d item(s) behind", len(report.leftovers))
             self.show("out_of_order")
             return
-        self.goodbye_message = "Vos données ont été effacées de la borne."
+        self.goodbye_message = tr._("Vos données ont été effacées de la borne.")
         self.show("goodbye")
         if self._goodbye_event:
             self._goodbye_event.cancel()
         self._goodbye_event = Clock.schedule_once(lambda _dt: self.reset(), GOODBYE_SECONDS)
 
     def reset(self) -> None:
+        """Back to the welcome screen, in French, for the next person."""
+        tr.reset()
         if self._goodbye_event:
             self._goodbye_event.cancel()
             self._goodbye_event = None
@@ -266,4 +282,4 @@ class Controller(EventDispatcher):
         if self.session:
             self.session.note_help_call()
         self.assisted = True
-        self.notice = "Un médiateur a été prévenu. Il arrive pour vous aider."
+        self.notice = tr._("Un médiateur a été prévenu. Il arrive pour vous aider.")

@@ -1,7 +1,13 @@
-"""The root widget: the top bar (help, text size, contrast), the message
-banner, the screens, and the overlay shown while a device or the network works."""
+"""The root widget: the top bar (read aloud, text size, contrast, help), the
+message banner, the screens, and the overlay shown while a device or the
+network works.
+
+It also keeps touch simple for people who never used a touchscreen: one
+finger at a time (a second finger put down while the first is still there is
+ignored, and so are its moves and its lifting)."""
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from kivy.lang import Builder
@@ -9,6 +15,7 @@ from kivy.properties import BooleanProperty, ObjectProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from .i18n import tr
 from .screens import all_screens
 from .theme import THEME
 
@@ -43,9 +50,11 @@ class KioskRoot(FloatLayout):
     controller = ObjectProperty(None)
     idle = ObjectProperty(None, allownone=True)
 
-    def __init__(self, controller, site_name: str = "", idle=None, **kwargs):
+    def __init__(self, controller, site_name: str = "", idle=None, speaker=None, **kwargs):
         super().__init__(controller=controller, idle=idle, **kwargs)
         self.ids.site.text = site_name
+        self.speaker = speaker
+        self._finger = None  # the one touch that counts
         manager = ScreenManager(transition=NoTransition())
         for screen in all_screens(controller):
             manager.add_widget(screen)
@@ -54,9 +63,41 @@ class KioskRoot(FloatLayout):
         self.manager = manager
 
     def on_touch_down(self, touch):
+        if self._finger is not None and self._finger() is not None:
+            touch.ud["kiosk_ignored"] = True
+            self._still_here()
+            return True  # a second finger: nothing happens
+        self._finger = weakref.ref(touch)
+        # Dispatch first: while the idle warning shows, its layer takes the touch
+        # (nothing beneath it acts); then any touch, anywhere, re-arms the watch.
+        handled = super().on_touch_down(touch)
+        self._still_here()
+        return handled
+
+    def _still_here(self) -> None:
         if self.idle is not None:
-            self.idle.touched()  # any touch, anywhere, re-arms the idle watch
-        return super().on_touch_down(touch)
+            self.idle.touched()
+
+    def on_touch_move(self, touch):
+        if touch.ud.get("kiosk_ignored"):
+            return True
+        return super().on_touch_move(touch)
+
+    def on_touch_up(self, touch):
+        if touch.ud.get("kiosk_ignored"):
+            return True
+        if self._finger is not None and self._finger() is touch:
+            self._finger = None
+        return super().on_touch_up(touch)
+
+    def read_aloud(self) -> None:
+        """Say the current screen's question and help, in the user's language."""
+        if self.speaker is None:
+            return
+        text = self.manager.current_screen.spoken_text()
+        if self.controller.notice:
+            text = self.controller.notice + " " + text
+        self.speaker.say(text, tr.lang)
 
     def still_here(self) -> None:
         if self.idle is not None:
@@ -72,9 +113,13 @@ class KioskRoot(FloatLayout):
     def toggle_contrast(self) -> None:
         THEME.toggle_contrast()
 
+    def set_language(self, lang: str) -> None:
+        tr.lang = lang
+        self._restyle()
+
     def _restyle(self) -> None:
         screen = self.manager.current_screen
-        if self.controller.session is not None or screen.name in ("chooser", "checklist"):
+        if self.controller.session is not None or screen.name == "checklist":
             if hasattr(screen, "refresh") and screen.name not in ("welcome",):
                 raw = screen.collect() if hasattr(screen, "collect") else None
                 if raw and self.controller.session is not None:

@@ -9,6 +9,8 @@ from kivy.event import EventDispatcher
 from kivy.metrics import mm, sp
 from kivy.properties import ColorProperty, NumericProperty, StringProperty
 
+from .fonts import LATIN
+
 #: The three text sizes offered to the user (base size in sp).
 TEXT_SIZES = {"normal": 22, "grand": 28, "tres-grand": 34}
 
@@ -29,6 +31,16 @@ PALETTES = {
 
 #: Smallest touch target: 15 mm on the kiosk's screen.
 TOUCH_TARGET_MM = 15
+
+#: Which text colour is drawn on which background, in each palette: the
+#: pairs the .kv files actually use (tests/kiosk/test_accessibility.py checks
+#: each against WCAG: 4.5:1 in the normal palette, 7:1 in high contrast).
+TEXT_PAIRS = (
+    ("fg", "bg"), ("muted", "bg"), ("primary", "bg"), ("error", "bg"), ("success", "bg"),
+    ("primary_text", "primary"), ("fg", "secondary_bg"), ("muted", "secondary_bg"),
+    ("fg", "bar"), ("muted", "bar"), ("primary_text", "selected"), ("primary", "secondary_bg"),
+    ("primary_text", "error"), ("error", "secondary_bg"),
+)
 
 
 class Theme(EventDispatcher):
@@ -51,7 +63,10 @@ class Theme(EventDispatcher):
     font_title = NumericProperty(sp(TEXT_SIZES["normal"] * 1.45))
     font_huge = NumericProperty(sp(TEXT_SIZES["normal"] * 2.2))
     target = NumericProperty(mm(TOUCH_TARGET_MM))
-    font_name = StringProperty("Roboto")
+    #: Height of an on-screen keyboard key: the touch target, whatever the text size
+    #: (the keyboard must leave room for the question above it).
+    key_height = NumericProperty(mm(TOUCH_TARGET_MM) + 2)
+    font_name = StringProperty(LATIN)
 
     def on_palette(self, _instance, name: str) -> None:
         for key, value in PALETTES[name].items():

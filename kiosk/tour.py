@@ -8,6 +8,7 @@ is drawn. Waiting is a bounded pump of the event loop, never a sleep.
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
@@ -15,16 +16,24 @@ from kivy.base import EventLoop
 from kivy.tests.common import UnitTestTouch
 
 from .app import KioskApp
+from .speech import CaptureSpeaker
 from .widgets.common import KCheck, KInput, KToggle
 from .widgets.keyboard import BACKSPACE, SHIFT, SPACE, Key
 
 
 class KioskDriver:
-    def __init__(self, services, size: tuple[int, int] = (1280, 800), now=None, wall=None):
+    """``typing``: "touch" types every character on the on-screen keyboard;
+    "keys" types through the physical keyboard's path (the window's text
+    events, as a USB keyboard's), still tapping the input to focus it."""
+
+    def __init__(self, services, size: tuple[int, int] = (1280, 800), now=None, wall=None,
+                 speaker=None, typing: str = "touch"):
         EventLoop.ensure_window()
         self.window = EventLoop.window
         self.window.size = size
-        self.app = KioskApp(services, now=now, wall=wall)
+        self.typing = typing
+        self.speaker = speaker if speaker is not None else CaptureSpeaker()
+        self.app = KioskApp(services, now=now, wall=wall, speaker=self.speaker)
         self.root = self.app.build()
         self.controller = self.app.controller
         self.window.add_widget(self.root)
@@ -58,12 +67,13 @@ class KioskDriver:
         return self.controller.manager.current_screen
 
     # --- touches --------------------------------------------------------------
-    def tap_at(self, x: float, y: float) -> None:
+    def tap_at(self, x: float, y: float, hold_frames: int = 0) -> None:
+        """Finger down and up at (x, y); then one frame, so the layout follows."""
         touch = UnitTestTouch(x, y)
         touch.touch_down()
-        self.pump(1)
+        self.pump(hold_frames)
         touch.touch_up()
-        self.pump(2)
+        self.pump(1)
 
     def tap(self, widget) -> None:
         if widget.disabled:
@@ -80,9 +90,19 @@ class KioskDriver:
     def button(self, text: str, root=None):
         """The visible button whose text starts with ``text``."""
         for w in (root or self.screen).walk(restrict=True):
-            if hasattr(w, "on_release") and getattr(w, "text", "").startswith(text) and w.opacity > 0:
+            shown = re.sub(r"\[/?[a-z]+(=[^\]]*)?\]", "", getattr(w, "text", ""))
+            if hasattr(w, "on_release") and shown.startswith(text) and w.opacity > 0 \
+                    and not w.disabled:
                 return w
         raise LookupError(f"no button {text!r} on screen {self.screen.name!r}")
+
+    def tap_group(self, group_id: str) -> None:
+        """On the chooser: the tile of a group of procedures."""
+        for w in self.screen.ids.groups.children:
+            if w.group_id == group_id:
+                self.tap(w)
+                return
+        raise LookupError(f"no group {group_id!r}")
 
     def tap_button(self, text: str) -> None:
         self.tap(self.button(text))
@@ -102,12 +122,15 @@ class KioskDriver:
                 return w
         raise LookupError(f"no key {label!r} on the {self.keyboard().layout} keyboard")
 
-    def type_into(self, field_id: str, text: str) -> None:
-        """Tap the input, clear it with the ⌫ key, and type ``text`` on the on-screen keyboard."""
+    def type_into(self, field_id: str, text: str, typing: str | None = None) -> None:
+        """Tap the input, clear it, and type ``text`` (see ``typing``)."""
         text_input = self.field_input(field_id)
         self.tap(text_input)
         assert text_input.focus, f"{field_id} did not take the focus"
         text_input.cursor = (len(text_input.text), 0)
+        if (typing or self.typing) == "keys":
+            self.type_keys(text_input, text)
+            return
         for _ in range(len(text_input.text)):
             self.tap(self.key(BACKSPACE))
         for ch in text:
@@ -119,6 +142,15 @@ class KioskDriver:
             else:
                 self.tap(self.key(ch))
         assert text_input.text == text, f"{field_id}: typed {text!r}, input shows {text_input.text!r}"
+
+    def type_keys(self, text_input, text: str) -> None:
+        """The physical keyboard: Backspace key events, then the text as the window's text event."""
+        for _ in range(len(text_input.text)):
+            self.window.dispatch("on_key_down", 8, 42, None, [])
+            self.window.dispatch("on_key_up", 8, 42)
+        self.window.dispatch("on_textinput", text)
+        self.pump(1)
+        assert text_input.text == text, f"typed {text!r} on the keyboard, input shows {text_input.text!r}"
 
     def choose(self, label: str) -> None:
         for w in self.screen.walk(restrict=True):
@@ -189,6 +221,8 @@ def walk_permis_perte(driver: KioskDriver, user: dict, photo_code: str, timbre: 
     shot("accueil")
     driver.tap_button("Touchez ici")
     shot("choix-demarche")
+    driver.tap_group("permis")
+    shot("choix-permis")
     driver.tap_button("Permis perdu")
     shot("avant-de-commencer")
     driver.tap_button("J'ai tout")
@@ -244,7 +278,7 @@ def run_headless_demo(services, out: Path) -> list[Path]:
         timbre = client.buy_timbre("perte", DEMO_USER["code_postal"], "4970100000000014", "12/39", "123").numero
     finally:
         client.close()
-    driver = KioskDriver(services)
+    driver = KioskDriver(services, typing="keys")
     try:
         _numero, taken = walk_permis_perte(driver, DEMO_USER, photo_code, timbre, shots=out)
     finally:

@@ -16,6 +16,16 @@ def load_kv(module_file: str) -> None:
         Builder.load_file(path)
 
 
+def sentences(*parts: str) -> str:
+    """Texts joined for reading aloud: each ends with a full stop, so the voice pauses."""
+    out = []
+    for part in parts:
+        part = " ".join((part or "").split())
+        if part:
+            out.append(part if part[-1] in ".?!:…" else part + ".")
+    return " ".join(out)
+
+
 class KioskScreen(Screen):
     controller = ObjectProperty(None)
 
@@ -24,3 +34,7 @@ class KioskScreen(Screen):
 
     def clear(self) -> None:
         """Forget everything of the user this screen shows (the wipe)."""
+
+    def spoken_text(self) -> str:
+        """What the "Écouter" button reads: the screen's question and its help."""
+        return ""

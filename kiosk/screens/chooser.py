@@ -1,35 +1,118 @@
 from __future__ import annotations
 
-from ..theme import THEME
-from ..widgets.common import KButton, KTitle
-from .base import KioskScreen, load_kv
+from kivy.properties import StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+
+from ..i18n import N_, tr
+from ..widgets.common import KButton
+from .base import KioskScreen, load_kv, sentences
+
+#: The four groups' names and their pictograms, in the kiosk's words
+#: (the catalogue's groups, in the order people look for them).
+GROUP_WORDS = {
+    "permis": N_("Permis de conduire"),
+    "carte-grise": N_("Carte grise"),
+    "identite": N_("Carte d'identité ou passeport"),
+    "suivi": N_("Suivre ma demande"),
+}
+
+
+class GroupTile(ButtonBehavior, BoxLayout):
+    """A large tile: a pictogram above the group's name; touched as a whole."""
+    group_id = StringProperty("")
+    label = StringProperty("")
+    screen = None
+
+    def on_release(self):
+        self.screen.open_group(self.group_id)
 
 
 class ChooserScreen(KioskScreen):
-    """The four groups, then each procedure with one sentence on when to choose it."""
+    """Two levels: the four groups with pictograms, then the group's procedures,
+    each with one sentence on when to choose it."""
+    group = StringProperty("")
+
+    def on_kv_post(self, _base):
+        # Only one of the two levels is in the tree at a time: hold both (ids are weak).
+        self._levels = (self.ids.groups.__self__, self.ids.list.__self__)
 
     def refresh(self) -> None:
-        box = self.ids.procedures
-        box.clear_widgets()
+        self.group = ""
+        self._build()
+
+    def on_group(self, *_):
+        self._build()
+
+    def _build(self) -> None:
         catalogue = self.controller.catalogue
-        for group_id, group_title in catalogue.GROUPS:
-            procedures = catalogue.in_group(group_id)
-            if not procedures:
-                continue
-            box.add_widget(KTitle(text=group_title))
+        tiles, scroll = self._levels
+        box = self.ids.procedures
+        tiles.clear_widgets()
+        box.clear_widgets()
+        self._buttons = []
+        body = self.ids.body
+        shown = tiles if not self.group else scroll
+        if shown.parent is not body:
+            body.clear_widgets()
+            body.add_widget(shown)
+            if self.group:
+                shown.scroll_y = 1
+        if not self.group:
+            for group_id, title in catalogue.GROUPS:
+                tile = GroupTile(group_id=group_id, label=GROUP_WORDS.get(group_id, title))
+                tile.screen = self
+                tiles.add_widget(tile)
+            return
+        procedures = catalogue.in_group(self.group)
+        self.ids.empty.opacity = 0 if procedures else 1
+        # The catalogue does not change while the kiosk runs: each group's buttons are made once.
+        cache = self.__dict__.setdefault("_made", {})
+        key = (id(catalogue), self.group)
+        if key not in cache:
+            cache[key] = []
             for procedure in procedures:
-                button = KButton(
-                    text=f"{procedure.title}\n[size={int(THEME.font_small)}]{procedure.summary}[/size]",
-                    markup=True, role="secondary")
+                button = ProcedureButton(title=procedure.title, summary=procedure.summary)
                 button.procedure_id = procedure.id
                 button.bind(on_release=self._chosen)
-                box.add_widget(button)
+                cache[key].append(button)
+        for button in cache[key]:
+            box.add_widget(button)
+            self._buttons.append(button)
+
+    def group_title(self, group_id: str) -> str:
+        return tr._(GROUP_WORDS.get(group_id, "")) if group_id else ""
+
+    def open_group(self, group_id: str) -> None:
+        self.group = group_id
 
     def _chosen(self, button) -> None:
         self.controller.choose(button.procedure_id)
 
-    def home(self) -> None:
-        self.controller.reset()
+    def back(self) -> None:
+        if self.group:
+            self.group = ""
+        else:
+            self.controller.reset()
+
+    def clear(self) -> None:
+        self.group = ""
+
+    def spoken_text(self) -> str:
+        if not self.group:
+            return sentences(self.ids.question.text,
+                             *(tr._(GROUP_WORDS[g]) for g, _t in self.controller.catalogue.GROUPS
+                               if g in GROUP_WORDS))
+        if not self._buttons:
+            return sentences(self.group_title(self.group), self.ids.empty.text)
+        return sentences(self.ids.question.text,
+                         *(f"{b.title}. {b.summary}" for b in self._buttons))
+
+
+class ProcedureButton(KButton):
+    """A procedure: its name in bold, and when to choose it."""
+    title = StringProperty("")
+    summary = StringProperty("")
 
 
 load_kv(__file__)

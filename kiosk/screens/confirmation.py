@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from .base import KioskScreen, load_kv
+from ..i18n import tr
+from .base import KioskScreen, load_kv, sentences
 
 
 class ConfirmationScreen(KioskScreen):
@@ -10,13 +11,19 @@ class ConfirmationScreen(KioskScreen):
         session = self.controller.session
         self.ids.numero.text = session.numero or ""
         self.ids.printed.text = (
-            "Votre récépissé est imprimé. Prenez-le sous l'imprimante." if session.receipt_printed
-            else "Notez ce numéro : il permet de suivre votre demande.")
+            tr._("Votre récépissé est imprimé. Prenez-le sous l'imprimante.") if session.receipt_printed
+            else tr._("Notez ce numéro : il permet de suivre votre demande."))
         self.ids.reprint.opacity = 0 if session.receipt_printed else 1
         self.ids.reprint.disabled = session.receipt_printed
 
     def clear(self) -> None:
         self.ids.numero.text = ""
+
+    def spoken_text(self) -> str:
+        # the numéro read character by character, so it can be written down
+        numero = " ".join(self.ids.numero.text)
+        return sentences(self.ids.title.text, self.ids.numero_label.text, numero, self.ids.printed.text,
+                         self.ids.next_steps.text)
 
     def reprint(self) -> None:
         self.controller.print_receipt()

@@ -5,7 +5,13 @@ from kivy.uix.boxlayout import BoxLayout
 
 from ..widgets.common import FieldBox, KCheck, KInput, KToggle
 from ..widgets.keyboard import OnScreenKeyboard  # noqa: F401  (used in form.kv)
-from .base import KioskScreen, load_kv
+from .base import KioskScreen, load_kv, sentences
+
+
+def show_step(screen, view) -> None:
+    """The step indicator of the form, pieces and recap screens."""
+    indicator = screen.ids.indicator
+    indicator.number, indicator.total, indicator.title = view.number, view.total, view.step.title
 
 
 class FormScreen(KioskScreen):
@@ -14,7 +20,7 @@ class FormScreen(KioskScreen):
     def refresh(self) -> None:
         wizard = self.controller.session.wizard
         view = wizard.view()
-        self.ids.indicator.text = view.indicator
+        show_step(self, view)
         self.ids.intro.text = view.step.intro
         box = self.ids.fields
         box.clear_widgets()
@@ -42,10 +48,9 @@ class FormScreen(KioskScreen):
                 self._inputs.append(text_input)
             box.add_widget(fb)
             self._boxes[field.id] = fb
+        # Hidden without disabling: disabling restyles its sixty keys, twice per step.
         self.ids.keyboard.target = None
         self.ids.keyboard.opacity = 0
-        self.ids.keyboard.disabled = True
-        self.ids.keyboard.size_hint_y = None
         self.ids.keyboard.height = 0
         self.ids.scroll.scroll_y = 1
 
@@ -55,7 +60,7 @@ class FormScreen(KioskScreen):
         keyboard = self.ids.keyboard
         keyboard.target = None
         keyboard.shifted = False
-        self.ids.indicator.text = self.ids.intro.text = ""
+        self.ids.indicator.title = self.ids.intro.text = ""
 
     @staticmethod
     def _display(field, value: str) -> str:
@@ -69,9 +74,8 @@ class FormScreen(KioskScreen):
             return
         keyboard = self.ids.keyboard
         keyboard.attach(text_input)
-        keyboard.disabled = False
         keyboard.opacity = 1
-        keyboard.size_hint_y = .5 if keyboard.layout == "text" else .45
+        keyboard.height = keyboard.natural_height
         Clock.schedule_once(lambda _dt: self.ids.scroll.scroll_to(text_input, animate=False), 0)
 
     def focus_next(self) -> None:
@@ -114,6 +118,13 @@ class FormScreen(KioskScreen):
 
     def go_next(self) -> None:
         self.controller.next(self.collect())
+
+    def spoken_text(self) -> str:
+        parts = [self.ids.indicator.ids.count.text, self.ids.indicator.title, self.ids.intro.text]
+        for fb in self._boxes.values():
+            parts += [fb.label, fb.help, fb.error]
+            parts += [w.text for w in reversed(fb.ids.slot.children) if isinstance(w, (KToggle, KCheck))]
+        return sentences(*parts)
 
     def go_back(self) -> None:
         self.controller.back(self.collect())

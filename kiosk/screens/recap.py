@@ -3,8 +3,10 @@ from __future__ import annotations
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from ..i18n import tr
 from ..widgets.common import KCheck
-from .base import KioskScreen, load_kv
+from .base import KioskScreen, load_kv, sentences
+from .form import show_step
 
 
 class RecapSection(BoxLayout):
@@ -30,13 +32,15 @@ def _shown(field, value: str) -> str:
 
 class RecapScreen(KioskScreen):
     """Everything entered, section by section, each with "Modifier"; then the attestation."""
+    _accept = None
 
     def refresh(self) -> None:
         session = self.controller.session
         wizard = session.wizard
         view = wizard.view()
-        self.ids.indicator.text = view.indicator
+        show_step(self, view)
         self.ids.intro.text = view.step.intro
+        self._sections = []
         box = self.ids.sections
         box.clear_widgets()
         for step in wizard.active_steps():
@@ -44,13 +48,14 @@ class RecapScreen(KioskScreen):
                 lines = [f"{f.label} : {_shown(f, wizard.values.get(f.id, ''))}"
                          for f in step.fields if f.applies(wizard.values)]
             elif step.kind == "pieces":
-                lines = [f"{p.label} : {session.workspace.page_count(p.id)} page(s)"
+                lines = [f"{p.label} : " + tr._("{} page(s)").format(session.workspace.page_count(p.id))
                          for p in step.pieces if p.applies(wizard.values)]
             else:
                 continue
             section = RecapSection(step_id=step.id, title=step.title, body="\n".join(lines))
             section.screen = self
             box.add_widget(section)
+            self._sections.append(section)
         self._accept = None
         for field in view.fields:
             if field.kind == "accept":
@@ -72,6 +77,14 @@ class RecapScreen(KioskScreen):
 
     def show_errors(self) -> None:
         self.ids.error.text = self.controller.session.wizard.errors.get("attestation", "")
+
+    def spoken_text(self) -> str:
+        parts = [self.ids.indicator.ids.count.text, self.ids.intro.text]
+        for section in getattr(self, "_sections", []):
+            parts += [section.title, *section.body.splitlines()]
+        if self._accept is not None:
+            parts.append(self._accept.text)
+        return sentences(*parts, self.ids.error.text)
 
     def validate(self) -> None:
         self.controller.submit(self.collect())

@@ -5,18 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior, ToggleButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 from kivy.uix.togglebutton import ToggleButton
+
+from ..i18n import RtlLabelMixin
+from . import drawings  # noqa: F401  (registers the drawings used in common.kv)
 
 Builder.load_file(str(Path(__file__).with_name("common.kv")))
 
 
-class KLabel(Label):
+class KLabel(RtlLabelMixin, Label):
     pass
 
 
@@ -24,17 +28,17 @@ class KTitle(KLabel):
     pass
 
 
-class KButton(Button):
+class KButton(RtlLabelMixin, Button):
     """A large button: at least the theme's touch target high."""
     role = StringProperty("primary")  # primary | secondary | danger
 
 
-class KToggle(ToggleButton):
+class KToggle(RtlLabelMixin, ToggleButton):
     """A large choice button; ``value`` is what it stands for."""
     value = StringProperty("")
 
 
-class KCheck(ToggleButton):
+class KCheck(RtlLabelMixin, ToggleButton):
     """A large check box with its sentence, for attestations."""
 
 
@@ -52,3 +56,52 @@ class FieldBox(BoxLayout):
     help = StringProperty("")
     error = StringProperty("")
     input = ObjectProperty(None, allownone=True)
+
+
+class KScroll(ScrollView):
+    """A scroll view whose taps go through at once. Kivy's holds a tap's release
+    0.2 s (to show the press): the next screen would come 0.2 s late."""
+
+    def on_scroll_stop(self, touch, check_children=True):
+        uid = self._get_uid()
+        ud = touch.ud.get(uid)
+        tap = ud is not None and ud.get("mode") == "unknown" and not ud.get("user_stopped")
+        result = super().on_scroll_stop(touch, check_children)
+        if tap:
+            self._do_touch_up(touch)
+        return result
+
+    def _do_touch_up(self, touch, *largs):
+        done = "kscroll.up." + self._get_uid()
+        if touch.ud.get(done):
+            return  # already delivered: Kivy's delayed release finds nothing to do
+        touch.ud[done] = True
+        super()._do_touch_up(touch, *largs)
+
+
+class KInline(RtlLabelMixin, Label):
+    """A label as wide as its text, on one line."""
+
+
+class KRow(BoxLayout):
+    """A horizontal row laid out in reading order: right to left in Arabic."""
+    rtl = BooleanProperty(False)
+
+    def on_rtl(self, *_):
+        self._trigger_layout()
+
+    def do_layout(self, *largs):
+        super().do_layout(*largs)
+        if self.rtl:
+            for child in self.children:
+                child.x = self.x + (self.right - child.right)
+
+
+class StepIndicator(BoxLayout):
+    """The DSFR "indicateur d'étapes": "Étape 3 sur 8", the step's title, and a
+    bar of one segment per step, those done and the current one filled."""
+    number = NumericProperty(0)
+    total = NumericProperty(0)
+    title = StringProperty("")
+    #: Only the bar, while the keyboard takes the lower half of the screen.
+    compact = BooleanProperty(False)

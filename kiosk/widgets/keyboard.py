@@ -9,16 +9,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
 Builder.load_file(str(Path(__file__).with_name("keyboard.kv")))
 
-BACKSPACE = "Effacer"
-SHIFT = "Maj"
-SPACE = "espace"
-NEXT = "Suivant"
+from ..i18n import N_, tr
+
+BACKSPACE = N_("Effacer")
+SHIFT = N_("Maj")
+SPACE = N_("espace")
+NEXT = N_("Suivant")
 
 LAYOUTS = {
     "text": [
@@ -43,6 +46,8 @@ class OnScreenKeyboard(BoxLayout):
     target = ObjectProperty(None, allownone=True)
     layout = StringProperty("text")
     shifted = BooleanProperty(False)
+    #: The height it needs shown: one touch target per row.
+    natural_height = NumericProperty(0)
 
     def on_kv_post(self, _base_widget):
         self._build()
@@ -51,29 +56,64 @@ class OnScreenKeyboard(BoxLayout):
         self._build()
 
     def on_shifted(self, *_):
-        for row in self.ids.rows.children:
-            for key in row.children:
-                if len(key.key) == 1:
-                    key.text = key.key.upper() if self.shifted else key.key
+        self.relabel()
+
+    # Hidden, it has no height but its rows still stand where they were: touches
+    # outside its own box are not its business (a disabled widget swallows them).
+    def on_touch_down(self, touch):
+        if self.disabled or self.opacity == 0 or not self.collide_point(*touch.pos):
+            return False
+        return super().on_touch_down(touch)
+
+    def on_touch_up(self, touch):
+        if self.disabled or self.opacity == 0:
+            return False
+        return super().on_touch_up(touch)
 
     def attach(self, text_input) -> None:
         self.target = text_input
-        self.layout = "number" if getattr(text_input, "input_kind", "text") in ("number", "date") else "text"
+        layout = "number" if getattr(text_input, "input_kind", "text") in ("number", "date") else "text"
+        if layout == self.layout:
+            self.relabel()
+        self.layout = layout
 
     def _build(self) -> None:
+        """Show the layout's rows; each layout's keys are made once and kept
+        (making 60 keys on every focus would cost a tenth of a second)."""
         if "rows" not in self.ids:
             return
+        from ..theme import THEME
+
         rows = self.ids.rows
         rows.clear_widgets()
-        for keys in LAYOUTS[self.layout]:
-            row = BoxLayout(spacing=self.spacing)
-            for k in keys:
-                key = Key(key=k, text=k)
-                if k in (SPACE, NEXT, BACKSPACE, SHIFT):
-                    key.size_hint_x = {SPACE: 3, NEXT: 1.5, BACKSPACE: 1.6, SHIFT: 1.3}[k]
-                key.bind(on_release=self._pressed)
-                row.add_widget(key)
+        layout = LAYOUTS[self.layout]
+        self.natural_height = len(layout) * (THEME.key_height + dp(2)) + dp(12)
+        cache = self.__dict__.setdefault("_made", {})
+        if self.layout not in cache:
+            made = []
+            for keys in layout:
+                row = BoxLayout(spacing=self.spacing, size_hint_y=None, height=THEME.key_height)
+                for k in keys:
+                    key = Key(key=k, text=k)
+                    if k in (SPACE, NEXT, BACKSPACE, SHIFT):
+                        key.size_hint_x = {SPACE: 3, NEXT: 1.5, BACKSPACE: 1.6, SHIFT: 1.3}[k]
+                    key.bind(on_release=self._pressed)
+                    row.add_widget(key)
+                made.append(row)
+            cache[self.layout] = made
+        for row in cache[self.layout]:
+            row.height = THEME.key_height
             rows.add_widget(row)
+        self.relabel()
+
+    def relabel(self) -> None:
+        """Letters follow Maj; the named keys follow the language."""
+        for row in self.ids.rows.children:
+            for key in row.children:
+                k = key.key
+                text = (k.upper() if self.shifted else k) if len(k) == 1 else tr._(k)
+                if key.text != text:
+                    key.text = text
 
     def _pressed(self, key: Key) -> None:
         self.press(key.key)

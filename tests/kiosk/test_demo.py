@@ -25,7 +25,7 @@ path = "{tmp_path / 'stats.db'}"
     assert result.returncode == 0, result.stderr[-3000:]
     assert f"Screenshots: {out}" in result.stdout
     shots = sorted(p.name for p in out.glob("*.png"))
-    assert len(shots) == 12 and shots[0] == "01-accueil.png" and shots[-1] == "12-au-revoir.png"
+    assert len(shots) == 13 and shots[0] == "01-accueil.png" and shots[-1] == "13-au-revoir.png"
     # The mock it started is gone with it.
     import socket
     with socket.socket() as s:

@@ -72,12 +72,13 @@ def test_whole_flow_on_real_parts(driver, make_services, mock_backend, sane_env,
     assert "effacées" in kiosk.screen.ids.message.text
     assert list(workspace_root.iterdir()) == []
     assert files_containing(tmp_path, CANARY.encode()) == []
-    assert len(taken) == 12 and all(p.stat().st_size > 10_000 for p in taken)
+    assert len(taken) == 13 and all(p.stat().st_size > 10_000 for p in taken)
 
 
 def test_bad_input_is_explained_and_kept(driver, make_services, mock_backend):
-    kiosk = driver(make_services(ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)}))
+    kiosk = driver(make_services(ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)}), typing="keys")
     kiosk.tap_button("Touchez ici")
+    kiosk.tap_group("permis")
     kiosk.tap_button("Permis perdu")
     kiosk.tap_button("J'ai tout")
     kiosk.tap_button("Continuer")  # no motif chosen
@@ -109,6 +110,7 @@ def test_backend_down_keeps_the_dossier(driver, make_services, start_backend):
     kiosk = driver(services)
     code, timbre = booth_and_shop(private.url)
     kiosk.tap_button("Touchez ici")
+    kiosk.tap_group("permis")
     kiosk.tap_button("Permis perdu")
     kiosk.tap_button("J'ai tout")
     session = kiosk.controller.session

@@ -44,6 +44,7 @@ def fake_time():
 
 def start_typing(kiosk):
     kiosk.tap_button("Touchez ici")
+    kiosk.tap_group("permis")
     kiosk.tap_button("Permis perdu")
     kiosk.tap_button("J'ai tout")
     kiosk.choose("J'ai perdu mon permis")
@@ -116,6 +117,7 @@ def test_text_size_and_contrast_reset_for_the_next_user(driver, make_services, f
     kiosk.tap(kiosk.root.ids.contrast)
     kiosk.tap(kiosk.root.ids.text_size)
     assert (THEME.palette, THEME.text_size) == ("contraste", "grand")
+    kiosk.tap_group("permis")
     kiosk.tap_button("Permis perdu")
     kiosk.tap_button("J'ai tout")
     kiosk.controller.finish("abandoned")
@@ -124,5 +126,5 @@ def test_text_size_and_contrast_reset_for_the_next_user(driver, make_services, f
 
 
 def driver_with_time(driver, services, fake_time):
-    kiosk = driver(services, now=fake_time.now, wall=fake_time.wall)
+    kiosk = driver(services, now=fake_time.now, wall=fake_time.wall, typing="keys")
     return kiosk

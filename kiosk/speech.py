@@ -1,0 +1,120 @@
+"""Read-aloud: the current screen's question and help, spoken offline.
+
+The port is :class:`Speaker` (``say(text)``, ``stop()``). :class:`EspeakSpeaker`
+runs ``espeak-ng`` in a subprocess started from a thread of its own, so the UI
+never waits for it; a new ``say`` stops what was being said. :class:`CaptureSpeaker`
+has the same interface and keeps what would have been said, for tests.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import threading
+import unicodedata
+from typing import Protocol
+
+from .i18n import VOICES
+
+log = logging.getLogger(__name__)
+
+
+class Speaker(Protocol):
+    def say(self, text: str, lang: str = "fr") -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class EspeakSpeaker:
+    """espeak-ng, French by default (``-v fr``), ``-v en`` / ``-v ar`` per language."""
+
+    def __init__(self, executable: str = "espeak-ng", speed: int = 140, wav_to: str | None = None):
+        self.executable = shutil.which(executable) or executable
+        self.speed = speed  # words per minute: slower than espeak's 175, for people who read little
+        self.wav_to = wav_to  # write audio to this file instead of the speakers (tests, checks)
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+        self._thread: threading.Thread | None = None
+        self._generation = 0
+
+    @staticmethod
+    def is_usable(executable: str = "espeak-ng") -> bool:
+        return shutil.which(executable) is not None
+
+    def command(self, text: str, lang: str = "fr") -> list[str]:
+        cmd = [self.executable, "-v", VOICES.get(lang, "fr"), "-s", str(self.speed)]
+        if self.wav_to:
+            cmd += ["-w", self.wav_to]
+        return cmd + ["--", text]
+
+    def say(self, text: str, lang: str = "fr") -> None:
+        self.stop()
+        text = unicodedata.normalize("NFKC", text)  # shaped Arabic back to plain letters
+        if not text.strip():
+            return
+        cmd = self.command(text, lang)
+        with self._lock:
+            generation = self._generation
+        self._thread = threading.Thread(target=self._run, args=(cmd, generation), name="kiosk-speech",
+                                        daemon=True)
+        self._thread.start()
+
+    def _run(self, cmd: list[str], generation: int) -> None:
+        try:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+        except OSError as exc:
+            log.error("espeak-ng could not start: %s", type(exc).__name__)
+            return
+        with self._lock:
+            if generation != self._generation:  # stopped before it began
+                proc.terminate()
+            else:
+                self._proc = proc
+        proc.wait()
+
+    def wait(self, timeout: float = 10.0) -> None:
+        """Until the current sentence is said (tests, the wav check)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._generation += 1
+            proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+class CaptureSpeaker:
+    """Keeps what would be said: (language, text) pairs."""
+
+    def __init__(self):
+        self.said: list[tuple[str, str]] = []
+        self.stopped = 0
+
+    def say(self, text: str, lang: str = "fr") -> None:
+        self.said.append((lang, unicodedata.normalize("NFKC", text)))
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+    @property
+    def last(self) -> str:
+        return self.said[-1][1] if self.said else ""
+
+
+class SilentSpeaker(CaptureSpeaker):
+    """No espeak-ng on this machine: the button still answers, nothing is said."""
+
+
+def make_speaker(enabled: bool = True) -> Speaker:
+    if enabled and EspeakSpeaker.is_usable():
+        return EspeakSpeaker()
+    if enabled:
+        log.error("espeak-ng is not installed (Debian: espeak-ng): read-aloud is silent")
+    return SilentSpeaker()

@@ -1,0 +1,147 @@
+"""Pictures drawn with Kivy's canvas, in the theme's colours (so high contrast
+applies to them too): the chooser's pictograms, the scanner glass with the page
+to put on it, the step indicator's segments, the welcome screen's touch sign.
+No image files, nothing copied: simple shapes a person recognises."""
+from __future__ import annotations
+
+from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle, Triangle
+from kivy.metrics import dp
+from kivy.properties import NumericProperty, StringProperty
+from kivy.uix.widget import Widget
+
+from ..theme import THEME
+
+
+class _Drawing(Widget):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.bind(pos=self._redraw, size=self._redraw)
+        THEME.bind(palette=self._redraw)
+        self._redraw()
+
+    def _redraw(self, *_):
+        self.canvas.clear()
+        with self.canvas:
+            self.draw()
+
+    def draw(self) -> None:
+        raise NotImplementedError
+
+
+class StepTicks(_Drawing):
+    """Gaps between the step indicator's segments."""
+    total = NumericProperty(0)
+
+    def on_total(self, *_):
+        self._redraw()
+
+    def draw(self) -> None:
+        if self.total < 2:
+            return
+        Color(rgba=THEME.bg)
+        step = self.width / self.total
+        for i in range(1, int(self.total)):
+            Rectangle(pos=(self.x + i * step - dp(3), self.y), size=(dp(6), self.height))
+
+
+class Pictogram(_Drawing):
+    """One of the chooser's four groups, drawn in a square."""
+    kind = StringProperty("")
+
+    def on_kind(self, *_):
+        self._redraw()
+
+    def draw(self) -> None:
+        side = min(self.width, self.height)
+        x0, y0 = self.center_x - side / 2, self.center_y - side / 2
+        ink = THEME.primary if THEME.palette == "normal" else THEME.fg
+        w = max(dp(3), side * .04)
+
+        def at(fx, fy):
+            return x0 + fx * side, y0 + fy * side
+
+        Color(rgba=ink)
+        if self.kind == "permis":  # a card: photo, lines, and a small car
+            Line(rounded_rectangle=(*at(.08, .2), side * .84, side * .6, side * .06), width=w)
+            Line(rectangle=(*at(.16, .32), side * .22, side * .34), width=w * .8)
+            Ellipse(pos=at(.22, .5), size=(side * .1, side * .1))
+            for i, fy in enumerate((.62, .5, .38)):
+                Line(points=(*at(.46, fy), *at(.84 - i * .08, fy)), width=w * .8)
+        elif self.kind == "carte-grise":  # a car seen from the side
+            Line(points=(*at(.08, .36), *at(.08, .5), *at(.24, .52), *at(.36, .68), *at(.66, .68),
+                         *at(.78, .52), *at(.92, .5), *at(.92, .36), *at(.08, .36)), width=w, close=True)
+            Line(points=(*at(.4, .52), *at(.4, .64)), width=w * .8)
+            for fx in (.26, .74):
+                Color(rgba=THEME.bg)
+                Ellipse(pos=at(fx - .09, .24), size=(side * .18, side * .18))
+                Color(rgba=ink)
+                Line(circle=(*at(fx, .33), side * .09), width=w)
+        elif self.kind == "identite":  # a passport booklet with a face
+            Line(rounded_rectangle=(*at(.24, .1), side * .52, side * .8, side * .04), width=w)
+            Line(circle=(*at(.5, .6), side * .11), width=w)
+            Line(ellipse=(*at(.32, .24), side * .36, side * .28, -90, 90), width=w)
+            Line(points=(*at(.34, .18), *at(.66, .18)), width=w * .8)
+        elif self.kind == "suivi":  # a magnifying glass over a page
+            Line(rectangle=(*at(.14, .1), side * .5, side * .7), width=w)
+            for fy in (.66, .54, .42):
+                Line(points=(*at(.22, fy), *at(.52, fy)), width=w * .8)
+            Color(rgba=THEME.bg)
+            Ellipse(pos=at(.42, .32), size=(side * .34, side * .34))
+            Color(rgba=ink)
+            Line(circle=(*at(.59, .49), side * .17), width=w * 1.2)
+            Line(points=(*at(.71, .37), *at(.9, .16)), width=w * 2)
+        else:
+            Line(circle=(*at(.5, .5), side * .4), width=w)
+
+
+class ScannerDrawing(_Drawing):
+    """The scanner seen from above, lid open: the page goes face down on the
+    glass, in the corner with the arrow."""
+
+    def draw(self) -> None:
+        ink = THEME.fg
+        accent = THEME.primary if THEME.palette == "normal" else THEME.selected
+        W, H = self.width, self.height
+        x, y = self.x, self.y
+        # the lid, open, behind the glass
+        Color(rgba=THEME.secondary_bg)
+        RoundedRectangle(pos=(x + W * .05, y + H * .62), size=(W * .9, H * .34), radius=[dp(8)])
+        Color(rgba=ink)
+        Line(rounded_rectangle=(x + W * .05, y + H * .62, W * .9, H * .34, dp(8)), width=dp(2))
+        # the body and its glass
+        Line(rounded_rectangle=(x + W * .02, y + H * .04, W * .96, H * .56, dp(10)), width=dp(2.5))
+        Color(rgba=THEME.bar)
+        Rectangle(pos=(x + W * .1, y + H * .1), size=(W * .8, H * .44))
+        Color(rgba=ink)
+        Line(rectangle=(x + W * .1, y + H * .1, W * .8, H * .44), width=dp(1.5))
+        # the page, face down, in the top-left corner of the glass
+        Color(rgba=THEME.bg)
+        px, py, pw, ph = x + W * .1, y + H * .54 - H * .36, W * .36, H * .36
+        Rectangle(pos=(px, py), size=(pw, ph))
+        Color(rgba=accent)
+        Line(rectangle=(px, py, pw, ph), width=dp(3))
+        for i in range(4):
+            fy = py + ph * (.78 - i * .18)
+            Line(points=(px + pw * .15, fy, px + pw * (.85 - (i % 2) * .2), fy), width=dp(1.5))
+        # the arrow to the corner
+        ax, ay = px + pw + W * .14, py + ph * .2
+        Line(points=(ax, ay, px + pw * .55, py + ph * .55), width=dp(4))
+        Triangle(points=(px + pw * .45, py + ph * .62, px + pw * .72, py + ph * .6, px + pw * .55, py + ph * .4))
+
+
+class TouchSign(_Drawing):
+    """A finger touching the screen: circles around a fingertip."""
+
+    def draw(self) -> None:
+        ink = THEME.primary if THEME.palette == "normal" else THEME.selected
+        side = min(self.width, self.height)
+        cx, cy = self.center_x, self.center_y + side * .12
+        Color(rgba=ink)
+        for r, wd in ((.12, 3), (.22, 2), (.32, 1.2)):
+            Line(circle=(cx, cy, side * r), width=dp(wd))
+        # the finger
+        fw = side * .16
+        Color(rgba=THEME.bg)
+        RoundedRectangle(pos=(cx - fw / 2, self.center_y - side * .5), size=(fw, side * .62), radius=[fw / 2])
+        Color(rgba=ink)
+        Line(rounded_rectangle=(cx - fw / 2, self.center_y - side * .5, fw, side * .62, fw / 2 - 1), width=dp(3))

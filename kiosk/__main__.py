@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from importlib import resources
 from pathlib import Path
@@ -96,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         from .app import KioskApp
 
         try:
-            KioskApp(services).run()
+            app = KioskApp(services)
+            # systemd stops the kiosk with SIGTERM: end the user's session and wipe, as on "Terminer".
+            signal.signal(signal.SIGTERM, lambda *_: app.stop())
+            app.run()
         finally:
             services.close()
         return 0

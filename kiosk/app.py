@@ -51,6 +51,8 @@ class KioskApp(App):
         from kivy.core.window import Window
 
         Window.bind(on_keyboard=self._on_keyboard, on_request_close=self._on_request_close)
+        # The scanner's process starts now, not in the middle of someone's session.
+        self.controller.jobs.submit(self.services.scanner.start)
         return root
 
     def _on_request_close(self, *_args, **_kwargs):

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 #: Which screen shows which kind of step. A kind not listed (a new one the
 #: session learns before the kiosk has a screen for it) is shown by the form
 #: screen: its title, its intro text, its fields if any, and "Continuer".
-SCREEN_FOR_KIND = {"form": "form", "pieces": "pieces", "recap": "recap", "confirmation": "confirmation"}
+SCREEN_FOR_KIND = {"form": "form", "pieces": "pieces", "recap": "recap", "confirmation": "confirmation",
+                   "guidance": "guidance", "suivi": "form", "complement": "pieces", "connexion": "connexion"}
 
 #: Seconds the goodbye screen stays before the welcome screen comes back.
 GOODBYE_SECONDS = 12
@@ -106,6 +107,11 @@ class Controller(EventDispatcher):
         self.show(SCREEN_FOR_KIND.get(view.step.kind, "form"))
 
     def next(self, raw: dict[str, str] | None = None) -> bool:
+        kind = self.session.wizard.view().step.kind
+        if kind == "suivi":
+            return self._look_up(raw or {})
+        if kind == "complement":
+            return self._send_complement()
         moved = self.session.wizard.next(raw)
         if moved:
             self._show_step()
@@ -123,6 +129,74 @@ class Controller(EventDispatcher):
             self._show_step()
         else:
             self.show("checklist")
+
+    def _show_errors(self) -> None:
+        screen = self.manager.current_screen
+        if hasattr(screen, "show_errors"):
+            screen.show_errors()
+
+    def _look_up(self, raw: dict[str, str]) -> bool:
+        """Suivre ma demande: the numéro typed, ANTS answers its statut and history."""
+        session = self.session
+        wizard = session.wizard
+        field = next((f for f in wizard.view().fields if f.kind == "numero_demande"), None)
+        if field is None or not wizard.set_values(raw):
+            self._show_errors()
+            return False
+        numero = wizard.values.get(field.id, "")
+        self._run(tr._("Recherche de votre demande…"), lambda: session.lookup_demande(numero),
+                  lambda _found: self.show("suivi"), on_error=lambda _exc: self._show_errors())
+        return True
+
+    def to_complement(self) -> None:
+        """From the suivi's answer to the scan of the document an agent asked for."""
+        if self.session.wizard.next():
+            self._show_step()
+
+    def _send_complement(self) -> bool:
+        session = self.session
+        if session.wizard.missing_pieces():
+            self._show_errors()
+            return False
+        self._run(tr._("Envoi des documents à l'ANTS…"), session.answer_complement,
+                  lambda _answer: self._show_step())
+        return True
+
+    def connect(self, login: str, password: str) -> None:
+        """FranceConnect, for the procedures that need it; then the next step."""
+        session = self.session
+
+        def connected(_identity) -> None:
+            if session.wizard.next():
+                self._show_step()
+
+        self._run(tr._("Connexion à FranceConnect…"), lambda: session.login_franceconnect(login, password),
+                  connected)
+
+    def print_recap(self) -> None:
+        session = self.session
+
+        def printed(_result) -> None:
+            self.notice = tr._("La feuille est imprimée. Prenez-la sous l'imprimante.")
+
+        self._run(tr._("Impression…"), session.print_recap_a4, printed)
+
+    def print_guidance(self) -> None:
+        session = self.session
+
+        def printed(_where) -> None:
+            self.notice = tr._("La feuille est imprimée. Prenez-la sous l'imprimante.")
+
+        self._run(tr._("Impression…"), session.print_guidance, printed)
+
+    def after_confirmation(self) -> None:
+        """"Terminer" on the confirmation: what is left to do by post comes first, if any."""
+        wizard = self.session.wizard
+        current = wizard.view().step.id
+        if wizard.next() and wizard.view().step.id != current:
+            self._show_step()
+        else:
+            self.finish("submitted")
 
     def edit(self, step_id: str) -> None:
         self.session.wizard.goto(step_id, from_recap=True)

@@ -404,6 +404,52 @@ class UserSession:
         self.receipt_printed = True
         self._figures.receipts_printed += 1
 
+    # --- the récapitulatif on A4 --------------------------------------------------
+    def recap_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """What the user entered, step by step, as the récapitulatif shows it."""
+        wizard = self.wizard
+        sections = []
+        for step in wizard.active_steps():
+            if step.kind in ("form", "connexion"):
+                lines = []
+                for f in step.fields:
+                    if not f.applies(wizard.values) or f.kind == "accept":
+                        continue
+                    value = wizard.values.get(f.id, "")
+                    if f.input == "choice":
+                        value = dict(f.choices).get(value, value)
+                    elif f.kind == "date" and len(value) == 10 and value[4] == "-":
+                        value = f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+                    lines.append((f.label, value or "—"))
+                if lines:
+                    sections.append((step.title, lines))
+            elif step.kind == "pieces":
+                sections.append((step.title, [(p.label, f"{self.workspace.page_count(p.id)} page(s)")
+                                              for p in step.pieces if p.applies(wizard.values)]))
+        return sections
+
+    def print_recap_a4(self) -> None:
+        """The récapitulatif with the numéro, on the A4 printer, for the user to keep."""
+        if self.a4 is None:
+            raise SessionError("Il n'y a pas d'imprimante A4 sur cette borne. Demandez au médiateur.")
+        from drivers.printer.a4doc import A4Document  # reportlab: loaded only to print
+
+        stamp = self._now().strftime("%d/%m/%Y à %H:%M")
+        doc = A4Document(f"Récapitulatif — {self.procedure.title}",
+                         subtitle=f"{self.site_name}, le {stamp}",
+                         footer="Point numérique — ce document est à vous : gardez-le.")
+        if self.numero:
+            doc.fields([("Numéro de demande", self.numero)])
+        for title, lines in self.recap_sections():
+            doc.heading(title)
+            doc.fields(lines)
+        if self.numero:
+            doc.qr(self.suivi_url.format(numero=self.numero), "Suivre la demande")
+        try:
+            self.a4.print_pdf(doc.to_pdf(), title="Récapitulatif", duplex=False)
+        except Exception as exc:  # printer errors carry message_fr
+            raise SessionError(getattr(exc, "message_fr", GENERIC_DEVICE_ERROR)) from exc
+
     # --- the end --------------------------------------------------------------
     def note_help_call(self) -> None:
         self._figures.help_calls += 1

@@ -5,10 +5,13 @@ from .base import KioskScreen
 from .checklist import ChecklistScreen
 from .chooser import ChooserScreen
 from .confirmation import ConfirmationScreen
+from .connexion import ConnexionScreen
 from .form import FormScreen
 from .goodbye import GoodbyeScreen, OutOfOrderScreen
+from .guidance import GuidanceScreen
 from .pieces import PiecesScreen
 from .recap import RecapScreen
+from .suivi import SuiviScreen
 from .welcome import WelcomeScreen
 
 SCREENS = {
@@ -19,6 +22,9 @@ SCREENS = {
     "pieces": PiecesScreen,
     "recap": RecapScreen,
     "confirmation": ConfirmationScreen,
+    "guidance": GuidanceScreen,
+    "suivi": SuiviScreen,
+    "connexion": ConnexionScreen,
     "goodbye": GoodbyeScreen,
     "out_of_order": OutOfOrderScreen,
 }

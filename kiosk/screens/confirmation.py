@@ -25,11 +25,14 @@ class ConfirmationScreen(KioskScreen):
         return sentences(self.ids.title.text, self.ids.numero_label.text, numero, self.ids.printed.text,
                          self.ids.next_steps.text)
 
+    def print_recap(self) -> None:
+        self.controller.print_recap()
+
     def reprint(self) -> None:
         self.controller.print_receipt()
 
     def finish(self) -> None:
-        self.controller.finish("submitted")
+        self.controller.after_confirmation()
 
 
 load_kv(__file__)

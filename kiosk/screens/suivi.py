@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from ..widgets.common import KLabel
+from .base import KioskScreen, load_kv, sentences
+
+
+class SuiviScreen(KioskScreen):
+    """Where a demande is: its statut, what comes next, its history; and, when an
+    agent asked for a document, the way to send it."""
+
+    def refresh(self) -> None:
+        session = self.controller.session
+        found = session.suivi or {}
+        self.ids.numero.text = found.get("numero", "")
+        self.ids.procedure.text = found.get("procedure_title", "")
+        self.ids.statut.text = found.get("statut_label", "")
+        self.ids.next_text.text = found.get("next", "")
+        box = self.ids.history
+        box.clear_widgets()
+        for entry in found.get("historique", []):
+            line = f"{entry['date']} — {entry['label']}"
+            if entry.get("commentaire"):
+                line += f" : {entry['commentaire']}"
+            box.add_widget(KLabel(text=line))
+        complement = found.get("complement")
+        self.ids.complement.text = complement["message"] if complement else ""
+        self.ids.send.opacity = 1 if complement else 0
+        self.ids.send.disabled = not complement
+
+    def clear(self) -> None:
+        for name in ("numero", "procedure", "statut", "next_text", "complement"):
+            self.ids[name].text = ""
+        self.ids.history.clear_widgets()
+
+    def send_documents(self) -> None:
+        self.controller.to_complement()
+
+    def finish(self) -> None:
+        self.controller.finish("guided")
+
+    def spoken_text(self) -> str:
+        ids = self.ids
+        return sentences(ids.procedure.text, ids.statut.text, ids.next_text.text, ids.complement.text)
+
+
+load_kv(__file__)

@@ -405,8 +405,9 @@ class UserSession:
         self._figures.receipts_printed += 1
 
     # --- the récapitulatif on A4 --------------------------------------------------
-    def recap_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        """What the user entered, step by step, as the récapitulatif shows it."""
+    def recap_sections(self) -> list[tuple[str, str, list[tuple[str, str | int]]]]:
+        """What the user entered, step by step, as the récapitulatif shows it:
+        (step id, step title, [(label, value)]); a pièce's value is its page count."""
         wizard = self.wizard
         sections = []
         for step in wizard.active_steps():
@@ -422,10 +423,10 @@ class UserSession:
                         value = f"{value[8:10]}/{value[5:7]}/{value[:4]}"
                     lines.append((f.label, value or "—"))
                 if lines:
-                    sections.append((step.title, lines))
+                    sections.append((step.id, step.title, lines))
             elif step.kind == "pieces":
-                sections.append((step.title, [(p.label, f"{self.workspace.page_count(p.id)} page(s)")
-                                              for p in step.pieces if p.applies(wizard.values)]))
+                sections.append((step.id, step.title, [(p.label, self.workspace.page_count(p.id))
+                                                       for p in step.pieces if p.applies(wizard.values)]))
         return sections
 
     def print_recap_a4(self) -> None:
@@ -440,9 +441,9 @@ class UserSession:
                          footer="Point numérique — ce document est à vous : gardez-le.")
         if self.numero:
             doc.fields([("Numéro de demande", self.numero)])
-        for title, lines in self.recap_sections():
+        for _step_id, title, lines in self.recap_sections():
             doc.heading(title)
-            doc.fields(lines)
+            doc.fields([(label, f"{value} page(s)" if isinstance(value, int) else value) for label, value in lines])
         if self.numero:
             doc.qr(self.suivi_url.format(numero=self.numero), "Suivre la demande")
         try:

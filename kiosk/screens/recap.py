@@ -19,17 +19,6 @@ class RecapSection(BoxLayout):
         self.screen.controller.edit(self.step_id)
 
 
-def _shown(field, value: str) -> str:
-    if not value:
-        return "—"
-    if field.input == "choice":
-        return dict(field.choices).get(value, value)
-    if field.kind == "date" and len(value) == 10:
-        y, m, d = value.split("-")
-        return f"{d}/{m}/{y}"
-    return value
-
-
 class RecapScreen(KioskScreen):
     """Everything entered, section by section, each with "Modifier"; then the attestation."""
     _accept = None
@@ -43,16 +32,10 @@ class RecapScreen(KioskScreen):
         self._sections = []
         box = self.ids.sections
         box.clear_widgets()
-        for step in wizard.active_steps():
-            if step.kind == "form":
-                lines = [f"{f.label} : {_shown(f, wizard.values.get(f.id, ''))}"
-                         for f in step.fields if f.applies(wizard.values)]
-            elif step.kind == "pieces":
-                lines = [f"{p.label} : " + tr._("{} page(s)").format(session.workspace.page_count(p.id))
-                         for p in step.pieces if p.applies(wizard.values)]
-            else:
-                continue
-            section = RecapSection(step_id=step.id, title=step.title, body="\n".join(lines))
+        for step_id, title, entries in session.recap_sections():
+            lines = [f"{label} : " + (tr._("{} page(s)").format(value) if isinstance(value, int) else value)
+                     for label, value in entries]
+            section = RecapSection(step_id=step_id, title=title, body="\n".join(lines))
             section.screen = self
             box.add_widget(section)
             self._sections.append(section)

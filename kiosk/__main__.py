@@ -28,6 +28,7 @@ def _prepare_kivy(settings, windowed: bool) -> None:
         os.environ["KIVY_HOME"] = str(home)
     os.environ.setdefault("KIVY_NO_ARGS", "1")
     os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")  # no log files of Kivy's own
+    os.environ.setdefault("KIVY_CLIPBOARD", "sdl2")  # the window's own clipboard: no xclip/xsel probing
     if settings.ui.dpi:
         os.environ["KIVY_DPI"] = str(settings.ui.dpi)  # 15 mm targets measured on the real screen
     from kivy.config import Config

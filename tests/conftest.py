@@ -24,6 +24,7 @@ os.environ.setdefault("KIVY_HOME", str(_KIVY_HOME))
 os.environ.setdefault("KIVY_NO_ARGS", "1")
 os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
+os.environ.setdefault("KIVY_CLIPBOARD", "sdl2")
 
 from kivy.config import Config  # noqa: E402  (after the environment above)
 

@@ -55,7 +55,7 @@ def test_a_demo_code_leaves_the_demo_list_once_used(ants):
     assert timbre not in [t["numero"] for t in after["timbres"]]
 
 
-FUTURE = (date.today() + timedelta(days=1)).isoformat()
+FUTURE = (date.today() + timedelta(days=2)).isoformat()  # still future if the run crosses midnight
 FOURTEEN = date.today().replace(year=date.today().year - 14).isoformat()
 
 

@@ -7,11 +7,12 @@ import logging
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 from ants import AntsClient
+from drivers.devices import DeviceStatus, DeviceWatch
 from drivers.printer import make_a4_printer, make_receipt_printer
 from drivers.scanner import PageProcessing, ScanWorker
 from session import Catalogue, SessionFigures, StatsStore, UserSession
@@ -39,6 +40,20 @@ class Services:
     a4: object
     stats: StatsStore | None
     recent_log: RecentLog | None = None
+    devices: DeviceStatus = field(default_factory=DeviceStatus)
+    watch: DeviceWatch | None = None
+
+    def watch_devices(self) -> None:
+        """Follow scanners and printers coming and going (pyudev); the app calls it."""
+        if self.watch is not None:
+            return
+        try:
+            self.watch = DeviceWatch(on_change=self.devices.on_device_event)
+            self.devices.load(self.watch.present())
+            self.watch.start()
+        except Exception as exc:  # no udev here (a container): the drivers' errors still report
+            log.warning("device watch unavailable: %s", type(exc).__name__)
+            self.watch = None
 
     def check_places(self) -> list[Path]:
         """Every place the kiosk may write to: searched after each wipe."""
@@ -65,6 +80,8 @@ class Services:
         )
 
     def close(self) -> None:
+        if self.watch is not None:
+            self.watch.stop()
         self.scanner.close()
         if self.stats is not None:
             self.stats.close()

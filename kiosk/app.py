@@ -37,7 +37,13 @@ class KioskApp(App):
             new_session=self.services.new_session,
             jobs=JobQueue(),
             demo_codes=self.services.demo_codes,
+            devices=self.services.devices,
+            simulated=tuple(kind for kind, fake in (("scanner", settings.scanner.driver == "simulated"),
+                                                    ("printer", settings.printer.driver == "capture")) if fake),
+            presence_by_udev=tuple(kind for kind, real in (("scanner", settings.scanner.driver == "sane"),
+                                                          ("printer", settings.printer.driver == "usb")) if real),
         )
+        self.services.watch_devices()
         ui = settings.ui
         policy = IdlePolicy(
             IdleTimeouts(first=ui.idle_first_s, step=ui.idle_step_s, scan=ui.idle_scan_s,

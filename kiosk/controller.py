@@ -40,10 +40,19 @@ class Controller(EventDispatcher):
     goodbye_message = StringProperty("")
     assisted = BooleanProperty(False)
     cancellable = BooleanProperty(False)
+    scanner_state = StringProperty("")
+    printer_state = StringProperty("")
 
     def __init__(self, *, catalogue: Catalogue, new_session: Callable[..., UserSession],
-                 jobs: JobQueue, demo_codes: Callable[[], dict] | None = None, **kwargs):
+                 jobs: JobQueue, demo_codes: Callable[[], dict] | None = None, devices=None,
+                 simulated: tuple[str, ...] = (), presence_by_udev: tuple[str, ...] = (), **kwargs):
         super().__init__(**kwargs)
+        self.devices = devices
+        self._simulated = simulated
+        self._by_udev = presence_by_udev
+        if devices is not None:
+            # Called from pyudev's thread (and once at once): the labels change on Kivy's.
+            devices.observe(lambda snapshot: Clock.schedule_once(lambda _dt: self._devices_changed(snapshot), 0))
         self.catalogue = catalogue
         self._new_session = new_session
         self.jobs = jobs
@@ -202,6 +211,33 @@ class Controller(EventDispatcher):
         self.session.wizard.goto(step_id, from_recap=True)
         self._show_step()
 
+    # --- the devices' status, live ---------------------------------------------
+    def _devices_changed(self, snapshot) -> None:
+        words = {"scanner": (tr._("Scanner"), "scanner_state"), "printer": (tr._("Imprimante"), "printer_state")}
+        for kind, (name, attr) in words.items():
+            status = snapshot.get(kind)
+            if status is None:
+                continue
+            if status.last_error:
+                state = tr._("en panne")
+            elif kind in self._simulated:
+                state = tr._("simulé")
+            elif kind in self._by_udev and not status.present:
+                state = tr._("débranché")
+            else:
+                state = tr._("prêt")  # a network printer is not seen by udev: ready until it fails
+            setattr(self, attr, f"{name} : {state}")
+
+    def _report(self, kind: str, exc: BaseException | None) -> None:
+        """A driver's failure (or success) as the device's state on screen."""
+        if self.devices is None:
+            return
+        cause = exc.__cause__ if exc is not None else None
+        if cause is not None and type(cause).__module__.startswith("drivers."):
+            self.devices.report_error(kind, cause)
+        elif exc is None:
+            self.devices.clear_error(kind)
+
     # --- device and network work --------------------------------------------
     def _run(self, message: str, fn, on_done, on_error=None) -> None:
         self.busy, self.busy_message, self.notice = True, message, ""
@@ -233,10 +269,15 @@ class Controller(EventDispatcher):
 
         def done(_result=None):
             self._scan_over()
+            self._report("scanner", None)
             self._refresh_if_current()
 
+        def failed(exc):
+            self._scan_over()
+            self._report("scanner", exc)
+
         self._run(tr._("Numérisation en cours… Ne bougez pas le document."),
-                  lambda: session.scan_piece(piece_id), done, on_error=lambda _exc: self._scan_over())
+                  lambda: session.scan_piece(piece_id), done, on_error=failed)
 
     def _scan_progress(self, session) -> None:
         job = session.scan_job
@@ -290,7 +331,12 @@ class Controller(EventDispatcher):
 
     def print_receipt(self) -> None:
         session = self.session
-        self._run(tr._("Impression du récépissé…"), session.print_receipt, self._refresh_if_current)
+        def printed(_result=None):
+            self._report("printer", None)
+            self._refresh_if_current()
+
+        self._run(tr._("Impression du récépissé…"), session.print_receipt, printed,
+                  on_error=lambda exc: self._report("printer", exc))
 
     # --- the end --------------------------------------------------------------
     def timed_out(self, reason: str) -> None:

@@ -11,7 +11,7 @@ import weakref
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ObjectProperty
+from kivy.properties import StringProperty, BooleanProperty, ObjectProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
@@ -49,10 +49,11 @@ class ModalLayer(FloatLayout):
 class KioskRoot(FloatLayout):
     controller = ObjectProperty(None)
     idle = ObjectProperty(None, allownone=True)
+    site_name = StringProperty("")
 
     def __init__(self, controller, site_name: str = "", idle=None, speaker=None, **kwargs):
         super().__init__(controller=controller, idle=idle, **kwargs)
-        self.ids.site.text = site_name
+        self.site_name = site_name
         self.speaker = speaker
         self._finger = None  # the one touch that counts
         manager = ScreenManager(transition=NoTransition())

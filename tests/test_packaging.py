@@ -1,0 +1,22 @@
+"""A regular install (install.sh's) must carry every data file the code
+reads: procedures, site templates, catalogues, scripts, kv files, samples."""
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("kiosk", "kioskctl", "session", "drivers", "ants", "config")
+
+
+def test_the_wheel_carries_every_data_file(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(tmp_path)],
+                   check=True, capture_output=True, timeout=300)
+    wheel = next(tmp_path.glob("pointnum-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    tracked = subprocess.run(["git", "ls-files", *PACKAGES], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    data = [p for p in tracked if not p.endswith(".py") and not p.endswith(".md")]
+    assert data, "no data file found: is this a git checkout?"
+    missing = [p for p in data if p not in names]
+    assert missing == []

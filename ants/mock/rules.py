@@ -15,6 +15,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from . import identifiers
+
 MOTIFS = {"perte", "vol", "deterioration"}
 MIN_AGE = 15  # inscription from 15 with AAC (SP, ANTS.md §1)
 MAX_AGE = 130
@@ -23,8 +25,8 @@ _APOSTROPHES = "'’"
 _CODE_POSTAL = re.compile(r"(?:\d{5}|2[AB]\d{3})")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
 _MOBILE = re.compile(r"(?:0[67]\d{8}|\+33[67]\d{8})")
-_PHOTO_CODE = re.compile(r"[A-Za-z0-9]{22}")
-_TIMBRE = re.compile(r"\d{16}")
+_PHOTO_CODE = identifiers.PHOTO_CODE
+_TIMBRE = identifiers.TIMBRE
 _NUMERO_VOIE = re.compile(r"\d{1,5}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -3,6 +3,7 @@ sentence, nothing lost, and the session goes on once the fault is cleared."""
 import subprocess
 
 import pytest
+from support import fill_permis_perte_to_pieces
 
 from drivers.printer import PrinterPaperOut
 from drivers.scanner import ScannerJam, ScannerUnavailable
@@ -19,19 +20,13 @@ def to_pieces(kiosk, services, mock):
     kiosk.tap_button("Permis perdu")
     kiosk.tap_button("J'ai tout")
     session = kiosk.controller.session
-    w = session.wizard
-    assert w.next({"motif": "perte"})
-    assert w.next({"nom_naissance": "Durand", "sexe": "M", "prenom1": "Paul", "prenom2": "",
-                   "date_naissance": "01/02/1970"})
-    assert w.next({"numero_voie": "", "nom_voie": "rue Haute", "complement": "", "code_postal": "44000",
-                   "commune": "Nantes", "email": "paul@exemple.fr", "mobile": ""})
     client = AntsClient(mock.url, retries=0)
     try:
         code = client.new_photo_code()
         timbre = client.buy_timbre("perte", "44000", **TEST_CARD).numero
     finally:
         client.close()
-    assert w.next({"code_photo": code})
+    fill_permis_perte_to_pieces(session.wizard, code)
     kiosk.controller.show("pieces")
     return session, timbre
 

@@ -8,7 +8,7 @@ import sqlite_utils
 
 from ants import AntsClient
 from kiosk.tour import DEMO_USER, walk_permis_perte
-from support import make_canary
+from support import fill_permis_perte_to_pieces, make_canary
 
 pytestmark = pytest.mark.ui
 
@@ -116,12 +116,7 @@ def test_backend_down_keeps_the_dossier(driver, make_services, start_backend):
     session = kiosk.controller.session
     # Fill quickly through the session (the touch path is covered above), then stop the backend.
     w = session.wizard
-    assert w.next({"motif": "perte"})
-    assert w.next({"nom_naissance": "Durand", "sexe": "M", "prenom1": "Paul", "prenom2": "",
-                   "date_naissance": "01/02/1970"})
-    assert w.next({"numero_voie": "", "nom_voie": "rue Haute", "complement": "", "code_postal": "44000",
-                   "commune": "Nantes", "email": "paul@exemple.fr", "mobile": ""})
-    assert w.next({"code_photo": code})
+    fill_permis_perte_to_pieces(w, code)
     session.scan_piece("identite")
     session.scan_piece("domicile")
     assert w.next()

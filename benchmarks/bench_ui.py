@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 _ENV_SETUP = """
 import os, sys, time
 os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_CLIPBOARD", "sdl2")
 os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
 os.environ.setdefault("KIVY_NO_FILELOG", "1")
 from kivy.config import Config
@@ -154,10 +155,14 @@ def taps(tmp: Path) -> list[float]:
             step = session.wizard.current.id if session is not None and not session.wizard.finished else ""
             return driver.screen.name, step, getattr(driver.screen, "group", "")
 
+        from kivy.graphics.opengl import glFinish
+
         def timed_tap(x, y, hold_frames=0):
             before = where()
+            glFinish()  # a person's taps come seconds apart: nothing left to draw from before
             t0 = time.perf_counter()
             plain_tap(x, y, hold_frames)  # down, up, one frame drawn
+            glFinish()  # ... and rasterised: software GL works behind the calls
             elapsed = (time.perf_counter() - t0) * 1000
             if where() != before and not driver.controller.busy:
                 times.append(elapsed)

@@ -22,9 +22,14 @@ from .theme import THEME
 Builder.load_file(str(Path(__file__).with_name("root.kv")))
 
 
+class KScreenManager(ScreenManager):
+    """Kivy's screen manager without its stencil (see root.kv)."""
+
+
 class ModalLayer(FloatLayout):
     """While active, its own widgets get the touches and nothing beneath it does
-    (a job in progress, the idle warning): nothing is tapped twice or by mistake."""
+    (a job in progress, the idle warning): nothing is tapped twice or by mistake.
+    While inactive it is out of the widget tree (see KioskRoot._sync_layers)."""
     active = BooleanProperty(False)
 
     def on_touch_down(self, touch):
@@ -56,12 +61,37 @@ class KioskRoot(FloatLayout):
         self.site_name = site_name
         self.speaker = speaker
         self._finger = None  # the one touch that counts
-        manager = ScreenManager(transition=NoTransition())
+        manager = KScreenManager(transition=NoTransition())
         for screen in all_screens(controller):
             manager.add_widget(screen)
         self.ids.screens.add_widget(manager)
         controller.manager = manager
         self.manager = manager
+        # The overlays, bottom to top. A widget drawn at opacity 0 still costs a
+        # full-screen paint per frame in software rendering: an inactive layer is
+        # taken out of the tree instead.
+        self._layers = [child for child in reversed(self.children) if isinstance(child, ModalLayer)]
+        for layer in self._layers:
+            layer.bind(active=self._sync_layers)
+        self._sync_layers()
+        # The background is the window's clear colour: no full-screen rectangle
+        # painted behind the screens.
+        from kivy.core.window import Window
+
+        self._window = Window
+        THEME.bind(bg=self._paint_background)
+        self._paint_background()
+
+    def _paint_background(self, *_):
+        self._window.clearcolor = THEME.bg
+
+    def _sync_layers(self, *_):
+        for layer in self._layers:
+            if layer.parent is not None:
+                self.remove_widget(layer)
+        for layer in self._layers:
+            if layer.active:
+                self.add_widget(layer)
 
     def on_touch_down(self, touch):
         if self._finger is not None and self._finger() is not None:

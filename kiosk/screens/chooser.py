@@ -5,7 +5,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from ..i18n import N_, tr
-from ..widgets.common import KButton
+from ..widgets.common import Framed, KButton
 from .base import KioskScreen, load_kv, sentences
 
 #: The four groups' names and their pictograms, in the kiosk's words
@@ -18,7 +18,7 @@ GROUP_WORDS = {
 }
 
 
-class GroupTile(ButtonBehavior, BoxLayout):
+class GroupTile(ButtonBehavior, Framed, BoxLayout):
     """A large tile: a pictogram above the group's name; touched as a whole."""
     group_id = StringProperty("")
     label = StringProperty("")

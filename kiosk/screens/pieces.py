@@ -4,11 +4,12 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from ..i18n import tr
+from ..widgets.common import Framed
 from .base import KioskScreen, load_kv, sentences
 from .form import show_step
 
 
-class PieceRow(BoxLayout):
+class PieceRow(Framed, BoxLayout):
     """One pièce justificative: what it is, its pages, scan, rescan, delete."""
     piece_id = StringProperty("")
     label = StringProperty("")

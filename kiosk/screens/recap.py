@@ -4,12 +4,12 @@ from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from ..i18n import tr
-from ..widgets.common import KCheck
+from ..widgets.common import Framed, KCheck
 from .base import KioskScreen, load_kv, sentences
 from .form import show_step
 
 
-class RecapSection(BoxLayout):
+class RecapSection(Framed, BoxLayout):
     step_id = StringProperty("")
     title = StringProperty("")
     body = StringProperty("")

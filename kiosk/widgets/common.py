@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kivy.graphics import ScissorPop, ScissorPush
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior, ToggleButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
@@ -13,6 +14,7 @@ from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.textinput import TextInput
 from kivy.uix.togglebutton import ToggleButton
+from kivy.uix.widget import Widget
 
 from ..i18n import RtlLabelMixin
 from . import drawings  # noqa: F401  (registers the drawings used in common.kv)
@@ -22,6 +24,12 @@ Builder.load_file(str(Path(__file__).with_name("common.kv")))
 
 class KLabel(RtlLabelMixin, Label):
     pass
+
+
+class Framed(Widget):
+    """A frame around a box, drawn as four thin rectangles (see common.kv)."""
+    frame_color = ColorProperty((0, 0, 0, 0))
+    frame_width = NumericProperty(1)
 
 
 class KTitle(KLabel):
@@ -36,10 +44,12 @@ class KButton(RtlLabelMixin, Button):
 class KToggle(RtlLabelMixin, ToggleButton):
     """A large choice button; ``value`` is what it stands for."""
     value = StringProperty("")
+    mark_x = NumericProperty(0)  # the radio mark's centre
 
 
 class KCheck(RtlLabelMixin, ToggleButton):
     """A large check box with its sentence, for attestations."""
+    box_x = NumericProperty(0)  # the box's left side
 
 
 class KInput(TextInput):
@@ -47,6 +57,7 @@ class KInput(TextInput):
     input_kind = StringProperty("text")
     field_id = StringProperty("")
     has_error = BooleanProperty(False)
+    edge = NumericProperty(1)  # the frame's thickness
 
 
 class FieldBox(BoxLayout):
@@ -60,7 +71,28 @@ class FieldBox(BoxLayout):
 
 class KScroll(ScrollView):
     """A scroll view whose taps go through at once. Kivy's holds a tap's release
-    0.2 s (to show the press): the next screen would come 0.2 s late."""
+    0.2 s (to show the press): the next screen would come 0.2 s late.
+
+    It clips its content with a scissor box, not with Kivy's stencil: a stencil
+    paints the whole area twice more each frame, which software rendering (no
+    GPU in the kiosk's PC) pays in milliseconds on every screen."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.canvas.after.add(ScissorPop())
+        self._scissor = None
+        self.bind(pos=self._clip, size=self._clip, parent=self._clip)
+
+    def _clip(self, *_):
+        x, y = self.to_window(*self.pos)
+        box = (int(round(x)), int(round(y)), max(int(round(self.width)), 0), max(int(round(self.height)), 0))
+        if self._scissor is not None:
+            if self._scissor[0] == box:
+                return
+            self.canvas.before.remove(self._scissor[1])
+        instruction = ScissorPush(x=box[0], y=box[1], width=box[2], height=box[3])
+        self.canvas.before.insert(0, instruction)
+        self._scissor = (box, instruction)
 
     def on_scroll_stop(self, touch, check_children=True):
         uid = self._get_uid()

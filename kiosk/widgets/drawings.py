@@ -4,25 +4,64 @@ to put on it, the step indicator's segments, the welcome screen's touch sign.
 No image files, nothing copied: simple shapes a person recognises."""
 from __future__ import annotations
 
-from kivy.graphics import Color, Ellipse, Line, Rectangle, RoundedRectangle, Triangle
+from collections import OrderedDict
+
+from kivy.clock import Clock
+from kivy.graphics import (ClearBuffers, ClearColor, Color, Ellipse, Fbo, Line, Rectangle, RoundedRectangle,
+                           Translate, Triangle)
 from kivy.metrics import dp
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.widget import Widget
 
 from ..theme import THEME
 
+#: Drawings already painted, by (class, variant, size, palette): their textures.
+_BAKED: OrderedDict = OrderedDict()
+_BAKED_MAX = 48
+
 
 class _Drawing(Widget):
+    """A drawing is painted once into a texture (an Fbo) and shown as one
+    textured rectangle: its lines and circles, costly to draw in software
+    rendering, are not drawn again on every frame."""
+
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.bind(pos=self._redraw, size=self._redraw)
-        THEME.bind(palette=self._redraw)
-        self._redraw()
+        self._trigger_redraw = Clock.create_trigger(self._redraw, -1)
+        self.bind(pos=self._trigger_redraw, size=self._trigger_redraw)
+        THEME.bind(palette=self._trigger_redraw)
+        self._trigger_redraw()
+
+    def variant(self) -> tuple:
+        """What, beyond size and palette, changes the picture."""
+        return ()
 
     def _redraw(self, *_):
         self.canvas.clear()
+        width, height = int(round(self.width)), int(round(self.height))
+        if width < 2 or height < 2:
+            return
+        key = (type(self).__name__, self.variant(), width, height, THEME.palette)
+        baked = _BAKED.get(key)
+        if baked is None:
+            baked = _BAKED[key] = self._bake(width, height)
+            while len(_BAKED) > _BAKED_MAX:
+                _BAKED.popitem(last=False)
+        else:
+            _BAKED.move_to_end(key)
         with self.canvas:
+            Color(1, 1, 1, 1)
+            Rectangle(texture=baked.texture, pos=(int(round(self.x)), int(round(self.y))), size=(width, height))
+
+    def _bake(self, width: int, height: int) -> Fbo:
+        fbo = Fbo(size=(width, height), with_stencilbuffer=True)  # wide Lines use the stencil
+        with fbo:
+            ClearColor(0, 0, 0, 0)
+            ClearBuffers(clear_stencil=True)
+            Translate(-int(round(self.x)), -int(round(self.y)))
             self.draw()
+        fbo.draw()
+        return fbo
 
     def draw(self) -> None:
         raise NotImplementedError
@@ -32,8 +71,11 @@ class StepTicks(_Drawing):
     """Gaps between the step indicator's segments."""
     total = NumericProperty(0)
 
+    def variant(self) -> tuple:
+        return (self.total,)
+
     def on_total(self, *_):
-        self._redraw()
+        self._trigger_redraw()
 
     def draw(self) -> None:
         if self.total < 2:
@@ -48,8 +90,11 @@ class Pictogram(_Drawing):
     """One of the chooser's four groups, drawn in a square."""
     kind = StringProperty("")
 
+    def variant(self) -> tuple:
+        return (self.kind,)
+
     def on_kind(self, *_):
-        self._redraw()
+        self._trigger_redraw()
 
     def draw(self) -> None:
         side = min(self.width, self.height)

@@ -225,6 +225,18 @@ class AntsClient:
                                  auth=True, files=files)
         return self._json(response, "POST", template)
 
+    def attestation_inscription(self, numero: str) -> bytes:
+        """The PDF of the attestation d'inscription au permis (équivalent Cerfa réf. 02, 2 pages:
+        recto-verso) of a permis-inscription in instruction; only the session that filed it may
+        have it. 409 (``AntsRejected``) when the demande has none, or not yet."""
+        template = "/api/v1/demandes/{numero}/attestation-inscription"
+        response = self._request("GET", f"/api/v1/demandes/{_q(numero)}/attestation-inscription",
+                                 template=template, auth=True, headers={"Accept": "application/pdf"})
+        ctype = response.headers.get("Content-Type", "")
+        if not ctype.startswith("application/pdf") or not response.content.startswith(b"%PDF-"):
+            raise AntsUnavailable(f"GET {template}: HTTP {response.status_code} without a PDF")
+        return response.content
+
     def check_code_cession(self, immatriculation: str, code: str) -> dict:
         """{"valide": bool, "raison": str | None, "valable_jusquau": date}; 404 when the code is wrong."""
         template = "/api/v1/cessions/{immatriculation}"

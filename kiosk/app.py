@@ -54,6 +54,8 @@ class KioskApp(App):
             self.speaker = make_speaker(ui.read_aloud)
         root = KioskRoot(self.controller, site_name=settings.site.name, idle=self.idle, speaker=self.speaker)
         self.controller.show("welcome")
+        # The chooser's tiles and lists, made ahead in slices between frames.
+        self.controller.prepare([root.manager.size_screens, *root.manager.get_screen("chooser").prepare()])
         from kivy.core.window import Window
 
         Window.bind(on_keyboard=self._on_keyboard, on_request_close=self._on_request_close)

@@ -7,6 +7,8 @@ blocks (scans, the submission, the récépissé) on the job queue.
 from __future__ import annotations
 
 import logging
+import time
+from collections import deque
 from typing import Callable
 
 from kivy.clock import Clock
@@ -62,6 +64,49 @@ class Controller(EventDispatcher):
         self.procedure = None
         self.last_scanned = None  # the pièce whose page the scan screen shows large
         self._goodbye_event = None
+        self._ahead: deque = deque()  # widgets to build while the user reads (see prepare)
+        self._ahead_event = None
+        self._demo = {}  # the demo codes, fetched off the UI thread
+
+    # --- work done ahead ------------------------------------------------------
+    #: Milliseconds of building per frame, at most: a touch waits no longer.
+    AHEAD_SLICE_MS = 8
+    #: Seconds before the first slice.
+    AHEAD_DELAY = .05
+
+    def prepare(self, work) -> None:
+        """Queue widget building (callables) to run in small slices between frames,
+        while the user reads the screen: the next screens then show at once."""
+        self._ahead.extend(work)
+        if self._ahead and self._ahead_event is None:
+            # Not in the frame that shows the screen just asked for: from the next ones.
+            self._ahead_event = Clock.schedule_once(self._work_ahead, self.AHEAD_DELAY)
+
+    @property
+    def preparing(self) -> bool:
+        return bool(self._ahead)
+
+    def _work_ahead(self, _dt) -> None:
+        self._ahead_event = None
+        deadline = time.perf_counter() + self.AHEAD_SLICE_MS / 1000
+        while self._ahead and time.perf_counter() < deadline:
+            work = self._ahead.popleft()
+            try:
+                work()
+            except Exception:  # a screen built ahead is a saving, never a reason to stop
+                log.exception("building ahead failed")
+        if self._ahead:
+            self._ahead_event = Clock.schedule_once(self._work_ahead, 0)
+
+    def _prepare_procedure(self, procedure) -> None:
+        """Queue the making of every step's widgets, in the order they come."""
+        recap = self.manager.get_screen("recap")
+        for step in procedure.steps:
+            screen = self.manager.get_screen(SCREEN_FOR_KIND.get(step.kind, "form"))
+            if hasattr(screen, "prepare"):
+                self.prepare(screen.prepare(step))
+            if step.kind in ("form", "pieces"):
+                self.prepare(recap.prepare(step))
 
     # --- navigation -----------------------------------------------------------
     def show(self, name: str) -> None:
@@ -72,6 +117,7 @@ class Controller(EventDispatcher):
 
     def start(self) -> None:
         """The welcome screen was touched."""
+        self.fetch_demo_codes()
         self.show("chooser")
 
     def set_language(self, lang: str) -> None:
@@ -80,15 +126,31 @@ class Controller(EventDispatcher):
     def choose(self, procedure_id: str) -> None:
         self.procedure = self.catalogue[procedure_id]
         self.show("checklist")
+        self._prepare_procedure(self.procedure)
 
     def demo_codes(self) -> dict:
+        """The demo codes last fetched (see :meth:`fetch_demo_codes`)."""
+        return self._demo
+
+    def fetch_demo_codes(self) -> None:
+        """Ask the demo backend for unused codes, off the UI thread (the checklist
+        shows them): at each new start, since a session uses them up."""
         if self._demo_codes is None:
-            return {}
-        try:
-            return self._demo_codes()
-        except Exception as exc:
-            log.info("demo codes unavailable: %s", type(exc).__name__)
-            return {}
+            return
+
+        def fetch():
+            try:
+                return self._demo_codes()
+            except Exception as exc:
+                log.info("demo codes unavailable: %s", type(exc).__name__)
+                return {}
+
+        self.jobs.submit(fetch, on_done=self._demo_fetched)
+
+    def _demo_fetched(self, codes: dict) -> None:
+        self._demo = codes
+        if self.manager is not None and self.manager.current == "checklist":
+            self.manager.current_screen.refresh()
 
     def begin(self) -> None:
         """The checklist was read: the user's session starts here."""
@@ -189,6 +251,15 @@ class Controller(EventDispatcher):
             self.notice = tr._("La feuille est imprimée. Prenez-la sous l'imprimante.")
 
         self._run(tr._("Impression…"), session.print_recap_a4, printed)
+
+    def print_attestation(self) -> None:
+        """The attestation d'inscription, recto-verso on the A4 printer (confirmation screen)."""
+        session = self.session
+
+        def printed(_result) -> None:
+            self.notice = tr._("L'attestation est imprimée recto-verso. Prenez la feuille sous l'imprimante.")
+
+        self._run(tr._("Impression de l'attestation…"), session.print_attestation, printed)
 
     def print_guidance(self) -> None:
         session = self.session

@@ -23,7 +23,19 @@ Builder.load_file(str(Path(__file__).with_name("root.kv")))
 
 
 class KScreenManager(ScreenManager):
-    """Kivy's screen manager without its stencil (see root.kv)."""
+    """Kivy's screen manager without its stencil (see root.kv).
+
+    Every screen has the manager's size, shown or not: widgets made ahead for a
+    screen (see Controller.prepare) are then laid out, and their text drawn, at
+    their final width before the screen is shown."""
+
+    def size_screens(self, *_):
+        for screen in self.screens:
+            if screen.size != self.size:
+                screen.size = self.size
+
+    def on_size(self, *_):
+        self.size_screens()
 
 
 class ModalLayer(FloatLayout):

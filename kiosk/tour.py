@@ -44,6 +44,16 @@ class KioskDriver:
         for _ in range(frames):
             EventLoop.idle()
 
+    def settle(self, max_frames: int = 600) -> int:
+        """Let the kiosk use the time a person spends reading the screen: frames
+        until the widgets it builds ahead are made (see Controller.prepare).
+        Returns the frames it took."""
+        frames = 0
+        while self.controller.preparing and frames < max_frames:
+            EventLoop.idle()
+            frames += 1
+        return frames
+
     def wait(self, predicate, timeout: float = 30.0, what: str = "the kiosk") -> None:
         deadline = time.monotonic() + timeout
         while not predicate():

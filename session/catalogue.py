@@ -266,6 +266,9 @@ class Procedure:
     connexion: str = ""
     #: Place in its group on the chooser: the most asked first.
     order: int = 100
+    #: ANTS produces an attestation d'inscription (équivalent Cerfa réf. 02) once the demande is in
+    #: instruction: the confirmation offers to print it recto-verso.
+    attestation_inscription: bool = False
 
     def step(self, step_id: str) -> Step:
         for s in self.steps:
@@ -417,11 +420,14 @@ def parse_procedure(data: dict, source: str, pieces: dict[str, dict] | None = No
     connexion = data.get("connexion", "")
     if connexion not in ("", "franceconnect"):
         raise CatalogueError(source, "connexion", connexion, "attendu : \"\" ou \"franceconnect\"")
+    attestation = data.get("attestation_inscription", False)
+    if not isinstance(attestation, bool):
+        raise CatalogueError(source, "attestation_inscription", attestation, "attendu : true ou false")
     return Procedure(
         id=data["id"], group=data["group"], title=data["title"], summary=data.get("summary", ""),
         steps=tuple(steps), checklist=tuple(data.get("checklist", [])), fee=float(data.get("fee", 0)),
         ants_procedure=data.get("ants_procedure", data["id"]), connexion=connexion,
-        order=int(data.get("order", 100)),
+        order=int(data.get("order", 100)), attestation_inscription=attestation,
     )
 
 

@@ -40,6 +40,7 @@ class SessionError(RuntimeError):
 
 
 GENERIC_DEVICE_ERROR = "L'appareil ne répond pas. Réessayez ou appelez le médiateur."
+NO_A4_PRINTER = "Il n'y a pas d'imprimante A4 sur cette borne. Demandez au médiateur."
 
 
 class UserSession:
@@ -432,7 +433,7 @@ class UserSession:
     def print_recap_a4(self) -> None:
         """The récapitulatif with the numéro, on the A4 printer, for the user to keep."""
         if self.a4 is None:
-            raise SessionError("Il n'y a pas d'imprimante A4 sur cette borne. Demandez au médiateur.")
+            raise SessionError(NO_A4_PRINTER)
         from drivers.printer.a4doc import A4Document  # reportlab: loaded only to print
 
         stamp = self._now().strftime("%d/%m/%Y à %H:%M")
@@ -446,10 +447,43 @@ class UserSession:
             doc.fields([(label, f"{value} page(s)" if isinstance(value, int) else value) for label, value in lines])
         if self.numero:
             doc.qr(self.suivi_url.format(numero=self.numero), "Suivre la demande")
+        self._print_a4(doc.to_pdf(), "Récapitulatif", duplex=False)
+
+    # --- the attestation d'inscription ----------------------------------------------
+    def print_attestation(self) -> int:
+        """The attestation d'inscription au permis (équivalent Cerfa réf. 02) ANTS produces once
+        the demande is in instruction, printed recto-verso on one A4 sheet: it is shown to the
+        inspecteur at the épreuves (seed 004). Returns the printer's job id once the sheet is out
+        (a CUPS job is then purged); the PDF stays in memory, never in a file of ours."""
+        if not self.procedure.attestation_inscription:
+            raise SessionError("Cette démarche ne donne pas d'attestation d'inscription.")
+        if not self.numero:
+            raise SessionError("La demande n'est pas encore envoyée.")
+        if self.a4 is None:
+            raise SessionError(NO_A4_PRINTER)
         try:
-            self.a4.print_pdf(doc.to_pdf(), title="Récapitulatif", duplex=False)
+            pdf = self.client.attestation_inscription(self.numero)
+        except AntsSessionExpired:
+            raise SessionError("La connexion à l'ANTS a expiré : l'attestation ne peut plus être "
+                               "téléchargée ici. Appelez le médiateur.") from None
+        except AntsRejected as exc:
+            if exc.status == 409:
+                raise SessionError("L'attestation n'est pas encore disponible : l'ANTS la produit dès "
+                                   "l'instruction de la demande.") from None
+            raise SessionError(exc.message_fr) from None
+        except AntsError as exc:
+            raise SessionError(exc.message_fr) from None
+        return self._print_a4(pdf, "Attestation d'inscription", duplex=True, wait=True)
+
+    def _print_a4(self, pdf: bytes, title: str, duplex: bool, wait: bool = False) -> int:
+        """``wait``: until the job has printed, so that a fault met on the way is told."""
+        try:
+            job = self.a4.print_pdf(pdf, title=title, duplex=duplex)
+            if wait:
+                self.a4.wait(job)
         except Exception as exc:  # printer errors carry message_fr
             raise SessionError(getattr(exc, "message_fr", GENERIC_DEVICE_ERROR)) from exc
+        return job
 
     # --- the end --------------------------------------------------------------
     def note_help_call(self) -> None:

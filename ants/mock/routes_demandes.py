@@ -11,10 +11,11 @@ from decimal import Decimal
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
-from . import procedures, rules
+from . import attestation, procedures, rules
 from .deps import Deps, Session
 from .errors import ApiError, invalid
 from .identifiers import READABLE, plate_key
@@ -156,6 +157,24 @@ def register(app: FastAPI, deps: Deps) -> None:
         except Conflict as exc:
             raise _conflict(exc.statut) from None
 
+    @app.get("/api/v1/demandes/{numero}/attestation-inscription", response_class=Response,
+             responses={200: {"content": {"application/pdf": {}},
+                              "description": "2 pages A4 : l'attestation (recto), son usage (verso)"}})
+    def attestation_inscription(numero: str, session: Session = Depends(current_session)) -> Response:
+        """The attestation d'inscription (équivalent Cerfa réf. 02), produced once a permis-inscription
+        is in instruction, to print recto-verso; only for the session that filed it (or its account)."""
+        demande = _owned(store.demande_full(numero), session, None)
+        if demande["proprietaire"] is None and store.filed_by(numero) != session.token_hash:
+            raise ApiError(403, "demande_d_un_autre_usager", "Cette demande a été déposée dans une autre session.")
+        if demande["procedure"] != attestation.PROCEDURE:
+            raise ApiError(409, "attestation_non_prevue", "Cette démarche ne donne pas d'attestation d'inscription.")
+        if demande["statut"] not in attestation.AVAILABLE:
+            raise _conflict(demande["statut"])
+        pdf = attestation.attestation_pdf(demande, date.today())
+        return Response(pdf, media_type="application/pdf",
+                        headers={"Content-Disposition": 'inline; filename="attestation-inscription.pdf"',
+                                 "Cache-Control": "no-store"})
+
     @app.get("/api/v1/cessions/{immatriculation}")
     def check_cession(immatriculation: str, code: str) -> dict:
         """Lets a buyer check a code de cession before filling the changement de titulaire."""
@@ -173,12 +192,13 @@ def _conflict(statut: str) -> ApiError:
     return ApiError(409, "statut_incompatible", f"Cette action n'est pas possible : la demande est « {statut} ».")
 
 
-def _owned(demande: dict | None, session: Session, statut: str) -> dict:
+def _owned(demande: dict | None, session: Session, statut: str | None) -> dict:
+    """The demande, when this session may act on it and it is in ``statut`` (None: any)."""
     if demande is None:
         raise ApiError(404, "demande_inconnue", "Aucune demande ne porte ce numéro.")
     if demande["proprietaire"] and demande["proprietaire"] != session.owner:
         raise ApiError(403, "demande_d_un_autre_usager", "Cette demande appartient à un autre compte.")
-    if demande["statut"] != statut:
+    if statut is not None and demande["statut"] != statut:
         raise _conflict(demande["statut"])
     return demande
 
@@ -386,7 +406,8 @@ def _create(proc: Procedure, plan: Plan, dossier: dict, pieces: list[Piece], ses
             numero=numero, seq=seq, dossier=dossier, pieces=[p.record() for p in pieces], photo_code=plan.photo,
             timbre=None if deferred else plan.timbre, statut=statut, commentaire=commentaire,
             proprietaire=session.owner, frais_centimes=cents(plan.fee or Decimal("0")),
-            apply=lambda db: proc.apply(db, dossier, numero, plan, ctx), draft=bool(draft))
+            apply=lambda db: proc.apply(db, dossier, numero, plan, ctx), draft=bool(draft),
+            session_hash=session.token_hash)
     except UsedMeanwhile as exc:
         messages = {"photo": ("photo.code", "code_deja_utilise", "Ce code photo-signature a déjà servi."),
                     "timbre": ("paiement.timbre", "timbre_deja_utilise", "Ce timbre fiscal a déjà été utilisé."),
@@ -408,6 +429,6 @@ def _save_draft(dossier: dict, session: Session, ctx: Ctx) -> dict:
     numero, seq = _numero(proc, ctx)
     row = ctx.store.create_demande(numero=numero, seq=seq, dossier=dossier, pieces=[], photo_code=None, timbre=None,
                                    statut="brouillon", commentaire="Brouillon enregistré.",
-                                   proprietaire=session.owner)
+                                   proprietaire=session.owner, session_hash=session.token_hash)
     return {"numero": row["numero"], "statut": row["statut"], "cree_le": row["cree_le"], "procedure": proc.id,
             "frais": 0.0, "delivre": {}}

@@ -105,7 +105,9 @@ class Inscription(PermisProcedure):
                   "jdc": "si français de 17 à 24 ans",
                   "titre_sejour": "si pas de nationalité française",
                   "avis_medical": "pour les catégories C et D (C1, C1E, C, CE, D1, D1E, D, DE)"}
-    apres_depot = "Un NEPH est attribué (champ delivre.neph) ; il sert pour l'examen puis toute la vie."
+    apres_depot = ("Un NEPH est attribué (champ delivre.neph) ; il sert pour l'examen puis toute la vie. "
+                   "Dès l'instruction, l'attestation d'inscription (équivalent Cerfa réf. 02) est produite : "
+                   "GET /api/v1/demandes/{numero}/attestation-inscription, à imprimer recto-verso.")
 
     def specific(self, c, dossier, ctx, plan):
         categorie = check_choice(c, dossier, "", "categorie", CATEGORIES, "catégorie")

@@ -117,7 +117,7 @@ class Store(RegistryMixin):
                                "cree_le": str, "dossier_json": str, "photo_code": str, "timbre": str,
                                "nom": str, "prenoms": str, "date_naissance": str, "sexe": str,
                                "proprietaire": str, "delivre_json": str, "complement_json": str,
-                               "modifie_le": str, "frais_centimes": int}
+                               "modifie_le": str, "frais_centimes": int, "session_depot": str}
             db["demandes"].create(demande_columns, pk="numero", if_not_exists=True)
             _add_missing_columns(db["demandes"], demande_columns)
             db["pieces"].create(
@@ -256,11 +256,13 @@ class Store(RegistryMixin):
 
     def create_demande(self, *, numero: str, seq: int, dossier: dict, pieces: list[dict], photo_code: str | None,
                        timbre: str | None, statut: str, commentaire: str, proprietaire: str | None = None,
-                       frais_centimes: int = 0, apply=None, draft: bool = False) -> dict:
+                       frais_centimes: int = 0, apply=None, draft: bool = False,
+                       session_hash: str | None = None) -> dict:
         """Store a demande, consume its photo code and timbre, run the procedure's effects: all or nothing.
 
         ``apply(db)`` returns what is handed to the user (``delivre``) and may raise ``UsedMeanwhile``.
         With ``draft``, the brouillon ``numero`` becomes this demande, its history kept.
+        ``session_hash``: the session that filed it (a guest's demande has no other owner).
         """
         now = iso(utcnow())
         etat = dossier.get("etat_civil") if isinstance(dossier.get("etat_civil"), dict) else {}
@@ -283,7 +285,7 @@ class Store(RegistryMixin):
                    "nom": str(etat.get("nom_naissance") or "").upper(),
                    "prenoms": " ".join(str(p) for p in prenoms), "date_naissance": str(etat.get("date_naissance") or ""),
                    "sexe": str(etat.get("sexe") or ""), "proprietaire": proprietaire, "delivre_json": "{}",
-                   "complement_json": None, "frais_centimes": frais_centimes}
+                   "complement_json": None, "frais_centimes": frais_centimes, "session_depot": session_hash}
             if draft:
                 current = list(db.query("SELECT statut, seq, cree_le FROM demandes WHERE numero = ?", [numero]))
                 if not current or current[0]["statut"] != "brouillon":
@@ -337,6 +339,12 @@ class Store(RegistryMixin):
                 "dossier": json.loads(row["dossier_json"]), "delivre": json.loads(row["delivre_json"] or "{}"),
                 "complement": json.loads(row["complement_json"]) if row["complement_json"] else None,
                 "pieces": pieces, "historique": history}
+
+    def filed_by(self, numero: str) -> str | None:
+        """The token hash of the session that filed the demande (None for demandes older than it)."""
+        with self._lock:
+            rows = list(self.db.query("SELECT session_depot FROM demandes WHERE numero = ?", [numero]))
+        return rows[0]["session_depot"] if rows else None
 
     def piece_data(self, numero: str, piece_row_id: int) -> dict | None:
         with self._lock:

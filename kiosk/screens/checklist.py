@@ -8,14 +8,30 @@ from .base import KioskScreen, load_kv, sentences
 class ChecklistScreen(KioskScreen):
     """"Avant de commencer": what to have at hand, so nobody is stuck at step 5."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._made: dict[tuple, list[KLabel]] = {}  # the catalogue is fixed: each list is made once
+        self._demo = None
+
+    def prepare(self, procedure) -> list:
+        """The work of making ``procedure``'s list ahead (see Controller.prepare)."""
+        return [lambda: self._labels(procedure)]
+
+    def _labels(self, procedure) -> list[KLabel]:
+        key = (tr.lang, procedure.id)
+        if key not in self._made:
+            width = self.ids.checklist_items.width
+            self._made[key] = [KLabel(text="•  " + item, width=width) for item in procedure.checklist]
+        return self._made[key]
+
     def refresh(self) -> None:
         procedure = self.controller.procedure
         self.ids.title.text = procedure.title
         box = self.ids.checklist_items
         box.clear_widgets()
         self._items = list(procedure.checklist)
-        for item in procedure.checklist:
-            box.add_widget(KLabel(text="•  " + item))
+        for label in self._labels(procedure):
+            box.add_widget(label)
         codes = self.controller.demo_codes()
         if codes.get("photo_codes") or codes.get("timbres"):
             lines = [tr._("Démonstration : codes à utiliser")]
@@ -23,7 +39,10 @@ class ChecklistScreen(KioskScreen):
                 lines.append(tr._("Code photo :") + " " + codes["photo_codes"][0]["code"])
             if codes.get("timbres"):
                 lines.append(tr._("Timbre fiscal :") + " " + codes["timbres"][0]["numero"])
-            box.add_widget(KLabel(text="\n".join(lines), bold=True))
+            if self._demo is None:
+                self._demo = KLabel(bold=True)
+            self._demo.text = "\n".join(lines)
+            box.add_widget(self._demo)
 
     def clear(self) -> None:
         self.ids.checklist_items.clear_widgets()

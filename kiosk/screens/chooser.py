@@ -59,26 +59,50 @@ class ChooserScreen(KioskScreen):
             if self.group:
                 shown.scroll_y = 1
         if not self.group:
-            for group_id, title in catalogue.GROUPS:
-                tile = GroupTile(group_id=group_id, label=GROUP_WORDS.get(group_id, title))
-                tile.screen = self
+            for tile in self._tiles():
                 tiles.add_widget(tile)
             return
         procedures = catalogue.in_group(self.group)
         self.ids.empty.opacity = 0 if procedures else 1
-        # The catalogue does not change while the kiosk runs: each group's buttons are made once.
+        for button in self._procedure_buttons(self.group):
+            box.add_widget(button)
+            self._buttons.append(button)
+        # While the user reads the list: the checklists they may open next.
+        checklist = self.controller.manager.get_screen("checklist") if self.controller.manager else None
+        if checklist is not None and hasattr(checklist, "prepare"):
+            for procedure in procedures:
+                self.controller.prepare(checklist.prepare(procedure))
+
+    # The catalogue does not change while the kiosk runs: the tiles and each
+    # group's buttons are made once (ahead, see prepare).
+    def prepare(self) -> list:
+        """The work of making the tiles and every group's buttons ahead."""
+        groups = [g for g, _t in self.controller.catalogue.GROUPS]
+        return [self.refresh] + [lambda g=g: self._procedure_buttons(g) for g in groups]
+
+    def _tiles(self) -> list:
         cache = self.__dict__.setdefault("_made", {})
-        key = (id(catalogue), self.group)
+        key = (id(self.controller.catalogue), "")
         if key not in cache:
             cache[key] = []
-            for procedure in procedures:
-                button = ProcedureButton(title=procedure.title, summary=procedure.summary)
+            for group_id, title in self.controller.catalogue.GROUPS:
+                tile = GroupTile(group_id=group_id, label=GROUP_WORDS.get(group_id, title))
+                tile.screen = self
+                cache[key].append(tile)
+        return cache[key]
+
+    def _procedure_buttons(self, group: str) -> list:
+        cache = self.__dict__.setdefault("_made", {})
+        key = (id(self.controller.catalogue), group)
+        if key not in cache:
+            cache[key] = []
+            for procedure in self.controller.catalogue.in_group(group):
+                button = ProcedureButton(title=procedure.title, summary=procedure.summary,
+                                         width=self.ids.procedures.width)
                 button.procedure_id = procedure.id
                 button.bind(on_release=self._chosen)
                 cache[key].append(button)
-        for button in cache[key]:
-            box.add_widget(button)
-            self._buttons.append(button)
+        return cache[key]
 
     def group_title(self, group_id: str) -> str:
         return tr._(GROUP_WORDS.get(group_id, "")) if group_id else ""

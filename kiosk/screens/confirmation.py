@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+from kivy.properties import BooleanProperty
+
 from ..i18n import tr
 from .base import KioskScreen, load_kv, sentences
 
 
 class ConfirmationScreen(KioskScreen):
-    """The numéro in very large type, the récépissé's printing, then "Terminer"."""
+    """The numéro in very large type, the récépissé's printing, then "Terminer". For a
+    procedure whose demande gets an attestation d'inscription, a button prints it recto-verso."""
+
+    #: The procedure's demande gets an attestation d'inscription to print (its catalogue says so).
+    attestation = BooleanProperty(False)
 
     def refresh(self) -> None:
         session = self.controller.session
+        self.attestation = session.procedure.attestation_inscription and bool(session.numero)
         self.ids.numero.text = session.numero or ""
         self.ids.printed.text = (
             tr._("Votre récépissé est imprimé. Prenez-le sous l'imprimante.") if session.receipt_printed
@@ -18,15 +25,20 @@ class ConfirmationScreen(KioskScreen):
 
     def clear(self) -> None:
         self.ids.numero.text = ""
+        self.attestation = False
 
     def spoken_text(self) -> str:
         # the numéro read character by character, so it can be written down
         numero = " ".join(self.ids.numero.text)
+        extra = (self.ids.print_attestation.text, self.ids.attestation_help.text) if self.attestation else ()
         return sentences(self.ids.title.text, self.ids.numero_label.text, numero, self.ids.printed.text,
-                         self.ids.next_steps.text)
+                         self.ids.next_steps.text, *extra)
 
     def print_recap(self) -> None:
         self.controller.print_recap()
+
+    def print_attestation(self) -> None:
+        self.controller.print_attestation()
 
     def reprint(self) -> None:
         self.controller.print_receipt()

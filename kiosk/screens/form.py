@@ -5,6 +5,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from ..widgets.common import FieldBox, KCheck, KInput, KToggle
 from ..widgets.keyboard import OnScreenKeyboard  # noqa: F401  (used in form.kv)
+from ..i18n import tr
 from .base import KioskScreen, load_kv, sentences
 
 
@@ -15,7 +16,44 @@ def show_step(screen, view) -> None:
 
 
 class FormScreen(KioskScreen):
-    """A step made of fields: one FieldBox each, built from the procedure's data."""
+    """A step made of fields: one FieldBox each, built from the procedure's data.
+
+    Building a FieldBox costs milliseconds (Kivy applies its rules widget by
+    widget): the boxes of a procedure's steps are built ahead, while the user
+    reads (see :meth:`prepare`), and kept until the session ends; showing a step
+    then only fills them with the values."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._built: dict[tuple, FieldBox] = {}
+        self._boxes: dict[str, FieldBox] = {}
+        self._inputs: list[KInput] = []
+
+    def prepare(self, step) -> list:
+        """The work of building ``step``'s boxes ahead, one callable per field."""
+        return [lambda field=field: self._field_box(step, field) for field in step.fields]
+
+    def _field_box(self, step, field) -> FieldBox:
+        key = (tr.lang, step.id, field.id)
+        fb = self._built.get(key)
+        if fb is not None:
+            return fb
+        fb = FieldBox(field_id=field.id, label=field.label, help=field.help)
+        slot = fb.ids.slot
+        if field.input == "choice":
+            group = f"{step.id}-{field.id}"
+            for val, label in field.choices:
+                slot.add_widget(KToggle(text=label, value=val, group=group, allow_no_selection=False))
+        elif field.input == "accept":
+            slot.add_widget(KCheck(text=field.label))
+            fb.label = ""
+        else:
+            text_input = KInput(input_kind=field.input, field_id=field.id)
+            text_input.bind(focus=self._focused)
+            slot.add_widget(text_input)
+        fb.width = self.ids.fields.width  # laid out, and its text drawn, at its final width
+        self._built[key] = fb
+        return fb
 
     def refresh(self) -> None:
         wizard = self.controller.session.wizard
@@ -24,28 +62,22 @@ class FormScreen(KioskScreen):
         self.ids.intro.text = view.step.intro
         box = self.ids.fields
         box.clear_widgets()
-        self._boxes: dict[str, FieldBox] = {}
-        self._inputs: list[KInput] = []
+        self._boxes = {}
+        self._inputs = []
         for field in view.fields:
-            fb = FieldBox(field_id=field.id, label=field.label, help=field.help,
-                          error=wizard.errors.get(field.id, ""))
-            slot = fb.ids.slot
+            fb = self._field_box(view.step, field)
+            fb.error = wizard.errors.get(field.id, "")
             value = wizard.values.get(field.id, "")
-            if field.input == "choice":
-                group = f"{view.step.id}-{field.id}"
-                for val, label in field.choices:
-                    toggle = KToggle(text=label, value=val, group=group, allow_no_selection=False,
-                                     state="down" if value == val else "normal")
-                    slot.add_widget(toggle)
-            elif field.input == "accept":
-                slot.add_widget(KCheck(text=field.label, state="down" if value == "1" else "normal"))
-                fb.label = ""
-            else:
-                text_input = KInput(text=self._display(field, value), input_kind=field.input, field_id=field.id,
-                                    has_error=field.id in wizard.errors)
-                text_input.bind(focus=self._focused)
-                slot.add_widget(text_input)
-                self._inputs.append(text_input)
+            for widget in fb.ids.slot.children:
+                if isinstance(widget, KToggle):
+                    widget.state = "down" if value == widget.value else "normal"
+                elif isinstance(widget, KCheck):
+                    widget.state = "down" if value == "1" else "normal"
+                elif isinstance(widget, KInput):
+                    widget.focus = False
+                    widget.text = self._display(field, value)
+                    widget.has_error = field.id in wizard.errors
+                    self._inputs.append(widget)
             box.add_widget(fb)
             self._boxes[field.id] = fb
         # Hidden without disabling: disabling restyles its sixty keys, twice per step.
@@ -56,6 +88,12 @@ class FormScreen(KioskScreen):
 
     def clear(self) -> None:
         self.ids.fields.clear_widgets()
+        for fb in self._built.values():  # what the user typed goes with them
+            for widget in fb.ids.slot.children:
+                if isinstance(widget, KInput):
+                    widget.text = ""
+                    widget.reset_undo()
+        self._built.clear()
         self._boxes, self._inputs = {}, []
         keyboard = self.ids.keyboard
         keyboard.target = None

@@ -35,6 +35,25 @@ class PiecesScreen(KioskScreen):
     last page scanned is shown large; each pièce lists its pages."""
     preview = StringProperty("")
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._built: dict[tuple, PieceRow] = {}  # made ahead, kept until the session ends
+        self._rows: dict[str, PieceRow] = {}
+
+    def prepare(self, step) -> list:
+        """The work of making ``step``'s rows ahead (see Controller.prepare)."""
+        return [lambda piece=piece: self._row(step, piece) for piece in step.pieces]
+
+    def _row(self, step, piece) -> PieceRow:
+        key = (tr.lang, step.id, piece.id)
+        row = self._built.get(key)
+        if row is None:
+            row = self._built[key] = PieceRow(piece_id=piece.id, label=piece.label, help=piece.help,
+                                              max_pages=piece.max_pages)
+            row.screen = self
+            row.width = self.ids.pieces.width
+        return row
+
     def refresh(self) -> None:
         session = self.controller.session
         wizard = session.wizard
@@ -47,11 +66,10 @@ class PiecesScreen(KioskScreen):
         latest = ""
         for piece in view.pieces:
             preview = session.workspace.preview(piece.id)
-            pages = session.workspace.pages(piece.id)
-            row = PieceRow(piece_id=piece.id, label=piece.label, help=piece.help,
-                           pages=len(pages), max_pages=piece.max_pages,
-                           error=wizard.errors.get(piece.id, ""), preview=str(preview) if preview else "")
-            row.screen = self
+            row = self._row(view.step, piece)
+            row.pages = len(session.workspace.pages(piece.id))
+            row.error = wizard.errors.get(piece.id, "")
+            row.preview = str(preview) if preview else ""
             box.add_widget(row)
             self._rows[piece.id] = row
             if preview and piece.id == getattr(self.controller, "last_scanned", None):
@@ -60,6 +78,9 @@ class PiecesScreen(KioskScreen):
 
     def clear(self) -> None:
         self.ids.pieces.clear_widgets()
+        for row in self._built.values():
+            row.preview = ""
+        self._built.clear()
         self._rows = {}
         self.preview = ""
 

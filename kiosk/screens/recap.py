@@ -23,6 +23,31 @@ class RecapScreen(KioskScreen):
     """Everything entered, section by section, each with "Modifier"; then the attestation."""
     _accept = None
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Sections and the attestation box, made ahead and filled when shown;
+        # dropped with what they show when the session ends.
+        self._built: dict[tuple, object] = {}
+        self._sections: list[RecapSection] = []
+
+    def prepare(self, step) -> list:
+        """The work of making ahead the section of ``step`` (or its attestation box)."""
+        return [lambda: self._section(step.id)] + [lambda field=field: self._check(field)
+                                                    for field in step.fields if field.kind == "accept"]
+
+    def _section(self, step_id: str) -> RecapSection:
+        key = (tr.lang, "section", step_id)
+        if key not in self._built:
+            section = self._built[key] = RecapSection(step_id=step_id, width=self.ids.sections.width)
+            section.screen = self
+        return self._built[key]
+
+    def _check(self, field) -> KCheck:
+        key = (tr.lang, "accept", field.id)
+        if key not in self._built:
+            self._built[key] = KCheck(text=field.label, width=self.ids.sections.width)
+        return self._built[key]
+
     def refresh(self) -> None:
         session = self.controller.session
         wizard = session.wizard
@@ -35,21 +60,27 @@ class RecapScreen(KioskScreen):
         for step_id, title, entries in session.recap_sections():
             lines = [f"{label} : " + (tr._("{} page(s)").format(value) if isinstance(value, int) else value)
                      for label, value in entries]
-            section = RecapSection(step_id=step_id, title=title, body="\n".join(lines))
-            section.screen = self
+            section = self._section(step_id)
+            section.title, section.body = title, "\n".join(lines)
             box.add_widget(section)
             self._sections.append(section)
         self._accept = None
         for field in view.fields:
             if field.kind == "accept":
                 self._accept_field = field
-                check = KCheck(text=field.label, state="down" if wizard.values.get(field.id) == "1" else "normal")
+                check = self._check(field)
+                check.state = "down" if wizard.values.get(field.id) == "1" else "normal"
                 box.add_widget(check)
                 self._accept = check
         self.ids.error.text = wizard.errors.get("attestation", "")
 
     def clear(self) -> None:
         self.ids.sections.clear_widgets()
+        for widget in self._built.values():
+            if isinstance(widget, RecapSection):
+                widget.body = ""
+        self._built.clear()
+        self._sections = []
         self._accept = None
         self.ids.error.text = ""
 

@@ -28,6 +28,7 @@ def test_openapi_lists_the_paths(ants):
         # issue 3
         "/api/v1/procedures", "/api/v1/procedures/{procedure_id}", "/api/v1/demandes/{numero}/depot",
         "/api/v1/demandes/{numero}/paiement", "/api/v1/demandes/{numero}/complements",
+        "/api/v1/demandes/{numero}/attestation-inscription",
         "/api/v1/cessions/{immatriculation}", "/api/v1/photo-codes/{code}/{image}",
         "/api/v1/comptes", "/api/v1/comptes/confirmation", "/api/v1/sessions/compte",
         "/api/v1/sessions/franceconnect", "/api/v1/franceconnect/demarrer",

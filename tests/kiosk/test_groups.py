@@ -23,8 +23,8 @@ def choose_procedure(kiosk, procedure):
     kiosk.tap_button("J'ai tout")
 
 
-def walk(kiosk, services, procedure_id, variant=None, index=0):
-    """Answer every screen the procedure shows; returns the screens seen."""
+def walk(kiosk, services, procedure_id, variant=None, index=0, stop_at=None):
+    """Answer every screen the procedure shows (until the screen ``stop_at``); returns the screens seen."""
     import datetime as dt
 
     chosen = variant_of(procedure_id, variant)
@@ -41,7 +41,7 @@ def walk(kiosk, services, procedure_id, variant=None, index=0):
         for _ in range(40):
             name = kiosk.screen.name
             seen.append(name)
-            if name in ("goodbye", "out_of_order"):
+            if name in ("goodbye", "out_of_order", stop_at):
                 break
             session = kiosk.controller.session
             view = session.wizard.view()

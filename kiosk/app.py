@@ -18,6 +18,15 @@ from .speech import make_speaker
 log = logging.getLogger(__name__)
 
 
+def _warm_imports() -> None:
+    """Import what a user's session uses (HTTP client, images, PDF, receipt
+    printer), so the first "Commencer" does not wait for it."""
+    import importlib
+
+    for name in ("session.usersession", "drivers.scanner.pipeline", "ants", "escpos.escpos"):
+        importlib.import_module(name)
+
+
 class KioskApp(App):
     title = "Point numérique"
     use_kivy_settings = False
@@ -43,7 +52,6 @@ class KioskApp(App):
             presence_by_udev=tuple(kind for kind, real in (("scanner", settings.scanner.driver == "sane"),
                                                           ("printer", settings.printer.driver == "usb")) if real),
         )
-        self.services.watch_devices()
         ui = settings.ui
         policy = IdlePolicy(
             IdleTimeouts(first=ui.idle_first_s, step=ui.idle_step_s, scan=ui.idle_scan_s,
@@ -54,14 +62,26 @@ class KioskApp(App):
             self.speaker = make_speaker(ui.read_aloud)
         root = KioskRoot(self.controller, site_name=settings.site.name, idle=self.idle, speaker=self.speaker)
         self.controller.show("welcome")
-        # The chooser's tiles and lists, made ahead in slices between frames.
-        self.controller.prepare([root.manager.size_screens, *root.manager.get_screen("chooser").prepare()])
         from kivy.core.window import Window
 
         Window.bind(on_keyboard=self._on_keyboard, on_request_close=self._on_request_close)
-        # The scanner's process starts now, not in the middle of someone's session.
-        self.controller.jobs.submit(self.services.scanner.start)
+        self._kiosk_root = root
+        Window.bind(on_flip=self._after_first_frame)
         return root
+
+    def _after_first_frame(self, window, *_):
+        """The welcome screen is up: now what a session needs, before anyone touches."""
+        window.unbind(on_flip=self._after_first_frame)
+        controller, root = self.controller, self._kiosk_root
+        # Off the UI thread: the libraries a session uses, then the scanner's
+        # process (started now, not in the middle of someone's session).
+        controller.warming = True
+        controller.jobs.submit(_warm_imports)
+        controller.jobs.submit(self.services.scanner.start, on_done=controller.warmed, on_error=controller.warmed)
+        self.services.watch_devices()
+        # On the UI thread, between frames: the other screens, then the chooser's tiles and lists.
+        controller.prepare([*root.make_ahead(), root.manager.size_screens,
+                            lambda: controller.prepare(root.manager.get_screen("chooser").prepare())])
 
     def _on_request_close(self, *_args, **_kwargs):
         # Alt+F4 or the window manager's close: the kiosk stays (a technician stops the service).

@@ -9,18 +9,20 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
-from session import SessionError, UserSession
 from session.catalogue import Catalogue
 
 from .i18n import tr
 from .jobs import JobQueue
 from .theme import THEME
+
+if TYPE_CHECKING:  # a user's session is slow to import: not before the first screen
+    from session import UserSession
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +84,15 @@ class Controller(EventDispatcher):
             # Not in the frame that shows the screen just asked for: from the next ones.
             self._ahead_event = Clock.schedule_once(self._work_ahead, self.AHEAD_DELAY)
 
+    #: True while the app loads, off the UI thread, what sessions need (see KioskApp).
+    warming = False
+
+    def warmed(self, *_) -> None:
+        self.warming = False
+
     @property
     def preparing(self) -> bool:
-        return bool(self._ahead)
+        return bool(self._ahead) or self.warming
 
     def _work_ahead(self, _dt) -> None:
         self._ahead_event = None
@@ -318,6 +326,8 @@ class Controller(EventDispatcher):
             on_done(result)
 
         def failed(exc):
+            from session import SessionError
+
             self.busy = False
             if isinstance(exc, SessionError):
                 self.notice = exc.message_fr

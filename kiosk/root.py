@@ -16,7 +16,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from .i18n import tr
-from .screens import all_screens
+from .screens import NAMES, make_screen
 from .theme import THEME
 
 Builder.load_file(str(Path(__file__).with_name("root.kv")))
@@ -28,6 +28,20 @@ class KScreenManager(ScreenManager):
     Every screen has the manager's size, shown or not: widgets made ahead for a
     screen (see Controller.prepare) are then laid out, and their text drawn, at
     their final width before the screen is shown."""
+
+    controller = None
+
+    def get_screen(self, name):
+        """A screen not made yet is made now (they are made ahead: see KioskRoot.make_ahead)."""
+        if name in NAMES and not self.has_screen(name):
+            self.make(name)
+        return super().get_screen(name)
+
+    def make(self, name: str) -> None:
+        if not self.has_screen(name):
+            screen = make_screen(name, self.controller)
+            screen.size = self.size
+            self.add_widget(screen)
 
     def size_screens(self, *_):
         for screen in self.screens:
@@ -74,8 +88,8 @@ class KioskRoot(FloatLayout):
         self.speaker = speaker
         self._finger = None  # the one touch that counts
         manager = KScreenManager(transition=NoTransition())
-        for screen in all_screens(controller):
-            manager.add_widget(screen)
+        manager.controller = controller
+        manager.make("welcome")  # the others after the first frame: see make_ahead
         self.ids.screens.add_widget(manager)
         controller.manager = manager
         self.manager = manager
@@ -93,6 +107,10 @@ class KioskRoot(FloatLayout):
         self._window = Window
         THEME.bind(bg=self._paint_background)
         self._paint_background()
+
+    def make_ahead(self) -> list:
+        """The work of making the other screens, one per slice (see Controller.prepare)."""
+        return [lambda name=name: self.manager.make(name) for name in NAMES if not self.manager.has_screen(name)]
 
     def _paint_background(self, *_):
         self._window.clearcolor = THEME.bg

@@ -88,14 +88,26 @@ class KioskDriver:
     def tap(self, widget) -> None:
         if widget.disabled:
             raise AssertionError(f"{widget!r} ({getattr(widget, 'text', '')!r}) is disabled")
+        self._until_still(widget)  # as a person sees it: laid out, not mid-way
         scroll = _scroll_parent(widget)
         if scroll is not None:
             scroll.scroll_to(widget, padding=10, animate=False)
             self.pump(2)
+            self._until_still(widget)
         x, y = widget.to_window(*widget.center)
         if not (0 <= x < self.window.width and 0 <= y < self.window.height):
             raise AssertionError(f"{widget!r} is off screen at {(x, y)}")
         self.tap_at(x, y)
+
+    def _until_still(self, widget, max_frames: int = 30) -> None:
+        """Frames until ``widget`` stays where it is (text measured, layouts done)."""
+        where = None
+        for _ in range(max_frames):
+            now = (*widget.to_window(*widget.pos), *widget.size)
+            if now == where:
+                return
+            where = now
+            self.pump(1)
 
     def button(self, text: str, root=None):
         """The visible button whose text starts with ``text``."""

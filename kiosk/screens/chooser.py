@@ -78,7 +78,17 @@ class ChooserScreen(KioskScreen):
     def prepare(self) -> list:
         """The work of making the tiles and every group's buttons ahead."""
         groups = [g for g, _t in self.controller.catalogue.GROUPS]
-        return [self.refresh] + [lambda g=g: self._procedure_buttons(g) for g in groups]
+        return [self._tiles_in_grid] + [lambda g=g: self._procedure_buttons(g) for g in groups]
+
+    def _tiles_in_grid(self) -> None:
+        """The tiles in their grid, laid out and their pictograms painted, before they are shown."""
+        grid = self._levels[0]
+        if grid.children:
+            return
+        if grid.parent is None:
+            grid.size = self.ids.body.size
+        for tile in self._tiles():
+            grid.add_widget(tile)
 
     def _tiles(self) -> list:
         cache = self.__dict__.setdefault("_made", {})
@@ -94,11 +104,14 @@ class ChooserScreen(KioskScreen):
     def _procedure_buttons(self, group: str) -> list:
         cache = self.__dict__.setdefault("_made", {})
         key = (id(self.controller.catalogue), group)
+        scroll = self._levels[1]
+        if scroll.parent is None:  # hidden: as large as when shown, so its list is laid out ahead
+            scroll.size = self.ids.body.size
         if key not in cache:
             cache[key] = []
             for procedure in self.controller.catalogue.in_group(group):
                 button = ProcedureButton(title=procedure.title, summary=procedure.summary,
-                                         width=self.ids.procedures.width)
+                                         width=self.ids.body.width)
                 button.procedure_id = procedure.id
                 button.bind(on_release=self._chosen)
                 cache[key].append(button)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from kivy.graphics import ScissorPop, ScissorPush
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ColorProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import (BooleanProperty, ColorProperty, NumericProperty, ObjectProperty, OptionProperty,
+                             StringProperty)
 from kivy.uix.behaviors import ButtonBehavior, ToggleButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
@@ -23,7 +24,10 @@ Builder.load_file(str(Path(__file__).with_name("common.kv")))
 
 
 class KLabel(RtlLabelMixin, Label):
-    pass
+    #: "start" follows the reading direction (left, or right in Arabic); "center"
+    #: stays centred in every language (setting halign itself would be undone
+    #: by the rule that follows the language).
+    align = OptionProperty("start", options=("start", "center"))
 
 
 class Framed(Widget):

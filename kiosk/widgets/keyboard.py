@@ -50,7 +50,20 @@ class OnScreenKeyboard(BoxLayout):
     natural_height = NumericProperty(0)
 
     def on_kv_post(self, _base_widget):
+        self._rows = self.ids.rows.__self__  # held: out of the tree while hidden
         self._build()
+        self.on_opacity()
+
+    def on_opacity(self, *_):
+        """Hidden, its rows leave the widget tree: sixty keys drawn transparent
+        would still cost their painting on every frame."""
+        rows = getattr(self, "_rows", None)
+        if rows is None:
+            return
+        if self.opacity == 0 and rows.parent is self:
+            self.remove_widget(rows)
+        elif self.opacity > 0 and rows.parent is None:
+            self.add_widget(rows)
 
     def on_layout(self, *_):
         self._build()

@@ -117,14 +117,25 @@ def test_switching_language_relabels_every_screen_live(kiosk):
     assert tr.lang == "fr" and kiosk.screen.ids.start.text == "Touchez ici pour commencer"
 
 
+def test_centred_text_stays_centred_after_a_language_change(kiosk):
+    welcome = kiosk.screen
+    for lang in ("ar", "fr", "en", "fr"):
+        kiosk.tap(welcome.ids[f"lang_{lang}"])
+        assert welcome.ids.invite.halign == "center", lang
+    kiosk.tap(welcome.ids.start)
+    assert kiosk.screen.ids.question.halign == "left"
+
+
 def test_arabic_is_shaped_and_laid_out_right_to_left(kiosk):
     welcome = kiosk.screen
     kiosk.tap(welcome.ids.lang_ar)
     start = welcome.ids.start
     assert start.text == shape("المس هنا للبدء")
     assert start.text != "المس هنا للبدء"  # joined letter forms
-    assert start.font_name == "KioskArabic" and welcome.ids.invite.halign == "right"
+    assert start.font_name == "KioskArabic"
+    assert welcome.ids.invite.halign == "center"  # centred text stays centred
     kiosk.tap(start)
+    assert kiosk.screen.ids.question.halign == "right"  # text from the start of the line: the right
     kiosk.tap_group("permis")
     kiosk.tap_button("Permis perdu")
     back, begin = kiosk.screen.ids.back, kiosk.screen.ids.begin
@@ -184,10 +195,10 @@ def test_read_aloud_says_the_question_and_its_help(kiosk):
 
 
 def test_every_screen_has_something_to_say():
-    from kiosk.screens import SCREENS
+    from kiosk.screens import NAMES, screen_class
     from kiosk.screens.base import KioskScreen
 
-    assert all(cls.spoken_text is not KioskScreen.spoken_text for cls in SCREENS.values())
+    assert all(screen_class(name).spoken_text is not KioskScreen.spoken_text for name in NAMES)
 
 
 # --- touch that forgives ------------------------------------------------------------

@@ -9,23 +9,29 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from ants import AntsClient
 from drivers.devices import DeviceStatus, DeviceWatch
 from drivers.printer import make_a4_printer, make_receipt_printer
 from drivers.scanner import PageProcessing, ScanWorker
-from session import Catalogue, SessionFigures, StatsStore, UserSession
+from session import Catalogue, SessionFigures, StatsStore
 from session.logbuffer import RecentLog
 from session.wipe import (CheckReport, Finding, check_leftovers, default_places, needles_of, purge_workspaces,
                           system_places)
 
 from ._settings import Settings
 
+if TYPE_CHECKING:  # imported where used: the HTTP client and a user's session are slow to load
+    from ants import AntsClient
+    from session import UserSession
+
 log = logging.getLogger(__name__)
 
 
 def make_client(settings: Settings) -> AntsClient:
+    from ants import AntsClient
+
     a = settings.ants
     return AntsClient(a.base_url, timeout=a.timeout, retries=a.retries, verify=a.verify_tls)
 
@@ -61,6 +67,8 @@ class Services:
         return default_places(s.workspace_root(), s.stats_path().parent, s.temp_dir())
 
     def new_session(self, procedure_id: str, on_change=None, require_tmpfs: bool = True) -> UserSession:
+        from session import UserSession
+
         s = self.settings
         return UserSession(
             self.catalogue[procedure_id],
@@ -143,6 +151,8 @@ class BundledMock:
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 20.0) -> "BundledMock":
+        from ants import AntsClient
+
         client = AntsClient(f"http://{self.host}:{self.port}", timeout=1.0, retries=0)
         try:
             if client.health():

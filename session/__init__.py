@@ -1,15 +1,29 @@
 """The session core: procedures as data, the wizard, validation, the
-per-user workspace and its wipe. Pure Python: it never imports the UI."""
-from .catalogue import Catalogue, CatalogueError, Field, Piece, Procedure, Step, load_procedure
-from .guidance import Guidance, GuidanceSection
-from .stats import SessionFigures, StatsStore
-from .usersession import SessionError, UserSession
-from .validation import Invalid, departement, validate
-from .wizard import StepView, Wizard
-from .workspace import WipeReport, Workspace, WorkspaceError
+per-user workspace and its wipe. Pure Python: it never imports the UI.
 
-__all__ = [
-    "Catalogue", "CatalogueError", "Field", "Guidance", "GuidanceSection", "Invalid", "Piece", "Procedure",
-    "SessionError", "SessionFigures", "StatsStore", "Step", "StepView", "UserSession", "WipeReport", "Wizard",
-    "Workspace", "WorkspaceError", "departement", "load_procedure", "validate",
-]
+Names are loaded from their module on first use (PEP 562): the kiosk's
+first screen needs the catalogue, not the HTTP client or the PDF tools a
+user's session brings in."""
+from importlib import import_module
+
+_EXPORTS = {
+    "Catalogue": "catalogue", "CatalogueError": "catalogue", "Field": "catalogue", "Piece": "catalogue",
+    "Procedure": "catalogue", "Step": "catalogue", "load_procedure": "catalogue",
+    "Guidance": "guidance", "GuidanceSection": "guidance",
+    "SessionFigures": "stats", "StatsStore": "stats",
+    "SessionError": "usersession", "UserSession": "usersession",
+    "Invalid": "validation", "departement": "validation", "validate": "validation",
+    "StepView": "wizard", "Wizard": "wizard",
+    "WipeReport": "workspace", "Workspace": "workspace", "WorkspaceError": "workspace",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

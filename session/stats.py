@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
 OUTCOMES = ("submitted", "guided", "abandoned", "idle", "error", "closing", "crash")
 #: guided: a procedure done by post or in person, whose guidance the user got (nothing submitted).
@@ -35,11 +38,20 @@ class StatsStore:
         # Deleted rows are overwritten, and no -wal file keeps old pages (PLATFORM.md).
         conn.execute("PRAGMA secure_delete=ON")
         conn.execute("PRAGMA journal_mode=DELETE")
-        self.db = sqlite_utils.Database(conn)
-        self.db["sessions"].create(
+        self.conn = conn
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """The database with its table, on first use: sqlite-utils is slow to
+        import, and the kiosk's first screen does not need it."""
+        import sqlite_utils
+
+        db = sqlite_utils.Database(self.conn)
+        db["sessions"].create(
             {"id": int, **{k: type(v) for k, v in asdict(SessionFigures()).items()}},
             pk="id", if_not_exists=True,
         )
+        return db
 
     def record(self, figures: SessionFigures) -> int:
         if figures.outcome not in OUTCOMES:
@@ -53,4 +65,4 @@ class StatsStore:
         return list(self.db["sessions"].rows)
 
     def close(self) -> None:
-        self.db.conn.close()
+        self.conn.close()

@@ -1,36 +1,53 @@
 """The receipt printer (ESC/POS through python-escpos) and its capture fake;
 the A4 printer (CUPS through pycups) and its capture fake, in ``a4``; the
-A4 PDF builder in ``a4doc`` (imports reportlab: not loaded here)."""
-from ._capture import FAULTS, CapturePrinter
-from ._errors import (
-    PrinterCoverOpen,
-    PrinterError,
-    PrinterJam,
-    PrinterPaperOut,
-    PrinterStatus,
-    PrinterUnavailable,
-)
-from ._factory import A4_PRINTER_DRIVERS, PRINTER_DRIVERS, make_a4_printer, make_receipt_printer
-from ._receipt import Receipt, ReceiptPrinter, nfc
-from .a4 import A4Printer, CaptureA4Printer, CupsPrinter
+A4 PDF builder in ``a4doc`` (imports reportlab: not loaded here).
 
-__all__ = [
-    "A4_PRINTER_DRIVERS",
-    "A4Printer",
-    "CaptureA4Printer",
-    "CupsPrinter",
-    "FAULTS",
-    "PRINTER_DRIVERS",
-    "CapturePrinter",
-    "PrinterCoverOpen",
-    "PrinterError",
-    "PrinterJam",
-    "PrinterPaperOut",
-    "PrinterStatus",
-    "PrinterUnavailable",
-    "Receipt",
-    "ReceiptPrinter",
-    "make_a4_printer",
-    "make_receipt_printer",
-    "nfc",
-]
+Names are loaded from their module on first use (PEP 562), and python-escpos
+only when a receipt printer is opened: it parses its capabilities database
+(~0.2 s) when imported."""
+import os
+from importlib import import_module
+from pathlib import Path
+
+_EXPORTS = {
+    "FAULTS": "_capture", "CapturePrinter": "_capture",
+    "PrinterCoverOpen": "_errors", "PrinterError": "_errors", "PrinterJam": "_errors",
+    "PrinterPaperOut": "_errors", "PrinterStatus": "_errors", "PrinterUnavailable": "_errors",
+    "A4_PRINTER_DRIVERS": "_factory", "PRINTER_DRIVERS": "_factory",
+    "make_a4_printer": "_factory", "make_receipt_printer": "_factory",
+    "Receipt": "_receipt", "ReceiptPrinter": "_receipt", "nfc": "_receipt",
+    "A4Printer": "a4", "CaptureA4Printer": "a4", "CupsPrinter": "a4",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+def _lasting_escpos_cache() -> None:
+    """python-escpos pickles its parsed capabilities in the folder
+    ESCPOS_CAPABILITIES_PICKLE_DIR names, by default a new temporary folder at
+    each import: the cache never serves, and the folders pile up. Give it a
+    lasting one, unless the environment names one or it cannot be written
+    (then python-escpos keeps its default). Run before this package's modules
+    import escpos, each on first use."""
+    if "ESCPOS_CAPABILITIES_PICKLE_DIR" in os.environ:
+        return
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME", ""))
+        folder = (base if base.is_absolute() else Path.home() / ".cache") / "pointnum" / "escpos"
+        folder.mkdir(parents=True, exist_ok=True)
+    except (OSError, RuntimeError):  # RuntimeError: no home directory to be found
+        return
+    if os.access(folder, os.W_OK | os.X_OK):
+        os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(folder)
+
+
+_lasting_escpos_cache()

@@ -1,29 +1,35 @@
 """Receipt printer devices by ``printer.driver``, as python-escpos's own
 config maps ``type:`` to a class. Each builder returns an ``open_device``
-callable and whether the device can answer status queries."""
+callable and whether the device can answer status queries. python-escpos
+is imported when a device is first opened; the usb and serial builders
+import it at once, to say whether its optional dependency is there."""
 from __future__ import annotations
 
+import threading
+from functools import cache
 from typing import TYPE_CHECKING, Callable
 
-from escpos.escpos import Escpos
-
-from ._capture import CapturePrinter
 from ._errors import PrinterUnavailable
 from ._receipt import ReceiptPrinter
 from .a4 import A4Printer, CaptureA4Printer, CupsPrinter
 
 if TYPE_CHECKING:
+    from escpos.escpos import Escpos
+
     from config import PrinterSettings
 
-OpenDevice = Callable[[], Escpos]
+OpenDevice = Callable[[], "Escpos"]
 
 
 def _network(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
-    from escpos.printer import Network
+    def network() -> Escpos:
+        from escpos.printer import Network
+
+        return Network(s.host, port=s.port, timeout=s.timeout, profile=s.profile)
 
     # Status queries over TCP are left out: a print server that does not answer
     # DLE EOT would block each query until the timeout. Reaching it is checked.
-    return (lambda: Network(s.host, port=s.port, timeout=s.timeout, profile=s.profile)), False
+    return network, False
 
 
 def _usb(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
@@ -44,16 +50,31 @@ def _serial(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
 
 
 def _file(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
-    from escpos.printer import File
-
     if not s.file:
         raise PrinterUnavailable("printer.file is empty: give the device or file to write to")
-    return (lambda: File(s.file, profile=s.profile)), False
+
+    def file() -> Escpos:
+        from escpos.printer import File
+
+        return File(s.file, profile=s.profile)
+
+    return file, False
 
 
 def _capture(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
-    printer = CapturePrinter(s.file or None, profile=s.profile)  # one printer keeps every job
-    return (lambda: printer), True
+    lock = threading.Lock()
+
+    @cache
+    def build() -> Escpos:
+        from ._capture import CapturePrinter
+
+        return CapturePrinter(s.file or None, profile=s.profile)
+
+    def printer() -> Escpos:
+        with lock:  # built once, on first use: one printer keeps every job
+            return build()
+
+    return printer, True
 
 
 #: ``printer.driver`` -> builder.

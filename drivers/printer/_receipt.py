@@ -6,13 +6,8 @@ import io
 import textwrap
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from escpos.constants import QR_ECLEVEL_M, RT_STATUS_ONLINE
-from escpos.escpos import Escpos
-from escpos.exceptions import Error as EscposError
-
-from ._capture import RT_STATUS_OFFLINE
 from ._errors import (
     PrinterCoverOpen,
     PrinterError,
@@ -24,6 +19,9 @@ from ._errors import (
 #: Code pages tried, in order, for the start of each job. CP1252 holds every
 #: French letter (É, œ, ç...) and €; python-escpos still switches for others.
 PREFERRED_CODE_PAGES = ("CP1252", "CP858", "ISO_8859-15", "CP850")
+
+if TYPE_CHECKING:
+    from escpos.escpos import Escpos
 
 
 @dataclass
@@ -55,7 +53,12 @@ def _code128_width(data: str, paper_dots: int) -> int:
     return 0
 
 
-_UNREACHABLE_ERRORS = (OSError, EscposError)  # socket errors, timeouts, DeviceNotFoundError...
+def _unreachable_errors() -> tuple[type[Exception], ...]:
+    """Socket errors, timeouts, DeviceNotFoundError... (python-escpos is imported
+    here, on first use: a device was built by then, so it is loaded already)."""
+    from escpos.exceptions import Error as EscposError
+
+    return OSError, EscposError
 
 
 class ReceiptPrinter:
@@ -83,7 +86,7 @@ class ReceiptPrinter:
             device.open()
         except PrinterError:
             raise
-        except _UNREACHABLE_ERRORS as exc:
+        except _unreachable_errors() as exc:
             raise PrinterUnavailable(f"cannot open the printer: {exc}") from exc
         return device
 
@@ -91,12 +94,16 @@ class ReceiptPrinter:
     def _close(device: Escpos) -> None:
         try:
             device.close()
-        except _UNREACHABLE_ERRORS:
+        except _unreachable_errors():
             pass
 
     @staticmethod
     def _query(device: Escpos) -> PrinterStatus:
         """Ask the printer (DLE EOT 1, 2, 4). No answer at all counts as online."""
+        from escpos.constants import RT_STATUS_ONLINE
+
+        from ._capture import RT_STATUS_OFFLINE
+
         try:
             online = device.query_status(RT_STATUS_ONLINE)
             if not online:
@@ -112,7 +119,7 @@ class ReceiptPrinter:
             return PrinterStatus.ONLINE
         except PrinterError:
             raise
-        except _UNREACHABLE_ERRORS as exc:
+        except _unreachable_errors() as exc:
             raise PrinterUnavailable(f"no answer to a status query: {exc}") from exc
         if paper == 0:
             return PrinterStatus.PAPER_OUT
@@ -152,7 +159,7 @@ class ReceiptPrinter:
                 self._render(device, receipt)
             except PrinterError:
                 raise
-            except _UNREACHABLE_ERRORS as exc:
+            except _unreachable_errors() as exc:
                 raise PrinterUnavailable(f"printing failed: {exc}") from exc
         finally:
             self._close(device)
@@ -172,6 +179,8 @@ class ReceiptPrinter:
         device.magic.force_encoding(False)  # and switches again if a letter needs it
 
     def _render(self, device: Escpos, receipt: Receipt) -> None:
+        from escpos.constants import QR_ECLEVEL_M
+
         columns = device.profile.get_columns("a")
         paper_dots = device.profile.profile_data.get("media", {}).get("width", {}).get("pixels", 512)
         if not isinstance(paper_dots, int):

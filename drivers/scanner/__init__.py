@@ -1,46 +1,30 @@
 """Document scanners behind one port: SANE (pyinsane2) or simulated; the
-page pipeline (``pipeline``) and the worker process that runs both (``worker``)."""
-from ._base import (
-    SOURCES,
-    ScanCancelled,
-    Scanner,
-    ScannerCoverOpen,
-    ScannerError,
-    ScannerJam,
-    ScannerNoPaper,
-    ScannerTimeout,
-    ScannerUnavailable,
-)
-from ._factory import SCANNER_DRIVERS, make_scanner
-from ._sane import SaneScanner
-from ._sane import is_usable as sane_is_usable
-from ._simulated import FAULTS, SAMPLES, SimulatedScanner
-from .pipeline import PageProcessing, ProcessedPage, assemble_pdf, process_page
-from .worker import ScanJob, ScannedPage, ScanProgress, ScanWorker
+page pipeline (``pipeline``) and the worker process that runs both (``worker``).
 
-__all__ = [
-    "FAULTS",
-    "PageProcessing",
-    "ProcessedPage",
-    "SAMPLES",
-    "SCANNER_DRIVERS",
-    "SOURCES",
-    "SaneScanner",
-    "ScanCancelled",
-    "ScanJob",
-    "ScanProgress",
-    "ScanWorker",
-    "ScannedPage",
-    "Scanner",
-    "ScannerCoverOpen",
-    "ScannerError",
-    "ScannerJam",
-    "ScannerNoPaper",
-    "ScannerTimeout",
-    "ScannerUnavailable",
-    "SimulatedScanner",
-    "assemble_pdf",
-    "make_scanner",
-    "process_page",
-    "sane_is_usable",
-]
+Names are loaded from their module on first use (PEP 562): the scanners and
+the pipeline need Pillow and numpy, which the worker's parent never does."""
+from importlib import import_module
+
+_EXPORTS = {
+    "SOURCES": "_base", "ScanCancelled": "_base", "Scanner": "_base", "ScannerCoverOpen": "_base",
+    "ScannerError": "_base", "ScannerJam": "_base", "ScannerNoPaper": "_base", "ScannerTimeout": "_base",
+    "ScannerUnavailable": "_base",
+    "SCANNER_DRIVERS": "_factory", "make_scanner": "_factory",
+    "SaneScanner": "_sane", "sane_is_usable": "_sane:is_usable",
+    "FAULTS": "_simulated", "SAMPLES": "_simulated", "SimulatedScanner": "_simulated",
+    "ProcessedPage": "pipeline", "assemble_pdf": "pipeline", "process_page": "pipeline",
+    "PageProcessing": "processing",
+    "ScanJob": "worker", "ScanProgress": "worker", "ScanWorker": "worker", "ScannedPage": "worker",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, _, attribute = _EXPORTS[name].partition(":")  # "module:attribute" when renamed
+    return getattr(import_module(f".{module}", __name__), attribute or name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -5,8 +5,10 @@ from __future__ import annotations
 import abc
 import threading
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from PIL import Image
+if TYPE_CHECKING:
+    from PIL import Image
 
 #: Sources a scanner may offer, in the kiosk's own words. ``adf-duplex`` is a
 #: feeder that scans both sides of each sheet (recto, verso, recto...); on a

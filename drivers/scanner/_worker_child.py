@@ -20,6 +20,7 @@ from pathlib import Path
 os.environ["PYINSANE_SINGLE_THREAD"] = "1"  # before anything imports pyinsane2 (PLATFORM.md)
 
 from ._base import ScanCancelled, ScannerError, check_cancel  # noqa: E402
+from ._factory import make_scanner  # noqa: E402
 from .pipeline import PageProcessing, process_page  # noqa: E402
 
 #: Least time between two progress reports: the pipe is not a firehose.
@@ -134,7 +135,7 @@ class Child:
         kind, settings, factory = self.data.recv()
         assert kind == "init", kind
         try:
-            self.scanner = factory(settings)
+            self.scanner = (factory or make_scanner)(settings)
         except Exception as exc:
             self.send(("failed", dump_error(exc)))
             return

@@ -21,9 +21,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-#: The byte budget of one page: ANTS accepts larger files, but a dossier of
-#: several pièces must stay small to upload from a kiosk's connection.
-DEFAULT_BUDGET = 1_000_000
+from .processing import DEFAULT_BUDGET, PageProcessing
+
 #: Below this JPEG quality, 8-point print at 300 dpi starts to blur.
 MIN_QUALITY = 45
 MAX_QUALITY = 85
@@ -35,28 +34,6 @@ MAX_SKEW = 8.0
 A4_MM = (210.0, 297.0)
 _ANALYSIS_DPI = 100
 _DARK_BACKGROUND = 100  # a border whose median grey is below this is a dark lid or belt
-
-
-@dataclass(frozen=True)
-class PageProcessing:
-    """What to do to each page (the defaults suit an identity card or an A4 letter)."""
-
-    crop: bool = True
-    """Crop to the document (dark background) or to its content (light background)."""
-    deskew: bool = True
-    """Straighten text lines tilted up to MAX_SKEW degrees."""
-    rotate: int = 0
-    """Then turn the page clockwise: 0, 90, 180 or 270 degrees."""
-    budget: int = DEFAULT_BUDGET
-    """Largest JPEG, in bytes, for one page."""
-    grayscale: bool | None = None
-    """True/False forces it; None makes pages that are effectively grey into grey JPEGs."""
-
-    def __post_init__(self):
-        if self.rotate % 90 or not 0 <= self.rotate < 360:
-            raise ValueError(f"rotate must be 0, 90, 180 or 270, not {self.rotate!r}")
-        if self.budget < 20_000:
-            raise ValueError(f"a page budget of {self.budget} bytes is too small to be legible")
 
 
 @dataclass

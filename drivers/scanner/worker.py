@@ -41,8 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _base
 from ._base import ScanCancelled, ScannerError, ScannerTimeout, ScannerUnavailable, check_source
-from ._factory import make_scanner
-from .pipeline import PageProcessing
+from .processing import PageProcessing
 
 if TYPE_CHECKING:
     from config import ScannerSettings
@@ -168,7 +167,8 @@ class _Child:
 class ScanWorker:
     """Runs the scanner named by ``settings`` (a ``config.ScannerSettings``) in
     a child process. ``factory(settings) -> Scanner`` builds it there; it must
-    be importable by name (a module-level function).
+    be importable by name (a module-level function). None: ``make_scanner``,
+    imported by the child only (scanners and the pipeline need Pillow and numpy).
 
     ``timeout``: seconds without news from a running job before its child is
     deemed hung (default: the settings' ``timeout`` plus 10 s, since the
@@ -177,7 +177,7 @@ class ScanWorker:
     child to start.
     """
 
-    def __init__(self, settings: "ScannerSettings", *, factory: Callable = make_scanner,
+    def __init__(self, settings: "ScannerSettings", *, factory: Callable | None = None,
                  processing: PageProcessing = PageProcessing(), timeout: float | None = None,
                  cancel_grace: float = 2.0, start_timeout: float = 30.0):
         self.settings = settings

@@ -184,6 +184,8 @@ class Controller(EventDispatcher):
     def _show_step(self) -> None:
         view = self.session.wizard.view()
         self.show(SCREEN_FOR_KIND.get(view.step.kind, "form"))
+        if view.step.kind in ("form", "pieces"):  # the récapitulatif so far, written ahead
+            self.prepare([self.manager.get_screen("recap").fill])
 
     def next(self, raw: dict[str, str] | None = None) -> bool:
         kind = self.session.wizard.view().step.kind

@@ -36,6 +36,7 @@ class ChooserScreen(KioskScreen):
     def on_kv_post(self, _base):
         # Only one of the two levels is in the tree at a time: hold both (ids are weak).
         self._levels = (self.ids.groups.__self__, self.ids.list.__self__)
+        self.ids.body.remove_widget(self._levels[1])  # the tiles first, alone: laid out as shown
 
     def refresh(self) -> None:
         self.group = ""

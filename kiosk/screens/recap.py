@@ -48,22 +48,33 @@ class RecapScreen(KioskScreen):
             self._built[key] = KCheck(text=field.label, width=self.ids.sections.width)
         return self._built[key]
 
+    def fill(self) -> list[RecapSection]:
+        """The sections, with what the user entered so far. Also called ahead,
+        after each step (see Controller._show_step): when the récapitulatif
+        comes, its text is already drawn."""
+        session = self.controller.session
+        if session is None:
+            return []
+        sections = []
+        for step_id, title, entries in session.recap_sections():
+            lines = [f"{label} : " + (tr._("{} page(s)").format(value) if isinstance(value, int) else value)
+                     for label, value in entries]
+            section = self._section(step_id)
+            section.title, section.body = title, "\n".join(lines)
+            sections.append(section)
+        return sections
+
     def refresh(self) -> None:
         session = self.controller.session
         wizard = session.wizard
         view = wizard.view()
         show_step(self, view)
         self.ids.intro.text = view.step.intro
-        self._sections = []
         box = self.ids.sections
         box.clear_widgets()
-        for step_id, title, entries in session.recap_sections():
-            lines = [f"{label} : " + (tr._("{} page(s)").format(value) if isinstance(value, int) else value)
-                     for label, value in entries]
-            section = self._section(step_id)
-            section.title, section.body = title, "\n".join(lines)
+        self._sections = self.fill()
+        for section in self._sections:
             box.add_widget(section)
-            self._sections.append(section)
         self._accept = None
         for field in view.fields:
             if field.kind == "accept":

@@ -321,13 +321,13 @@ class UserSession:
         if g is None:
             raise SessionError("Il n'y a pas d'explications à imprimer pour cette démarche.")
         qr = self.suivi_url.format(numero=self.numero) if self.numero else ""
+        if a4 and self.a4 is not None:
+            stamp = self._now().strftime("%d/%m/%Y")
+            pdf = g.to_pdf(subtitle=f"{self.procedure.title} — {self.site_name}, le {stamp}",
+                           footer="Point numérique — gardez cette feuille.", qr=qr)
+            self._print_a4(pdf, g.title, duplex=False, wait=True)
+            return "a4"
         try:
-            if a4 and self.a4 is not None:
-                stamp = self._now().strftime("%d/%m/%Y")
-                pdf = g.to_pdf(subtitle=f"{self.procedure.title} — {self.site_name}, le {stamp}",
-                               footer="Point numérique — gardez cette feuille.", qr=qr)
-                self.a4.print_pdf(pdf, title=g.title, duplex=False)
-                return "a4"
             self.printer.print_receipt(g.to_receipt(numero=self.numero or "", qr=qr))
             return "receipt"
         except Exception as exc:  # printer errors carry message_fr
@@ -430,7 +430,7 @@ class UserSession:
                                                        for p in step.pieces if p.applies(wizard.values)]))
         return sections
 
-    def print_recap_a4(self) -> None:
+    def print_recap_a4(self) -> int:
         """The récapitulatif with the numéro, on the A4 printer, for the user to keep."""
         if self.a4 is None:
             raise SessionError(NO_A4_PRINTER)
@@ -447,7 +447,7 @@ class UserSession:
             doc.fields([(label, f"{value} page(s)" if isinstance(value, int) else value) for label, value in lines])
         if self.numero:
             doc.qr(self.suivi_url.format(numero=self.numero), "Suivre la demande")
-        self._print_a4(doc.to_pdf(), "Récapitulatif", duplex=False)
+        return self._print_a4(doc.to_pdf(), "Récapitulatif", duplex=False, wait=True)
 
     # --- the attestation d'inscription ----------------------------------------------
     def print_attestation(self) -> int:
@@ -476,7 +476,9 @@ class UserSession:
         return self._print_a4(pdf, "Attestation d'inscription", duplex=True, wait=True)
 
     def _print_a4(self, pdf: bytes, title: str, duplex: bool, wait: bool = False) -> int:
-        """``wait``: until the job has printed, so that a fault met on the way is told."""
+        """``wait``: until the job has printed, so that a fault met on the way is
+        told, and the document is purged from the print spool (CUPS would keep
+        it a day): every document that carries the user's data waits."""
         try:
             job = self.a4.print_pdf(pdf, title=title, duplex=duplex)
             if wait:

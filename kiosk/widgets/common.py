@@ -43,6 +43,9 @@ class KTitle(KLabel):
 class KButton(RtlLabelMixin, Button):
     """A large button: at least the theme's touch target high."""
     role = StringProperty("primary")  # primary | secondary | danger
+    fill = ColorProperty((0, 0, 0, 0))  # set by the rule in common.kv
+    edge_color = ColorProperty((0, 0, 0, 0))
+    edge = NumericProperty(0)
 
 
 class KToggle(RtlLabelMixin, ToggleButton):

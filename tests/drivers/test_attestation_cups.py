@@ -84,3 +84,20 @@ def test_a_jam_is_told_and_the_job_does_not_come_out_later(services, cups_server
         assert not list(out.glob("job-*.out"))
     finally:
         assert session.end("submitted").clean
+
+
+
+def test_the_recapitulatif_leaves_nothing_in_the_print_spool(services, cups_server, tmp_path):  # noqa: F811
+    # CUPS keeps a printed document a day by default (PreserveJobFiles): the
+    # session waits for each A4 job that carries the user's data, and purges it.
+    queue, out = cups_server.add_queue()
+    session = filed_inscription(services)
+    session.a4 = CupsPrinter(queue, "127.0.0.1", cups_server.port, poll=0.05)
+    try:
+        job_id = session.print_recap_a4()
+        data = printed(out, job_id)
+        assert "LEFÈVRE" in pdftotext(data[data.index(b"%PDF-"):], tmp_path).upper()
+        assert not list((cups_server.root / "spool").glob(f"d{job_id:05d}-*")), "the document stayed in the spool"
+    finally:
+        report = session.end("submitted")
+    assert report.clean, report.leftovers

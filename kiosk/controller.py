@@ -36,6 +36,19 @@ SCREEN_FOR_KIND = {"form": "form", "pieces": "pieces", "recap": "recap", "confir
 GOODBYE_SECONDS = 12
 
 
+def _texture_of(jpeg: bytes):
+    """A texture from JPEG bytes, in memory only (no file, nothing kept in Kivy's cache)."""
+    import io
+
+    from kivy.core.image import Image as CoreImage
+
+    try:
+        return CoreImage(io.BytesIO(jpeg), ext="jpg", nocache=True).texture
+    except Exception as exc:  # a preview is a comfort: the scan goes on without it
+        log.debug("preview not shown: %s", type(exc).__name__)
+        return None
+
+
 class Controller(EventDispatcher):
     session = ObjectProperty(None, allownone=True)
     busy = BooleanProperty(False)
@@ -44,6 +57,8 @@ class Controller(EventDispatcher):
     goodbye_message = StringProperty("")
     assisted = BooleanProperty(False)
     cancellable = BooleanProperty(False)
+    #: The page being scanned, as far as it is read (a texture), or None.
+    scan_preview = ObjectProperty(None, allownone=True)
     scanner_state = StringProperty("")
     printer_state = StringProperty("")
 
@@ -373,8 +388,14 @@ class Controller(EventDispatcher):
         if progress.percent is not None:
             text += "\n" + tr._("Page en cours : {} %").format(int(progress.percent))
         self.busy_message = text
+        if progress.preview is not None and progress.preview is not self._preview_shown:
+            self._preview_shown = progress.preview
+            self.scan_preview = _texture_of(progress.preview)
+
+    _preview_shown = None
 
     def _scan_over(self) -> None:
+        self.scan_preview = self._preview_shown = None
         self.cancellable = False
         event = getattr(self, "_progress_event", None)
         if event is not None:

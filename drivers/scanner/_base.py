@@ -15,9 +15,12 @@ if TYPE_CHECKING:
 #: scanner without it the caller asks the person to turn the sheets over.
 SOURCES = ("flatbed", "adf", "adf-duplex")
 
-#: ``progress(bytes_read, bytes_expected)`` during a page; expected is None
-#: when the device cannot tell (hand-held scanners, some feeders).
-Progress = Callable[[int, "int | None"], None]
+#: ``progress(bytes_read, bytes_expected, partial=None)`` during a page;
+#: expected is None when the device cannot tell (hand-held scanners, some
+#: feeders). ``partial``, when given, returns the part of the page read so far
+#: (a PIL image, its top lines) for a live preview: called only when one is
+#: shown, since it costs a copy.
+Progress = Callable[..., None]
 
 
 class ScannerError(Exception):

@@ -255,7 +255,7 @@ class SaneScanner(Scanner):
         params = scan.parameters
         lines = scan.available_lines[1]
         expected = params.lines * params.bytes_per_line if params.lines > 0 else None
-        progress(lines * params.bytes_per_line, expected)
+        progress(lines * params.bytes_per_line, expected, (lambda: scan.get_image(0, lines)) if lines else None)
 
     def scan(self, source: str = "flatbed", resolution: int | None = None,
              cancel: threading.Event | None = None, *,

@@ -144,16 +144,21 @@ class SimulatedScanner(Scanner):
             if self.fault and index >= self.fault_after:
                 if self.fault == "no-paper" and index > 0:
                     return  # the feeder ran out after some pages: a normal end
-                if self.fault == "hang" and progress is not None:
-                    progress(1, 2)  # a backend hangs mid-page, after its first bytes
+                if self.fault == "hang" and progress is not None:  # a backend hangs mid-page, after its first lines
+                    with self._lock:
+                        first = documents[self._next % len(documents)]
+                    top = self._load(first, resolution)
+                    progress(1, 2, lambda: top.crop((0, 0, top.width, top.height // 3)))
                 self._raise_fault()
             with self._lock:
                 path = documents[self._next % len(documents)]
                 self._next += 1
             image = self._load(path, resolution)
-            if progress is not None:
+            if progress is not None:  # the page arrives top first, as from a real device
                 size = image.width * image.height * 3
-                progress(size, size)
+                for band in (1, 2, 3, 4):
+                    progress(size * band // 4, size,
+                             lambda band=band, image=image: image.crop((0, 0, image.width, image.height * band // 4)))
             yield image
         if count == 0:
             raise ScannerNoPaper("simulated: feeder empty")

@@ -9,6 +9,8 @@ injected fault reaches the scanner while the main thread is inside a scan
 """
 from __future__ import annotations
 
+import io
+import logging
 import os
 import sys
 import threading
@@ -22,6 +24,30 @@ os.environ["PYINSANE_SINGLE_THREAD"] = "1"  # before anything imports pyinsane2 
 from ._base import ScanCancelled, ScannerError, check_cancel  # noqa: E402
 from ._factory import make_scanner  # noqa: E402
 from .pipeline import PageProcessing, process_page  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+#: Largest side of the live preview sent with a progress report, in pixels.
+PREVIEW_SIDE = 480
+
+
+def preview_of(partial) -> bytes | None:
+    """A small JPEG of the part of the page read so far (see Progress), or None."""
+    if partial is None:
+        return None
+    try:
+        image = partial()
+        if image is None or not image.width or not image.height:
+            return None
+        image = image.convert("L" if image.mode in ("1", "L", "I;16") else "RGB")
+        image.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=70)
+        return out.getvalue()
+    except Exception:  # a preview is a comfort: the scan goes on without it
+        log.debug("no preview", exc_info=True)
+        return None
+
 
 #: Least time between two progress reports: the pipe is not a firehose.
 PROGRESS_INTERVAL = 0.1
@@ -105,12 +131,12 @@ class Child:
         done = 0
         last_report = 0.0
 
-        def progress(read: int, expected: int | None) -> None:
+        def progress(read: int, expected: int | None, partial=None) -> None:
             nonlocal last_report
             now = time.monotonic()
             if now - last_report >= PROGRESS_INTERVAL or (expected and read >= expected):
                 last_report = now
-                self.send(("progress", job, done, read, expected))
+                self.send(("progress", job, done, read, expected, preview_of(partial)))
 
         try:
             check_cancel(self.cancel)

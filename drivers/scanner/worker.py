@@ -88,6 +88,8 @@ class ScanProgress:
     """Bytes of the page being scanned received so far."""
     page_expected: int | None = None
     """Bytes that page will have, when the device says."""
+    preview: bytes | None = None
+    """A small JPEG of the part of the page read so far (a live preview), when the device gives it."""
 
     @property
     def percent(self) -> float | None:
@@ -344,8 +346,8 @@ class ScanWorker:
                 return  # news of a job already given up
             self._deadline = time.monotonic() + self.timeout
         if kind == "progress":
-            _, _, done, read, expected = message
-            job.progress = ScanProgress(done, read, expected)
+            _, _, done, read, expected, *rest = message
+            job.progress = ScanProgress(done, read, expected, rest[0] if rest else None)
             self._callback(job.on_progress, job)
         elif kind == "page":
             info = message[2]

@@ -2,6 +2,7 @@
 SANE's own ``test`` backend; faults, hangs, cancels and a dying child."""
 from __future__ import annotations
 
+import io
 import os
 import signal
 import stat
@@ -83,6 +84,20 @@ def test_progress_and_pages_are_reported_as_they_come(worker, tmp_path):
     job.wait(30)
     assert pages == [1, 2, 3]
     assert progress and progress[-1] == 100.0
+
+
+def test_progress_brings_a_live_preview_of_the_page_so_far(worker, tmp_path):
+    previews = []
+    job = worker.start_scan("flatbed", 300, tmp_path,
+                            on_progress=lambda j: previews.append((j.progress.percent, j.progress.preview)))
+    job.wait(30)
+    shown = [(percent, data) for percent, data in previews if data]
+    assert shown, "no preview came with the progress"
+    for percent, data in shown:
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.format == "JPEG" and max(image.size) <= 480
+            # the part of the A4 glass read so far: its whole width, the share read of its height
+            assert abs(image.height / image.width - 297 / 210 * percent / 100) < .02, percent
 
 
 def test_the_worker_offers_the_scanner_s_sources(worker):
@@ -242,11 +257,18 @@ def test_closed_worker_leaves_no_child(tmp_path):
 def test_sane_flatbed_through_the_worker(sane_env, tmp_path):
     with ScanWorker(ScannerSettings(driver="sane", device="test:0")) as w:
         assert w.sources() == ["flatbed", "adf"] and not w.duplex()
-        progress = []
-        (page,) = w.scan("flatbed", 150, tmp_path, on_progress=lambda j: progress.append(j.progress.percent))
+        progress, w_last_preview = [], [None]
+
+        def seen(j):
+            progress.append(j.progress.percent)
+            w_last_preview[0] = j.progress.preview or w_last_preview[0]
+        (page,) = w.scan("flatbed", 150, tmp_path, on_progress=seen)
     assert (page.width, page.height) == (1240, 1753)  # A4 at 150 dpi, nothing to crop on a plain page
     assert page.dpi == 150 and page.mode == "L"  # the test pattern is grey: a grey JPEG
     assert progress[-1] == 100.0
+    # the last report carries the preview of the whole page, from SANE's lines
+    with Image.open(io.BytesIO(w_last_preview[0])) as preview:
+        assert preview.format == "JPEG" and preview.height == 480 and abs(preview.width - 480 * 1240 / 1753) <= 2
     with Image.open(page.path) as image:
         assert image.size == (1240, 1753)
 

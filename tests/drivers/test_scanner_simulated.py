@@ -174,7 +174,13 @@ def test_a_feeder_without_duplex_says_to_turn_the_sheet():
 def test_progress_is_reported_for_each_page():
     seen = []
     pages = list(SimulatedScanner(adf_pages=2).scan("adf", resolution=50, progress=lambda *a: seen.append(a)))
-    assert seen == [(p.width * p.height * 3,) * 2 for p in pages]
+    # four reports a page, top first, each with the part read so far
+    assert [(read, expected) for read, expected, _ in seen] == [
+        (p.width * p.height * 3 * band // 4, p.width * p.height * 3) for p in pages for band in (1, 2, 3, 4)]
+    for (_, _, partial), (page, band) in zip(seen, [(p, b) for p in pages for b in (1, 2, 3, 4)]):
+        top = partial()
+        assert top.width == page.width and top.height == page.height * band // 4
+        assert top.tobytes() == page.crop((0, 0, page.width, top.height)).tobytes()
 
 
 def test_fault_file_overrides_while_it_exists(tmp_path):

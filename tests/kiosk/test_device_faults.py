@@ -81,3 +81,23 @@ def test_paper_out_keeps_the_numero_on_screen_and_reprints(driver, make_services
     pdf = services.a4.jobs[-1].pdf
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert numero in text and "Durand" in text and "Nantes" in text
+
+
+def test_the_page_shows_live_while_it_is_scanned_and_goes_with_the_scan(driver, make_services, mock_backend):
+    # The simulated backend hangs after the top third of the page: what it read is on screen.
+    services = make_services(ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)},
+                             scanner={"resolution": 100})
+    kiosk = driver(services)
+    to_pieces(kiosk, services, mock_backend)
+    services.scanner.inject_fault("hang")
+    kiosk.tap(kiosk.screen._rows["identite"].ids.scan)
+    kiosk.wait(lambda: kiosk.controller.scan_preview is not None, 20, "the live preview")
+    preview = kiosk.root.ids.scan_preview
+    assert preview.texture is kiosk.controller.scan_preview and preview.opacity == 1
+    assert preview.get_root_window() is not None  # in the busy layer, on screen
+    width, height = preview.texture.size
+    assert abs(height / width - 297 / 210 / 3) < .03  # the top third of an A4 page
+    kiosk.tap(kiosk.root.ids.cancel_scan)
+    kiosk.wait_idle()
+    assert kiosk.controller.scan_preview is None and not kiosk.controller.busy
+    services.scanner.clear_fault()

@@ -167,8 +167,18 @@ class AntsClient:
             raise AntsUnavailable("POST /api/v1/sessions: no token in answer")
         self._token = token
 
+    @property
+    def token(self) -> str | None:
+        """The session's token (to hand a failed logout over: see PendingLogouts)."""
+        return self._token
+
+    def use_token(self, token: str) -> None:
+        """Act in an existing session (a deferred logout)."""
+        self._token = token
+
     def logout(self) -> None:
-        """End the session on the server and forget the token, whatever happens."""
+        """End the session on the server and forget the token, whatever happens.
+        Raises AntsUnavailable when the server could not be told."""
         if self._token is None:
             return
         try:

@@ -48,6 +48,22 @@ class Services:
     recent_log: RecentLog | None = None
     devices: DeviceStatus = field(default_factory=DeviceStatus)
     watch: DeviceWatch | None = None
+    #: Tokens whose logout could not reach ANTS (ants.PendingLogouts), made on first use.
+    _pending_logouts: object = None
+
+    @property
+    def pending_logouts(self):
+        if self._pending_logouts is None:
+            from ants import PendingLogouts
+
+            self._pending_logouts = PendingLogouts(lambda: make_client(self.settings))
+        return self._pending_logouts
+
+    def retry_logouts(self) -> int:
+        """Tell ANTS of the logouts it missed; returns how many are still pending."""
+        if self._pending_logouts is None or not len(self._pending_logouts):
+            return 0
+        return self._pending_logouts.retry()
 
     def watch_devices(self) -> None:
         """Follow scanners and printers coming and going (pyudev); the app calls it."""
@@ -85,6 +101,7 @@ class Services:
             check_places=self.check_places(),
             check_exclude=[s.mock_db_path().parent],
             recent_log=self.recent_log.texts if self.recent_log else None,
+            pending_logouts=self.pending_logouts,
         )
 
     def close(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from kivy.app import App
+from kivy.clock import Clock
 
 from session.idle import IdlePolicy, IdleTimeouts, parse_closing_time
 
@@ -79,9 +80,18 @@ class KioskApp(App):
         controller.jobs.submit(_warm_imports)
         controller.jobs.submit(self.services.scanner.start, on_done=controller.warmed, on_error=controller.warmed)
         self.services.watch_devices()
+        Clock.schedule_interval(self._retry_logouts, self.LOGOUT_RETRY_S)
         # On the UI thread, between frames: the other screens, then the chooser's tiles and lists.
         controller.prepare([*root.make_ahead(), root.manager.size_screens,
                             lambda: controller.prepare(root.manager.get_screen("chooser").prepare())])
+
+    #: Seconds between two attempts at the ANTS logouts that could not be done at a session's end.
+    LOGOUT_RETRY_S = 60
+
+    def _retry_logouts(self, _dt) -> None:
+        pending = self.services._pending_logouts
+        if pending is not None and len(pending):
+            self.controller.jobs.submit(self.services.retry_logouts)
 
     def _on_request_close(self, *_args, **_kwargs):
         # Alt+F4 or the window manager's close: the kiosk stays (a technician stops the service).

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from ants import AntsClient, AntsRejected, AntsSessionExpired, AntsError, PieceFile
+from ants import AntsClient, AntsError, AntsRejected, AntsSessionExpired, AntsUnavailable, PieceFile
 from drivers.printer import Receipt
 
 from . import guidance as _guidance
@@ -62,6 +62,7 @@ class UserSession:
         check_exclude: list[Path] | None = None,
         recent_log: Callable[[], list[str]] | None = None,
         a4=None,
+        pending_logouts=None,
     ):
         self.procedure = procedure
         self.wizard = Wizard(procedure, on_change=on_change, today=lambda: now().date())
@@ -88,6 +89,8 @@ class UserSession:
         self.check_places = list(check_places or [])
         self.check_exclude = list(check_exclude or [])
         self._recent_log = recent_log
+        #: Where a logout that could not reach ANTS goes to be done later (ants.PendingLogouts).
+        self.pending_logouts = pending_logouts
         self._figures = SessionFigures(procedure=procedure.id,
                                        started_hour=now().strftime("%Y-%m-%dT%H"))
         self._ended = False
@@ -509,10 +512,13 @@ class UserSession:
             if self._ended:
                 return WipeReport()
             self._ended = True
+        token = self.client.token
         try:
             self.client.logout()
-        except Exception as exc:  # the token is forgotten locally whatever happens
+        except Exception as exc:  # the token is forgotten here whatever happens
             log.warning("ANTS logout failed: %s", type(exc).__name__)
+            if isinstance(exc, AntsUnavailable) and token and self.pending_logouts is not None:
+                self.pending_logouts.add(token)  # the server is told once it answers
         self._figures.step_reached = self.wizard.current.id if self.wizard.active_steps() else ""
         self._figures.outcome = "submitted" if self.numero else outcome
         self._figures.duration_s = round(time.monotonic() - self._started, 1)

@@ -79,3 +79,49 @@ path = "{settings.stats_path()}"
     assert clean.returncode == 0, clean.stdout
     # And the canary did reach ANTS: the search would have found it if the kiosk kept it.
     assert canary in "".join(r["dossier_json"] for r in sqlite_utils.Database(mock_backend.db)["demandes"].rows)
+
+
+def test_a_logout_ants_missed_is_done_once_it_answers(tmp_path, start_backend, workspace_root):
+    # ANTS does not answer when the user leaves: the token is forgotten here at
+    # once, kept in memory for a later logout, and the server is told when back.
+    backend = start_backend("logout")
+    services = build_services(settings_for(tmp_path, backend, workspace_root))
+    try:
+        session = services.new_session("permis-perte")
+        session.client.open_session()
+        headers = {"Authorization": f"Bearer {session.client.token}"}
+        backend.stop()
+        report = session.end("abandoned")
+        assert report.clean and session.client.token is None
+        assert len(services.pending_logouts) == 1
+        assert services.retry_logouts() == 1  # still down: kept
+        start_backend("logout", port=backend.port)  # the same ANTS, back
+        assert requests.get(backend.url + "/api/v1/sessions/current", headers=headers, timeout=5).status_code == 200
+        assert services.retry_logouts() == 0
+        assert requests.get(backend.url + "/api/v1/sessions/current", headers=headers, timeout=5).status_code == 401
+    finally:
+        services.close()
+
+
+def test_a_pending_logout_is_dropped_once_older_than_any_session():
+    from ants import AntsUnavailable, PendingLogouts
+
+    now = [0.0]
+    attempts = []
+
+    class Down:
+        def use_token(self, token):
+            attempts.append(token)
+
+        def logout(self):
+            raise AntsUnavailable("DELETE /api/v1/sessions/current: ConnectionError")
+
+        def close(self):
+            pass
+
+    pending = PendingLogouts(Down, max_age=3600, clock=lambda: now[0])
+    pending.add("jeton")
+    now[0] = 3599
+    assert pending.retry() == 1
+    now[0] = 3601
+    assert pending.retry() == 0 and attempts == ["jeton", "jeton"]

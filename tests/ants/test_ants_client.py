@@ -35,7 +35,7 @@ def fresh_dossier(client: AntsClient, **adresse) -> dict:
 def test_public_api():
     assert sorted(ants_pkg.__all__) == sorted([
         "AntsClient", "PieceFile", "DemandeCreee", "Timbre", "AntsError", "AntsUnavailable",
-        "AntsRejected", "AntsSessionExpired", "FieldError"])
+        "AntsRejected", "AntsSessionExpired", "FieldError", "PendingLogouts"])
     for error in (AntsUnavailable, AntsRejected, AntsSessionExpired):
         assert issubclass(error, AntsError)
 

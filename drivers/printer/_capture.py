@@ -3,12 +3,14 @@ open/close, optionally copied to a file, answering real-time status queries
 (DLE EOT n) like an Epson printer so that faults can be injected."""
 from __future__ import annotations
 
+from collections import deque
 from pathlib import Path
 
 from escpos.constants import RT_STATUS_ONLINE, RT_STATUS_PAPER
 from escpos.printer import Dummy
 
 from ._errors import PrinterUnavailable
+from .a4 import KEEP_JOBS
 
 #: DLE EOT 2: offline cause (bit 2 cover open, bit 5 stopped by paper end).
 RT_STATUS_OFFLINE = b"\x10\x04\x02"
@@ -26,7 +28,7 @@ FAULTS = ("paper-out", "paper-low", "cover-open", "unplugged")
 
 
 class CapturePrinter(Dummy):
-    """Keeps every job's bytes in ``jobs``; appends them to ``path`` if given.
+    """Keeps the latest jobs' bytes in ``jobs``; appends them to ``path`` if given.
 
     ``inject_fault("paper-out" | "paper-low" | "cover-open" | "unplugged")``:
     unplugged makes ``open()`` fail; the others are reported through the
@@ -36,7 +38,7 @@ class CapturePrinter(Dummy):
     def __init__(self, path: str | Path | None = None, fault: str = "", *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.path = Path(path) if path else None
-        self.jobs: list[bytes] = []
+        self.jobs: deque[bytes] = deque(maxlen=KEEP_JOBS)
         self.fault = ""
         self._answer = b""
         self.inject_fault(fault)

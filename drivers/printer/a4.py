@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,11 @@ def raise_for(status: PrinterStatus, detail: str) -> None:
     if not status.can_print:
         raise PrinterUnavailable(detail)
 
+
+
+#: Jobs a capture printer keeps in memory, the latest (receipt and A4): a demo
+#: kiosk runs for days, and what it prints carries the users' numéros.
+KEEP_JOBS = 50
 
 class A4Printer(abc.ABC):
     """A printer of A4 sheets."""
@@ -266,7 +272,7 @@ class CaptureA4Printer(A4Printer):
 
     def __init__(self, folder: str | Path | None = None, fault: str = ""):
         self.folder = Path(folder) if folder else None
-        self.jobs: list[CapturedJob] = []
+        self.jobs: deque[CapturedJob] = deque(maxlen=KEEP_JOBS)
         self.name = "Imprimante A4 de démonstration"
         self._lock = threading.Lock()
         self.fault = ""

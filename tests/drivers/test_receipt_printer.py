@@ -119,7 +119,7 @@ def test_capture_keeps_the_same_bytes_as_the_network(tcp_printer):
     capture.print_receipt(RECEIPT)
     device = capture.open_device()
     assert isinstance(device, CapturePrinter) and isinstance(device, Dummy)
-    assert device.jobs == [sent, sent]  # each job starts afresh (ESC @, ESC t)
+    assert list(device.jobs) == [sent, sent]  # each job starts afresh (ESC @, ESC t)
 
 
 def test_capture_appends_jobs_to_its_file(tmp_path):
@@ -152,7 +152,7 @@ def test_capture_faults(fault):
     with pytest.raises(error) as info:
         printer.print_receipt(RECEIPT)
     assert isinstance(info.value, PrinterError) and info.value.message_fr == message
-    assert device.jobs == []  # nothing printed, status queries not kept as a job
+    assert not device.jobs  # nothing printed, status queries not kept as a job
     device.clear_fault()
     printer.print_receipt(RECEIPT)
     assert len(device.jobs) == 1 and b"\x10\x04" not in device.jobs[0]
@@ -232,3 +232,14 @@ def test_missing_optional_dependency_says_so(monkeypatch):
 def test_factory_refuses_an_unknown_driver():
     with pytest.raises(ValueError, match="unknown printer driver 'cups'"):
         make_receipt_printer(PrinterSettings(driver="cups"))
+
+
+def test_capture_keeps_only_the_latest_jobs():
+    from drivers.printer.a4 import KEEP_JOBS
+
+    device = CapturePrinter()
+    for i in range(KEEP_JOBS + 5):
+        device.open()
+        device.text(f"job {i}\n")
+        device.close()
+    assert len(device.jobs) == KEEP_JOBS and b"job 5\n" in device.jobs[0]

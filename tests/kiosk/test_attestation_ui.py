@@ -44,7 +44,7 @@ def test_the_attestation_prints_recto_verso_and_again_after_a_fault(driver, make
     kiosk.tap_button(BUTTON)
     kiosk.wait_idle()
     assert kiosk.controller.notice == PrinterPaperOut.message_fr
-    assert a4.jobs == [] and kiosk.screen.name == "confirmation"
+    assert not a4.jobs and kiosk.screen.name == "confirmation"
 
     a4.clear_fault()  # paper put back: the same button prints it
     kiosk.tap_button(BUTTON)
@@ -75,4 +75,4 @@ def test_another_procedure_has_no_attestation_button(driver, make_services, mock
     assert ids.print_attestation.disabled and ids.print_attestation.opacity == 0
     assert ids.print_attestation.height == 0 and ids.attestation_help.height == 0
     assert "inspecteur" not in kiosk.screen.spoken_text()
-    assert services.a4.jobs == []
+    assert not services.a4.jobs

@@ -17,7 +17,7 @@ def pdftotext(pdf: bytes, tmp_path) -> str:
 
 
 def receipt_jobs(services) -> list[bytes]:
-    return services.printer.open_device().jobs
+    return list(services.printer.open_device().jobs)
 
 
 def test_guidance_printed_on_a4_then_on_the_receipt_printer_without_one(services, tmp_path):

@@ -12,8 +12,10 @@ msgfmt) and read by Python's ``gettext``. Arabic is reshaped
 line when drawn (``python-bidi``), after Kivy has wrapped it: see
 :class:`RtlLabelMixin`.
 
-Procedure texts (titles, questions, help) come from ``session/`` in French and
-are shown as they are: only the kiosk's own words are translated.
+Procedure texts (titles, questions, help, validation messages) come from
+``session/`` in French; the screens show them through :meth:`Translator.text`,
+and their translations live beside, in ``procedures.po`` (see
+:mod:`kiosk.datatexts`): one lookup for both catalogues.
 """
 from __future__ import annotations
 
@@ -120,6 +122,9 @@ def load_translations(lang: str) -> gettext.NullTranslations:
         log.error("no catalogue for %r", lang)
         return gettext.NullTranslations()
     catalog = parse_po(po.read_text(encoding="utf-8"))
+    data = po.with_name("procedures.po")  # the procedures' words (kiosk/datatexts.py)
+    if data.exists():
+        catalog = {**parse_po(data.read_text(encoding="utf-8")), **catalog}
     return gettext.GNUTranslations(io.BytesIO(compile_mo(catalog)))
 
 
@@ -204,6 +209,11 @@ class Translator(EventDispatcher):
 
     def _(self, text: str) -> str:
         return shape(self._tr.gettext(text)) if self.rtl else self._tr.gettext(text)
+
+    def text(self, text: str) -> str:
+        """A procedure's text (from session/) in the current language; "" stays ""
+        (gettext would answer the catalogue's header)."""
+        return self._(text) if text else text
 
     def gettext(self, text: str) -> str:
         """The translation without shaping (what is spoken)."""

@@ -21,12 +21,12 @@ class ChecklistScreen(KioskScreen):
         key = (tr.lang, procedure.id)
         if key not in self._made:
             width = self.ids.checklist_items.width
-            self._made[key] = [KLabel(text="•  " + item, width=width) for item in procedure.checklist]
+            self._made[key] = [KLabel(text="•  " + tr.text(item), width=width) for item in procedure.checklist]
         return self._made[key]
 
     def refresh(self) -> None:
         procedure = self.controller.procedure
-        self.ids.title.text = procedure.title
+        self.ids.title.text = tr.text(procedure.title)
         box = self.ids.checklist_items
         box.clear_widgets()
         self._items = list(procedure.checklist)

@@ -104,14 +104,14 @@ class ChooserScreen(KioskScreen):
 
     def _procedure_buttons(self, group: str) -> list:
         cache = self.__dict__.setdefault("_made", {})
-        key = (id(self.controller.catalogue), group)
+        key = (id(self.controller.catalogue), group, tr.lang)
         scroll = self._levels[1]
         if scroll.parent is None:  # hidden: as large as when shown, so its list is laid out ahead
             scroll.size = self.ids.body.size
         if key not in cache:
             cache[key] = []
             for procedure in self.controller.catalogue.in_group(group):
-                button = ProcedureButton(title=procedure.title, summary=procedure.summary,
+                button = ProcedureButton(title=tr.text(procedure.title), summary=tr.text(procedure.summary),
                                          width=self.ids.body.width)
                 button.procedure_id = procedure.id
                 button.bind(on_release=self._chosen)

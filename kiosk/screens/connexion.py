@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ..i18n import tr
 from ..widgets.common import KInput
 from ..widgets.keyboard import OnScreenKeyboard  # noqa: F401  (used in connexion.kv)
 from .base import KioskScreen, load_kv, sentences
@@ -11,8 +12,9 @@ class ConnexionScreen(KioskScreen):
 
     def refresh(self) -> None:
         view = self.controller.session.wizard.view()
-        self.ids.indicator.text = view.indicator
-        self.ids.intro.text = view.step.intro
+        self.ids.indicator.text = (tr._("Étape {number} sur {total}").format(number=view.number, total=view.total)
+                                   + " — " + tr.text(view.step.title))
+        self.ids.intro.text = tr.text(view.step.intro)
         for name in ("login", "password"):
             self.ids[name].text = ""
         self.hide_keyboard()

@@ -12,7 +12,7 @@ from .base import KioskScreen, load_kv, sentences
 def show_step(screen, view) -> None:
     """The step indicator of the form, pieces and recap screens."""
     indicator = screen.ids.indicator
-    indicator.number, indicator.total, indicator.title = view.number, view.total, view.step.title
+    indicator.number, indicator.total, indicator.title = view.number, view.total, tr.text(view.step.title)
 
 
 class FormScreen(KioskScreen):
@@ -38,14 +38,14 @@ class FormScreen(KioskScreen):
         fb = self._built.get(key)
         if fb is not None:
             return fb
-        fb = FieldBox(field_id=field.id, label=field.label, help=field.help)
+        fb = FieldBox(field_id=field.id, label=tr.text(field.label), help=tr.text(field.help))
         slot = fb.ids.slot
         if field.input == "choice":
             group = f"{step.id}-{field.id}"
             for val, label in field.choices:
-                slot.add_widget(KToggle(text=label, value=val, group=group, allow_no_selection=False))
+                slot.add_widget(KToggle(text=tr.text(label), value=val, group=group, allow_no_selection=False))
         elif field.input == "accept":
-            slot.add_widget(KCheck(text=field.label))
+            slot.add_widget(KCheck(text=tr.text(field.label)))
             fb.label = ""
         else:
             text_input = KInput(input_kind=field.input, field_id=field.id)
@@ -59,14 +59,14 @@ class FormScreen(KioskScreen):
         wizard = self.controller.session.wizard
         view = wizard.view()
         show_step(self, view)
-        self.ids.intro.text = view.step.intro
+        self.ids.intro.text = tr.text(view.step.intro)
         box = self.ids.fields
         box.clear_widgets()
         self._boxes = {}
         self._inputs = []
         for field in view.fields:
             fb = self._field_box(view.step, field)
-            fb.error = wizard.errors.get(field.id, "")
+            fb.error = tr.text(wizard.errors.get(field.id, ""))
             value = wizard.values.get(field.id, "")
             for widget in fb.ids.slot.children:
                 if isinstance(widget, KToggle):
@@ -145,7 +145,7 @@ class FormScreen(KioskScreen):
         errors = self.controller.session.wizard.errors
         first = None
         for field_id, fb in self._boxes.items():
-            fb.error = errors.get(field_id, "")
+            fb.error = tr.text(errors.get(field_id, ""))
             for w in fb.ids.slot.children:
                 if isinstance(w, KInput):
                     w.has_error = bool(fb.error)

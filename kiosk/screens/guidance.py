@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ..i18n import tr
 from ..widgets.common import KLabel, KTitle
 from .base import KioskScreen, load_kv, sentences
 
@@ -12,20 +13,21 @@ class GuidanceScreen(KioskScreen):
         session = self.controller.session
         guidance = session.guidance()
         view = session.wizard.view()
-        self.ids.indicator.text = view.indicator
+        self.ids.indicator.text = (tr._("Étape {number} sur {total}").format(number=view.number, total=view.total)
+                                   + " — " + tr.text(view.step.title))
         box = self.ids.sections
         box.clear_widgets()
         if guidance is None:
-            self.ids.title.text = view.step.title
+            self.ids.title.text = tr.text(view.step.title)
             return
-        self.ids.title.text = guidance.title
+        self.ids.title.text = tr.text(guidance.title)
         if guidance.intro:
-            box.add_widget(KLabel(text=guidance.intro))
+            box.add_widget(KLabel(text=tr.text(guidance.intro)))
         for section in guidance.sections:
             if section.heading:
-                box.add_widget(KTitle(text=section.heading, font_size=self.ids.title.font_size * .8))
+                box.add_widget(KTitle(text=tr.text(section.heading), font_size=self.ids.title.font_size * .8))
             for paragraph in section.paragraphs:
-                box.add_widget(KLabel(text=paragraph))
+                box.add_widget(KLabel(text=tr.text(paragraph)))
             if section.address:
                 box.add_widget(KLabel(text="\n".join(section.address), bold=True))
 

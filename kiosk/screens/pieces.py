@@ -48,7 +48,7 @@ class PiecesScreen(KioskScreen):
         key = (tr.lang, step.id, piece.id)
         row = self._built.get(key)
         if row is None:
-            row = self._built[key] = PieceRow(piece_id=piece.id, label=piece.label, help=piece.help,
+            row = self._built[key] = PieceRow(piece_id=piece.id, label=tr.text(piece.label), help=tr.text(piece.help),
                                               max_pages=piece.max_pages)
             row.screen = self
             row.width = self.ids.pieces.width
@@ -59,7 +59,7 @@ class PiecesScreen(KioskScreen):
         wizard = session.wizard
         view = wizard.view()
         show_step(self, view)
-        self.ids.intro.text = view.step.intro
+        self.ids.intro.text = tr.text(view.step.intro)
         box = self.ids.pieces
         box.clear_widgets()
         self._rows = {}
@@ -68,7 +68,7 @@ class PiecesScreen(KioskScreen):
             preview = session.workspace.preview(piece.id)
             row = self._row(view.step, piece)
             row.pages = len(session.workspace.pages(piece.id))
-            row.error = wizard.errors.get(piece.id, "")
+            row.error = tr.text(wizard.errors.get(piece.id, ""))
             row.preview = str(preview) if preview else ""
             box.add_widget(row)
             self._rows[piece.id] = row
@@ -88,7 +88,7 @@ class PiecesScreen(KioskScreen):
         wizard = self.controller.session.wizard
         missing = {p.id for p in wizard.missing_pieces()}
         for piece_id, row in self._rows.items():
-            row.error = wizard.errors.get(piece_id) or (
+            row.error = tr.text(wizard.errors.get(piece_id, "")) or (
                 tr._("Numérisez ce document pour continuer.") if piece_id in missing else "")
 
     def go_next(self) -> None:

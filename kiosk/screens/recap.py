@@ -45,7 +45,7 @@ class RecapScreen(KioskScreen):
     def _check(self, field) -> KCheck:
         key = (tr.lang, "accept", field.id)
         if key not in self._built:
-            self._built[key] = KCheck(text=field.label, width=self.ids.sections.width)
+            self._built[key] = KCheck(text=tr.text(field.label), width=self.ids.sections.width)
         return self._built[key]
 
     def fill(self) -> list[RecapSection]:
@@ -57,10 +57,11 @@ class RecapScreen(KioskScreen):
             return []
         sections = []
         for step_id, title, entries in session.recap_sections():
-            lines = [f"{label} : " + (tr._("{} page(s)").format(value) if isinstance(value, int) else value)
+            lines = [f"{tr.text(label)} : " + (tr._("{} page(s)").format(value) if isinstance(value, int)
+                                              else tr.text(value))
                      for label, value in entries]
             section = self._section(step_id)
-            section.title, section.body = title, "\n".join(lines)
+            section.title, section.body = tr.text(title), "\n".join(lines)
             sections.append(section)
         return sections
 
@@ -69,7 +70,7 @@ class RecapScreen(KioskScreen):
         wizard = session.wizard
         view = wizard.view()
         show_step(self, view)
-        self.ids.intro.text = view.step.intro
+        self.ids.intro.text = tr.text(view.step.intro)
         box = self.ids.sections
         box.clear_widgets()
         self._sections = self.fill()
@@ -83,7 +84,7 @@ class RecapScreen(KioskScreen):
                 check.state = "down" if wizard.values.get(field.id) == "1" else "normal"
                 box.add_widget(check)
                 self._accept = check
-        self.ids.error.text = wizard.errors.get("attestation", "")
+        self.ids.error.text = tr.text(wizard.errors.get("attestation", ""))
 
     def clear(self) -> None:
         self.ids.sections.clear_widgets()
@@ -101,7 +102,7 @@ class RecapScreen(KioskScreen):
         return {self._accept_field.id: "1" if self._accept.state == "down" else ""}
 
     def show_errors(self) -> None:
-        self.ids.error.text = self.controller.session.wizard.errors.get("attestation", "")
+        self.ids.error.text = tr.text(self.controller.session.wizard.errors.get("attestation", ""))
 
     def spoken_text(self) -> str:
         parts = [self.ids.indicator.ids.count.text, self.ids.intro.text]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ..i18n import tr
 from ..widgets.common import KLabel
 from .base import KioskScreen, load_kv, sentences
 
@@ -12,13 +13,13 @@ class SuiviScreen(KioskScreen):
         session = self.controller.session
         found = session.suivi or {}
         self.ids.numero.text = found.get("numero", "")
-        self.ids.procedure.text = found.get("procedure_title", "")
-        self.ids.statut.text = found.get("statut_label", "")
-        self.ids.next_text.text = found.get("next", "")
+        self.ids.procedure.text = tr.text(found.get("procedure_title", ""))
+        self.ids.statut.text = tr.text(found.get("statut_label", ""))
+        self.ids.next_text.text = tr.text(found.get("next", ""))
         box = self.ids.history
         box.clear_widgets()
         for entry in found.get("historique", []):
-            line = f"{entry['date']} — {entry['label']}"
+            line = f"{entry['date']} — {tr.text(entry['label'])}"
             if entry.get("commentaire"):
                 line += f" : {entry['commentaire']}"
             box.add_widget(KLabel(text=line))

@@ -79,6 +79,18 @@ def test_every_kiosk_string_is_translated(lang):
         assert re.findall(r"{\w*}", msgid) == re.findall(r"{\w*}", msgstr), msgid
 
 
+def test_every_procedure_text_is_translated_in_english():
+    from kiosk import datatexts
+
+    catalog = parse_po(datatexts.po_path("en").read_text(encoding="utf-8"))
+    texts = datatexts.texts()
+    assert len(texts) > 400  # titles, questions, help, pièces, checklists, statuts, validation messages
+    assert [t for t in texts if t not in catalog] == []  # run `python -m kiosk.datatexts en`, then translate
+    assert sorted(set(catalog) - set(texts) - {""}) == []  # nothing stale (the header aside)
+    for msgid, msgstr in catalog.items():
+        assert re.findall(r"{[\w.]*}", msgid) == re.findall(r"{[\w.]*}", msgstr), msgid
+
+
 @pytest.mark.skipif(not shutil.which("msgfmt"), reason="Debian's gettext is not installed")
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_our_msgfmt_agrees_with_gnu_msgfmt(lang, tmp_path):
@@ -108,9 +120,18 @@ def test_switching_language_relabels_every_screen_live(kiosk):
     kiosk.tap_button("Touch here")
     assert kiosk.screen.ids.question.text == "What do you want to do?"
     kiosk.tap_group("permis")
-    # Procedure texts stay in French: they come from the session's data files.
-    kiosk.tap_button("Permis perdu")
+    # The procedures' own words too (session/ data, kiosk/locale/*/procedures.po)
+    kiosk.tap_button("Licence lost, stolen or damaged")
     assert kiosk.screen.ids.begin.text == "I have everything, let's start"
+    assert kiosk.screen.ids.title.text == "Licence lost, stolen or damaged"
+    kiosk.tap(kiosk.screen.ids.begin)
+    form = kiosk.screen
+    assert form.ids.indicator.title == "Reason for the request"
+    assert form._boxes["motif"].label == "What happened?"
+    kiosk.tap(form.ids.next)  # nothing chosen: the session's message, in English
+    assert form._boxes["motif"].error == "This field is required. Please fill it in."
+    kiosk.tap(kiosk.root.ids.read_aloud)
+    assert kiosk.speaker.said[-1][0] == "en" and "What happened?" in kiosk.speaker.last
     kiosk.controller.finish("abandoned")
     kiosk.wait_idle()
     kiosk.controller.reset()

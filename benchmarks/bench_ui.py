@@ -57,6 +57,7 @@ Bare().run()
 KIOSK = _ENV_SETUP + """
 sys.path.insert(0, {root!r})
 from config import load_settings
+Config.set("graphics", "maxfps", str(load_settings().ui.max_fps))  # as kiosk/__main__.py does
 from config.factories import build_services
 settings = load_settings(overrides={{"workspace": {{"root": {ws!r}}}, "stats": {{"path": {stats!r}}},
                                     "ui": {{"fullscreen": False, "read_aloud": False}}}})
@@ -132,7 +133,11 @@ def taps(tmp: Path) -> list[float]:
     os.environ.setdefault("KIVY_HOME", str(tmp / "kivy"))
     exec(compile(_ENV_SETUP, "env", "exec"), {})
     sys.path.insert(0, str(ROOT))
+    from kivy.config import Config
+
     from config import load_settings
+
+    Config.set("graphics", "maxfps", str(load_settings().ui.max_fps))  # as kiosk/__main__.py does
     from config.factories import BundledMock, build_services, make_client
     from kiosk.tour import DEMO_USER, KioskDriver, walk_permis_perte
 

@@ -160,6 +160,9 @@ class UiSettings:
     """Offer the "Écouter" button: espeak-ng reads the screen's question aloud (off: the button stays silent)."""
     dpi: float = 0.0
     """Pixels per inch of the kiosk's screen, for 15 mm touch targets; 0 lets Kivy ask the display."""
+    max_fps: int = 120
+    """How often, at most, the kiosk looks for touches and draws (a frame is drawn only when
+    something changed): a touch waits at most one period, 8 ms at 120."""
 
 
 @dataclass

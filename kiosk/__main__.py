@@ -41,6 +41,7 @@ def _prepare_kivy(settings, windowed: bool) -> None:
     Config.set("graphics", "height", str(settings.ui.height))
     Config.set("graphics", "fullscreen", "0" if windowed or not settings.ui.fullscreen else "auto")
     Config.set("graphics", "show_cursor", "1" if windowed else "0")
+    Config.set("graphics", "maxfps", str(settings.ui.max_fps))
     # No developer tools on a kiosk: Kivy's inspector, console, monitor and
     # screen modules stay unloaded, and the F1 settings panel never opens.
     for module in Config.options("modules") if Config.has_section("modules") else ():

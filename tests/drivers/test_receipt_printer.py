@@ -222,8 +222,13 @@ def test_usb_printer_without_usb_bus_is_unavailable():
 
 
 def test_missing_optional_dependency_says_so(monkeypatch):
+    import gc
+
     from escpos.printer import usb
 
+    # A Usb device left by an earlier test would be collected while pyusb is
+    # "missing" below, and its __del__ would complain: collect it first.
+    gc.collect()
     monkeypatch.setattr(usb, "is_usable", lambda: False)
     with pytest.raises(PrinterUnavailable, match=r"pyusb: pip install 'python-escpos\[usb\]'"):
         make_receipt_printer(PrinterSettings(driver="usb"))

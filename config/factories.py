@@ -59,11 +59,12 @@ class Services:
             self._pending_logouts = PendingLogouts(lambda: make_client(self.settings))
         return self._pending_logouts
 
+    def logouts_pending(self) -> bool:
+        return self._pending_logouts is not None and len(self._pending_logouts) > 0
+
     def retry_logouts(self) -> int:
         """Tell ANTS of the logouts it missed; returns how many are still pending."""
-        if self._pending_logouts is None or not len(self._pending_logouts):
-            return 0
-        return self._pending_logouts.retry()
+        return self._pending_logouts.retry() if self.logouts_pending() else 0
 
     def watch_devices(self) -> None:
         """Follow scanners and printers coming and going (pyudev); the app calls it."""

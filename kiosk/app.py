@@ -89,8 +89,7 @@ class KioskApp(App):
     LOGOUT_RETRY_S = 60
 
     def _retry_logouts(self, _dt) -> None:
-        pending = self.services._pending_logouts
-        if pending is not None and len(pending):
+        if self.services.logouts_pending():
             self.controller.jobs.submit(self.services.retry_logouts)
 
     def _on_request_close(self, *_args, **_kwargs):

@@ -134,3 +134,28 @@ def test_backend_down_keeps_the_dossier(driver, make_services, start_backend):
     kiosk.tap_button("Valider et envoyer")
     kiosk.wait(lambda: kiosk.screen.name == "confirmation", what="confirmation")
     assert session.numero
+
+
+def test_the_kiosk_logs_out_later_when_ants_was_down_at_the_end(driver, make_services, start_backend):
+    import requests
+
+    private = start_backend("logout-later")
+    services = make_services(ants={"base_url": private.url, "timeout": 2.0, "retries": 0,
+                                   "mock_db": str(private.db)})
+    kiosk = driver(services)
+    kiosk.tap_button("Touchez ici")
+    kiosk.tap_group("permis")
+    kiosk.tap_button("Permis perdu")
+    kiosk.tap_button("J'ai tout")
+    session = kiosk.controller.session
+    session.client.open_session()
+    headers = {"Authorization": f"Bearer {session.client.token}"}
+    private.stop()
+    kiosk.controller.finish("abandoned")
+    kiosk.wait_idle()
+    assert kiosk.screen.name == "goodbye" and services.logouts_pending()
+    start_backend("logout-later", port=private.port)
+    kiosk.app._retry_logouts(0)  # what the kiosk's timer calls each minute (LOGOUT_RETRY_S)
+    kiosk.wait_idle()
+    assert not services.logouts_pending()
+    assert requests.get(private.url + "/api/v1/sessions/current", headers=headers, timeout=5).status_code == 401

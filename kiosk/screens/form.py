@@ -10,9 +10,10 @@ from .base import KioskScreen, load_kv, sentences
 
 
 def show_step(screen, view) -> None:
-    """The step indicator of the form, pieces and recap screens."""
+    """The step indicator and the step's intro, on the form, pieces and recap screens."""
     indicator = screen.ids.indicator
     indicator.number, indicator.total, indicator.title = view.number, view.total, tr.text(view.step.title)
+    screen.ids.intro.text = tr.text(view.step.intro)
 
 
 class FormScreen(KioskScreen):
@@ -59,7 +60,6 @@ class FormScreen(KioskScreen):
         wizard = self.controller.session.wizard
         view = wizard.view()
         show_step(self, view)
-        self.ids.intro.text = tr.text(view.step.intro)
         box = self.ids.fields
         box.clear_widgets()
         self._boxes = {}

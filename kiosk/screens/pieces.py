@@ -59,7 +59,6 @@ class PiecesScreen(KioskScreen):
         wizard = session.wizard
         view = wizard.view()
         show_step(self, view)
-        self.ids.intro.text = tr.text(view.step.intro)
         box = self.ids.pieces
         box.clear_widgets()
         self._rows = {}

@@ -70,7 +70,6 @@ class RecapScreen(KioskScreen):
         wizard = session.wizard
         view = wizard.view()
         show_step(self, view)
-        self.ids.intro.text = tr.text(view.step.intro)
         box = self.ids.sections
         box.clear_widgets()
         self._sections = self.fill()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.fonts import has_arabic
 from kiosk.i18n import compile_mo, parse_po, po_path, shape, tr
 from kiosk.theme import PALETTES, TEXT_PAIRS
 
@@ -77,6 +78,14 @@ def test_every_kiosk_string_is_translated(lang):
     assert sorted(expected - set(catalog)) == []
     for msgid, msgstr in catalog.items():  # placeholders survive translation
         assert re.findall(r"{\w*}", msgid) == re.findall(r"{\w*}", msgstr), msgid
+
+
+def test_arabic_translations_use_only_what_the_arabic_font_draws():
+    # Noto Sans Arabic has no Latin letters and no parentheses: they would show as boxes.
+    catalog = parse_po(po_path("ar").read_text(encoding="utf-8"))
+    for msgid, msgstr in catalog.items():
+        if msgid and has_arabic(msgstr):
+            assert not re.search(r"[A-Za-z()]", re.sub(r"{\w*}", "", msgstr)), (msgid, msgstr)
 
 
 def test_every_procedure_text_is_translated_in_english():

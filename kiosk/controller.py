@@ -84,6 +84,9 @@ class Controller(EventDispatcher):
         self._ahead: deque = deque()  # widgets to build while the user reads (see prepare)
         self._ahead_event = None
         self._demo = {}  # the demo codes, fetched off the UI thread
+        #: True while the app loads, off the UI thread, what sessions need (see KioskApp).
+        self.warming = False
+        self._preview_shown = None  # the preview bytes the texture shows
 
     # --- work done ahead ------------------------------------------------------
     #: Milliseconds of building per frame, at most: a touch waits no longer.
@@ -98,9 +101,6 @@ class Controller(EventDispatcher):
         if self._ahead and self._ahead_event is None:
             # Not in the frame that shows the screen just asked for: from the next ones.
             self._ahead_event = Clock.schedule_once(self._work_ahead, self.AHEAD_DELAY)
-
-    #: True while the app loads, off the UI thread, what sessions need (see KioskApp).
-    warming = False
 
     def warmed(self, *_) -> None:
         self.warming = False
@@ -391,8 +391,6 @@ class Controller(EventDispatcher):
         if progress.preview is not None and progress.preview is not self._preview_shown:
             self._preview_shown = progress.preview
             self.scan_preview = _texture_of(progress.preview)
-
-    _preview_shown = None
 
     def _scan_over(self) -> None:
         self.scan_preview = self._preview_shown = None

@@ -16,6 +16,29 @@ def load_kv(module_file: str) -> None:
         Builder.load_file(path)
 
 
+class MadeAhead:
+    """Widgets made ahead (see Controller.prepare), kept by key for the language
+    they were made in: ``made(key, make)`` gives the one made before, or makes it."""
+
+    def __init__(self):
+        self._made: dict[tuple, object] = {}
+
+    def __call__(self, key: tuple, make):
+        from ..i18n import tr
+
+        key = (tr.lang, *key)
+        widget = self._made.get(key)
+        if widget is None:
+            widget = self._made[key] = make()
+        return widget
+
+    def values(self):
+        return self._made.values()
+
+    def clear(self) -> None:
+        self._made.clear()
+
+
 def sentences(*parts: str) -> str:
     """Texts joined for reading aloud: each ends with a full stop, so the voice pauses."""
     out = []

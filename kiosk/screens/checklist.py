@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ..i18n import tr
 from ..widgets.common import KLabel
-from .base import KioskScreen, load_kv, sentences
+from .base import KioskScreen, MadeAhead, load_kv, sentences
 
 
 class ChecklistScreen(KioskScreen):
@@ -10,7 +10,7 @@ class ChecklistScreen(KioskScreen):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._made: dict[tuple, list[KLabel]] = {}  # the catalogue is fixed: each list is made once
+        self._made = MadeAhead()  # the catalogue is fixed: each list is made once
         self._demo = None
 
     def prepare(self, procedure) -> list:
@@ -18,11 +18,9 @@ class ChecklistScreen(KioskScreen):
         return [lambda: self._labels(procedure)]
 
     def _labels(self, procedure) -> list[KLabel]:
-        key = (tr.lang, procedure.id)
-        if key not in self._made:
-            width = self.ids.checklist_items.width
-            self._made[key] = [KLabel(text="•  " + tr.text(item), width=width) for item in procedure.checklist]
-        return self._made[key]
+        width = self.ids.checklist_items.width
+        return self._made((procedure.id,), lambda: [KLabel(text="•  " + tr.text(item), width=width)
+                                                    for item in procedure.checklist])
 
     def refresh(self) -> None:
         procedure = self.controller.procedure

@@ -6,7 +6,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from ..i18n import N_, tr
 from ..widgets.common import Framed, KButton
-from .base import KioskScreen, load_kv, sentences
+from .base import KioskScreen, MadeAhead, load_kv, sentences
 
 #: The four groups' names and their pictograms, in the kiosk's words
 #: (the catalogue's groups, in the order people look for them).
@@ -32,6 +32,11 @@ class ChooserScreen(KioskScreen):
     """Two levels: the four groups with pictograms, then the group's procedures,
     each with one sentence on when to choose it."""
     group = StringProperty("")
+
+    def __init__(self, **kwargs):
+        self._tiles_made: list = []
+        self._buttons_made = MadeAhead()  # each group's buttons, made once per language
+        super().__init__(**kwargs)
 
     def on_kv_post(self, _base):
         # Only one of the two levels is in the tree at a time: hold both (ids are weak).
@@ -70,7 +75,7 @@ class ChooserScreen(KioskScreen):
             self._buttons.append(button)
         # While the user reads the list: the checklists they may open next.
         checklist = self.controller.manager.get_screen("checklist") if self.controller.manager else None
-        if checklist is not None and hasattr(checklist, "prepare"):
+        if checklist is not None:
             for procedure in procedures:
                 self.controller.prepare(checklist.prepare(procedure))
 
@@ -92,31 +97,26 @@ class ChooserScreen(KioskScreen):
             grid.add_widget(tile)
 
     def _tiles(self) -> list:
-        cache = self.__dict__.setdefault("_made", {})
-        key = (id(self.controller.catalogue), "")
-        if key not in cache:
-            cache[key] = []
+        if not self._tiles_made:  # their words follow the language by themselves (tr._ in the .kv)
             for group_id, title in self.controller.catalogue.GROUPS:
                 tile = GroupTile(group_id=group_id, label=GROUP_WORDS.get(group_id, title))
                 tile.screen = self
-                cache[key].append(tile)
-        return cache[key]
+                self._tiles_made.append(tile)
+        return self._tiles_made
 
     def _procedure_buttons(self, group: str) -> list:
-        cache = self.__dict__.setdefault("_made", {})
-        key = (id(self.controller.catalogue), group, tr.lang)
         scroll = self._levels[1]
         if scroll.parent is None:  # hidden: as large as when shown, so its list is laid out ahead
             scroll.size = self.ids.body.size
-        if key not in cache:
-            cache[key] = []
-            for procedure in self.controller.catalogue.in_group(group):
-                button = ProcedureButton(title=tr.text(procedure.title), summary=tr.text(procedure.summary),
-                                         width=self.ids.body.width)
-                button.procedure_id = procedure.id
-                button.bind(on_release=self._chosen)
-                cache[key].append(button)
-        return cache[key]
+        return self._buttons_made((group,), lambda: [self._procedure_button(p)
+                                                     for p in self.controller.catalogue.in_group(group)])
+
+    def _procedure_button(self, procedure) -> "ProcedureButton":
+        button = ProcedureButton(title=tr.text(procedure.title), summary=tr.text(procedure.summary),
+                                 width=self.ids.body.width)
+        button.procedure_id = procedure.id
+        button.bind(on_release=self._chosen)
+        return button
 
     def group_title(self, group_id: str) -> str:
         return tr._(GROUP_WORDS.get(group_id, "")) if group_id else ""

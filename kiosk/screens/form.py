@@ -6,7 +6,7 @@ from kivy.uix.boxlayout import BoxLayout
 from ..widgets.common import FieldBox, KCheck, KInput, KToggle
 from ..widgets.keyboard import OnScreenKeyboard  # noqa: F401  (used in form.kv)
 from ..i18n import tr
-from .base import KioskScreen, load_kv, sentences
+from .base import KioskScreen, MadeAhead, load_kv, sentences
 
 
 def show_step(screen, view) -> None:
@@ -26,7 +26,7 @@ class FormScreen(KioskScreen):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._built: dict[tuple, FieldBox] = {}
+        self._built = MadeAhead()
         self._boxes: dict[str, FieldBox] = {}
         self._inputs: list[KInput] = []
 
@@ -35,10 +35,9 @@ class FormScreen(KioskScreen):
         return [lambda field=field: self._field_box(step, field) for field in step.fields]
 
     def _field_box(self, step, field) -> FieldBox:
-        key = (tr.lang, step.id, field.id)
-        fb = self._built.get(key)
-        if fb is not None:
-            return fb
+        return self._built((step.id, field.id), lambda: self._make_field_box(step, field))
+
+    def _make_field_box(self, step, field) -> FieldBox:
         fb = FieldBox(field_id=field.id, label=tr.text(field.label), help=tr.text(field.help))
         slot = fb.ids.slot
         if field.input == "choice":
@@ -53,7 +52,6 @@ class FormScreen(KioskScreen):
             text_input.bind(focus=self._focused)
             slot.add_widget(text_input)
         fb.width = self.ids.fields.width  # laid out, and its text drawn, at its final width
-        self._built[key] = fb
         return fb
 
     def refresh(self) -> None:

@@ -5,7 +5,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from ..i18n import tr
 from ..widgets.common import Framed
-from .base import KioskScreen, load_kv, sentences
+from .base import KioskScreen, MadeAhead, load_kv, sentences
 from .form import show_step
 
 
@@ -37,7 +37,7 @@ class PiecesScreen(KioskScreen):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._built: dict[tuple, PieceRow] = {}  # made ahead, kept until the session ends
+        self._built = MadeAhead()  # kept until the session ends
         self._rows: dict[str, PieceRow] = {}
 
     def prepare(self, step) -> list:
@@ -45,13 +45,12 @@ class PiecesScreen(KioskScreen):
         return [lambda piece=piece: self._row(step, piece) for piece in step.pieces]
 
     def _row(self, step, piece) -> PieceRow:
-        key = (tr.lang, step.id, piece.id)
-        row = self._built.get(key)
-        if row is None:
-            row = self._built[key] = PieceRow(piece_id=piece.id, label=tr.text(piece.label), help=tr.text(piece.help),
-                                              max_pages=piece.max_pages)
-            row.screen = self
-            row.width = self.ids.pieces.width
+        return self._built((step.id, piece.id), lambda: self._make_row(piece))
+
+    def _make_row(self, piece) -> PieceRow:
+        row = PieceRow(piece_id=piece.id, label=tr.text(piece.label), help=tr.text(piece.help),
+                       max_pages=piece.max_pages, width=self.ids.pieces.width)
+        row.screen = self
         return row
 
     def refresh(self) -> None:

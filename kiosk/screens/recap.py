@@ -5,7 +5,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from ..i18n import tr
 from ..widgets.common import Framed, KCheck
-from .base import KioskScreen, load_kv, sentences
+from .base import KioskScreen, MadeAhead, load_kv, sentences
 from .form import show_step
 
 
@@ -27,7 +27,7 @@ class RecapScreen(KioskScreen):
         super().__init__(**kwargs)
         # Sections and the attestation box, made ahead and filled when shown;
         # dropped with what they show when the session ends.
-        self._built: dict[tuple, object] = {}
+        self._built = MadeAhead()
         self._sections: list[RecapSection] = []
 
     def prepare(self, step) -> list:
@@ -36,17 +36,16 @@ class RecapScreen(KioskScreen):
                                                     for field in step.fields if field.kind == "accept"]
 
     def _section(self, step_id: str) -> RecapSection:
-        key = (tr.lang, "section", step_id)
-        if key not in self._built:
-            section = self._built[key] = RecapSection(step_id=step_id, width=self.ids.sections.width)
+        def make():
+            section = RecapSection(step_id=step_id, width=self.ids.sections.width)
             section.screen = self
-        return self._built[key]
+            return section
+
+        return self._built(("section", step_id), make)
 
     def _check(self, field) -> KCheck:
-        key = (tr.lang, "accept", field.id)
-        if key not in self._built:
-            self._built[key] = KCheck(text=tr.text(field.label), width=self.ids.sections.width)
-        return self._built[key]
+        return self._built(("accept", field.id), lambda: KCheck(text=tr.text(field.label),
+                                                                width=self.ids.sections.width))
 
     def fill(self) -> list[RecapSection]:
         """The sections, with what the user entered so far. Also called ahead,

@@ -24,6 +24,7 @@ import gettext
 import io
 import logging
 import struct
+import threading
 from pathlib import Path
 
 from kivy.event import EventDispatcher
@@ -202,7 +203,15 @@ class Translator(EventDispatcher):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        # The kv rules that use ``tr._``: uid -> (func, args, kwargs). A rule is
+        # removed when its widget dies, and widgets die when a collection finds
+        # them, at any allocation: in the middle of the copy a language switch
+        # makes, or on another thread. So changes wait while a copy is made
+        # (see _snapshot), and every change holds the lock.
         self._observers: dict[int, tuple] = {}
+        self._observers_lock = threading.RLock()
+        self._copying = False
+        self._deferred: list[tuple[int, tuple | None]] = []
         self._next_uid = 1
         self._cache: dict[str, gettext.NullTranslations] = {}
         self._tr = gettext.NullTranslations()
@@ -226,11 +235,13 @@ class Translator(EventDispatcher):
         self.rtl = lang in RTL
         self.start = "right" if self.rtl else "left"
         self.row = "rl" if self.rtl else "lr"
-        for uid, (func, args, kwargs) in list(self._observers.items()):
+        for uid, (func, args, _kwargs) in self._snapshot():
+            if uid not in self._observers:
+                continue  # its widget died during the switch
             try:
                 func(args, None, None)
             except ReferenceError:
-                self._observers.pop(uid, None)  # its widget is gone
+                self._change(uid, None)  # its widget is gone
 
     def reset(self) -> None:
         self.lang = "fr"
@@ -239,22 +250,47 @@ class Translator(EventDispatcher):
     def fbind(self, name, func, *args, **kwargs):
         if name != "_":
             return super().fbind(name, func, *args, **kwargs)
-        uid = self._next_uid
-        self._next_uid += 1
-        self._observers[uid] = (func, args[0] if len(args) == 1 else args, kwargs)
+        with self._observers_lock:
+            uid = self._next_uid
+            self._next_uid += 1
+        self._change(uid, (func, args[0] if len(args) == 1 else args, kwargs))
         return uid
 
     def funbind(self, name, func, *args, **kwargs):
         if name != "_":
             return super().funbind(name, func, *args, **kwargs)
-        for uid, (f, _a, _k) in list(self._observers.items()):
+        for uid, (f, _a, _k) in self._snapshot():
             if f == func:
-                del self._observers[uid]
+                self._change(uid, None)
 
     def unbind_uid(self, name, uid):
         if name != "_":
             return super().unbind_uid(name, uid)
-        self._observers.pop(uid, None)
+        self._change(uid, None)
+
+    def _change(self, uid: int, entry: tuple | None) -> None:
+        """Register ``entry`` under ``uid`` (None: remove it); while a copy is
+        being made on this thread (a collection's finalizer), once it is done."""
+        with self._observers_lock:  # another thread waits for the copy to be over
+            if self._copying:
+                self._deferred.append((uid, entry))
+            elif entry is None:
+                self._observers.pop(uid, None)
+            else:
+                self._observers[uid] = entry
+
+    def _snapshot(self) -> list[tuple[int, tuple]]:
+        """The observers now, copied whatever the garbage collector does meanwhile."""
+        with self._observers_lock:
+            self._copying = True
+            try:
+                entries = list(self._observers.items())
+            finally:
+                self._copying = False
+                deferred, self._deferred = self._deferred, []
+                for uid, entry in deferred:
+                    self._change(uid, entry)
+        return entries
 
     @property
     def observers(self) -> int:

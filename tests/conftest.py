@@ -9,10 +9,10 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
+from support import tmpfs_folder, wait_until  # noqa: F401  (tests import wait_until from support)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,18 +40,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_until(predicate, timeout: float = 10.0, interval: float = 0.02, message: str = "condition"):
-    """Poll ``predicate`` until it is true, at most ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
-        threading.Event().wait(interval)
 
 
 class MockBackend:
@@ -125,8 +113,12 @@ def start_backend(tmp_path):
 @pytest.fixture(scope="session")
 def sane_config_dir(tmp_path_factory) -> Path:
     """A SANE configuration that only loads the ``test`` backend, A4 not clipped."""
-    if not shutil.which("scanimage") or not Path("/etc/sane.d/test.conf").exists():
-        pytest.fail("SANE is not installed: run the README's test command (it installs sane-utils)")
+    missing = {path: package for path, package in (("/usr/bin/scanimage", "sane-utils"),
+                                                   ("/etc/sane.d/test.conf", "libsane-common"))
+               if not Path(path).exists()}
+    if missing:
+        pytest.fail(f"SANE is missing ({', '.join(missing)}): install Debian's {' '.join(missing.values())} "
+                    f"(sudo apt-get install {' '.join(missing.values())})", pytrace=False)
     folder = tmp_path_factory.mktemp("sane.d")
     (folder / "dll.conf").write_text("test\n")
     lines = []
@@ -206,10 +198,9 @@ def tcp_printer():
 
 
 @pytest.fixture
-def workspace_root(tmp_path_factory) -> Path:
+def workspace_root() -> Path:
     """A per-test workspace root on tmpfs, as on a kiosk."""
-    base = Path("/dev/shm") if Path("/dev/shm").is_dir() else tmp_path_factory.getbasetemp()
-    root = base / f"pointnum-test-{os.getpid()}-{free_port()}"
+    root = tmpfs_folder() / f"pointnum-test-{os.getpid()}-{free_port()}"
     yield root
     shutil.rmtree(root, ignore_errors=True)
 

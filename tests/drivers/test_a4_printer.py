@@ -1,19 +1,15 @@
 """A4 printing: the PDF builder, CupsPrinter against a real CUPS scheduler
-started for these tests (its own port and folders, nothing in /etc touched),
-and the capture fake. Output is read back with pdftotext."""
+started for these tests (``cups_server`` in conftest.py: its own port and
+folders, nothing in /etc touched), and the capture fake. Output is read back
+with pdftotext."""
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import stat
-import subprocess
-import tempfile
-import threading
-import time
-from pathlib import Path
 
 import pytest
+from support import wait_until
 
 from drivers.printer import (
     A4_PRINTER_DRIVERS,
@@ -41,128 +37,8 @@ FAULTS = {
     "unplugged": (PrinterUnavailable, PrinterStatus.UNREACHABLE,
                   "L'imprimante ne répond pas. Appelez le médiateur."),
 }
-#: What the test backend reports for each fault (printer-state-reasons).
+#: What the test backend (tests/drivers/conftest.py) reports for each fault (printer-state-reasons).
 BACKEND_REASONS = {"paper-out": "media-empty-error", "cover-open": "cover-open-error", "jam": "media-jam-error"}
-
-# A CUPS backend of our own: writes each job into the folder named by its
-# device URI, or reports the fault written in that folder's "fault" file and
-# stops the queue, as a real printer's backend does.
-BACKEND = r"""#!/bin/sh
-if [ $# -eq 0 ]; then echo 'direct kiosktest "Unknown" "Kiosk test printer"'; exit 0; fi
-dir="${DEVICE_URI#kiosktest:}"
-fault="$(cat "$dir/fault" 2>/dev/null)"
-case "$fault" in
-  paper-out) echo "STATE: +media-empty-error" >&2; echo "ERROR: out of paper" >&2; exit 4 ;;
-  cover-open) echo "STATE: +cover-open-error" >&2; echo "ERROR: cover open" >&2; exit 4 ;;
-  jam) echo "STATE: +media-jam-error" >&2; echo "ERROR: paper jam" >&2; exit 4 ;;
-esac
-if [ $# -ge 6 ]; then cat "$6"; else cat; fi > "$dir/job-$1.tmp" && mv "$dir/job-$1.tmp" "$dir/job-$1.out"
-exit 0
-"""
-GENERIC_PDF_PPD = "/usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd"
-
-
-def wait_until(predicate, timeout: float, message: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
-        threading.Event().wait(0.05)
-
-
-class ThrowawayCups:
-    """cupsd with its own ServerRoot, spool, logs and port (PLATFORM.md).
-
-    Run as root here (CI is root), it works the same as an ordinary user:
-    everything lives in a fresh folder of mode 0755 (the filters run as ``lp``
-    when cupsd is root, and must read the spool), our backend is 0700 so
-    cupsd runs it as the scheduler's own user."""
-
-    def __init__(self):
-        self.root = Path(tempfile.mkdtemp(prefix="pointnum-cups-"))
-        self.root.chmod(0o755)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.proc: subprocess.Popen | None = None
-        self._queues = 0
-
-    def start(self) -> "ThrowawayCups":
-        r = self.root
-        for sub in ("etc/ppd", "spool/tmp", "cache", "state", "log", "bin/backend"):
-            (r / sub).mkdir(parents=True, exist_ok=True)
-        for sub in ("etc", "etc/ppd", "spool", "spool/tmp", "cache", "state", "log", "bin", "bin/backend"):
-            (r / sub).chmod(0o755)
-        for name in ("cgi-bin", "daemon", "driver", "filter", "monitor", "notifier"):
-            (r / "bin" / name).symlink_to(Path("/usr/lib/cups") / name)
-        for backend in Path("/usr/lib/cups/backend").iterdir():
-            (r / "bin/backend" / backend.name).symlink_to(backend)
-        ours = r / "bin/backend/kiosktest"
-        ours.write_text(BACKEND)
-        ours.chmod(0o700)
-        (r / "etc/cupsd.conf").write_text(
-            f"Listen 127.0.0.1:{self.port}\nLogLevel info\nWebInterface No\nBrowsing No\n"
-            "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
-            "<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n")
-        (r / "etc/cups-files.conf").write_text(
-            f"ServerRoot {r}/etc\nRequestRoot {r}/spool\nTempDir {r}/spool/tmp\nCacheDir {r}/cache\n"
-            f"StateDir {r}/state\nServerBin {r}/bin\nDataDir /usr/share/cups\n"
-            f"AccessLog {r}/log/access_log\nErrorLog {r}/log/error_log\nPageLog {r}/log/page_log\n"
-            "FileDevice Yes\nPrintcap\n")
-        self.proc = subprocess.Popen(["/usr/sbin/cupsd", "-f", "-c", str(r / "etc/cupsd.conf"),
-                                      "-s", str(r / "etc/cups-files.conf")],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-        def up():
-            if self.proc.poll() is not None:
-                raise AssertionError("cupsd exited:\n" + self.log())
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return True
-            except OSError:
-                return False
-
-        wait_until(up, 15, "cupsd to listen")
-        return self
-
-    def log(self) -> str:
-        path = self.root / "log/error_log"
-        return path.read_text(errors="replace") if path.exists() else ""
-
-    def add_queue(self) -> tuple[str, Path]:
-        """A new queue with the generic PDF driver and our backend; its output folder."""
-        self._queues += 1
-        name = f"A4-{self._queues}"
-        out = self.root / "out" / name
-        out.mkdir(parents=True)
-        out.chmod(0o755)
-        subprocess.run(["lpadmin", "-h", f"127.0.0.1:{self.port}", "-p", name, "-E",
-                        "-v", f"kiosktest:{out}", "-P", GENERIC_PDF_PPD],
-                       check=True, capture_output=True, timeout=30)
-        return name, out
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        shutil.rmtree(self.root, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def cups_server():
-    if not Path("/usr/sbin/cupsd").exists() or not shutil.which("lpadmin") or not shutil.which("pdftotext"):
-        pytest.fail("CUPS is not installed: run the README's test command "
-                    "(it installs cups, cups-client, cups-filters, poppler-utils)")
-    server = ThrowawayCups().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -184,34 +60,23 @@ def attestation() -> bytes:
     return doc.to_pdf()
 
 
-def pdftotext(data: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "read.pdf"
-    path.write_bytes(data)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
-                          text=True, timeout=30).stdout
-
-
-def printed(out: Path, job_id: int) -> bytes:
-    return wait_until(lambda: (out / f"job-{job_id}.out").exists() and (out / f"job-{job_id}.out").read_bytes(),
-                      15, f"job {job_id} in {out}")
-
-
 # -- the PDF builder -------------------------------------------------------------------
 
-def test_a4_document_embeds_a_font_so_accents_read_back(tmp_path):
+def test_a4_document_embeds_a_font_so_accents_read_back(tmp_path, pdftotext, pdffonts):
     pdf = attestation()
-    text = pdftotext(pdf, tmp_path)
+    path = tmp_path / "attestation.pdf"
+    path.write_bytes(pdf)
+    text = pdftotext(pdf)
     for expected in ("Attestation d'inscription", "Marianne, Éloïse", "30 € (œuvre sociale incluse)",
                      "Au verso : à apporter le jour de l'épreuve", "Page 2"):
         assert expected in text
     import pikepdf
 
-    with pikepdf.open(tmp_path / "read.pdf") as doc:
+    with pikepdf.open(path) as doc:
         assert len(doc.pages) == 2
         assert all(abs(float(p.mediabox[2]) - 595.28) < 0.5 and abs(float(p.mediabox[3]) - 841.89) < 0.5
                    for p in doc.pages)  # A4 in points
-    fonts = subprocess.run(["pdffonts", str(tmp_path / "read.pdf")], check=True, capture_output=True,
-                           text=True, timeout=30).stdout.splitlines()[2:]
+    fonts = pdffonts(path)
     # the text's fonts are embedded subsets with a Unicode map (emb sub uni);
     # reportlab also lists Helvetica, a standard font no text here uses
     dejavu = [line for line in fonts if "DejaVuSans" in line]
@@ -220,7 +85,7 @@ def test_a4_document_embeds_a_font_so_accents_read_back(tmp_path):
 
 # -- CUPS ---------------------------------------------------------------------------------
 
-def test_duplex_attestation_prints_recto_verso_on_a_real_cups(queue, cups_server, tmp_path):
+def test_duplex_attestation_prints_recto_verso_on_a_real_cups(queue, cups_server, pdftotext):
     printer, out = queue
     assert isinstance(printer, A4Printer)
     assert printer.status() is PrinterStatus.ONLINE
@@ -228,10 +93,10 @@ def test_duplex_attestation_prints_recto_verso_on_a_real_cups(queue, cups_server
     attributes = printer.job_attributes(job_id)
     assert attributes["sides"] == "two-sided-long-edge"
     printer.wait(job_id, timeout=30)
-    data = printed(out, job_id)
+    data = cups_server.printed(out, job_id)
     assert b"@PJL SET DUPLEX=ON" in data and b"@PJL SET BINDING=LONGEDGE" in data
     assert b"@PJL SET PAPER=A4" in data
-    text = pdftotext(data[data.index(b"%PDF-"):], tmp_path)
+    text = pdftotext(data[data.index(b"%PDF-"):])
     assert "Marianne, Éloïse" in text and "30 € (œuvre sociale incluse)" in text
     # printed, then purged: CUPS keeps no copy of the person's document
     with pytest.raises(PrinterUnavailable, match="not-found"):
@@ -239,14 +104,14 @@ def test_duplex_attestation_prints_recto_verso_on_a_real_cups(queue, cups_server
     assert not list((cups_server.root / "spool").glob(f"d{job_id:05d}-*"))
 
 
-def test_simplex_job_is_one_sided(queue, tmp_path):
+def test_simplex_job_is_one_sided(queue, cups_server, pdftotext):
     printer, out = queue
     job_id = printer.print_pdf(A4Document("Récapitulatif").paragraph("Une seule face.").to_pdf())
     assert printer.job_attributes(job_id)["sides"] == "one-sided"
     printer.wait(job_id, timeout=30)
-    data = printed(out, job_id)
+    data = cups_server.printed(out, job_id)
     assert b"@PJL SET DUPLEX=OFF" in data
-    assert "Une seule face." in pdftotext(data[data.index(b"%PDF-"):], tmp_path)
+    assert "Une seule face." in pdftotext(data[data.index(b"%PDF-"):])
 
 
 @pytest.mark.parametrize("fault", sorted(BACKEND_REASONS))
@@ -269,7 +134,7 @@ def test_printer_fault_fails_the_job_typed_and_refuses_the_next(queue, cups_serv
         # a job cancelled while its filters run keeps a record, not its document
         return job["job-state"] == 7 and job["job-preserved"] is False
 
-    wait_until(purged, 10, f"job {job_id} to be purged")
+    wait_until(purged, 10, message=f"job {job_id} to be purged")
     assert not list((cups_server.root / "spool").glob(f"d{job_id:05d}-*"))
     assert printer.status() is status
     with pytest.raises(error):
@@ -279,8 +144,7 @@ def test_printer_fault_fails_the_job_typed_and_refuses_the_next(queue, cups_serv
 
 def test_stopped_queue_is_offline_and_refuses_jobs(queue, cups_server):
     printer, _ = queue
-    subprocess.run(["cupsdisable", "-h", f"127.0.0.1:{cups_server.port}", printer.queue],
-                   check=True, timeout=30)
+    cups_server.disable(printer.queue)
     assert printer.status() is PrinterStatus.OFFLINE
     with pytest.raises(PrinterUnavailable) as info:
         printer.print_pdf(attestation())

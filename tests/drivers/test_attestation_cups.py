@@ -1,11 +1,11 @@
 """The attestation d'inscription au permis, end to end on a real CUPS: a permis-inscription
 filed through the session core against the mock, its attestation fetched from ANTS and
-printed recto-verso on one sheet (seed 004), read back from what the queue's backend got."""
+printed recto-verso on one sheet (seed 004), read back from what the queue's backend got
+(the throwaway CUPS is ``cups_server`` in conftest.py)."""
 from __future__ import annotations
 
 import pikepdf
 import pytest
-from test_a4_printer import cups_server, pdftotext, printed  # noqa: F401  (the throwaway CUPS)
 
 from config import load_settings
 from config.factories import build_services
@@ -49,7 +49,7 @@ def filed_inscription(services):
     return session
 
 
-def test_the_attestation_prints_recto_verso_on_one_sheet(services, cups_server, tmp_path):  # noqa: F811
+def test_the_attestation_prints_recto_verso_on_one_sheet(services, cups_server, pdftotext, tmp_path):
     queue, out = cups_server.add_queue()
     # purge=False: the finished job keeps its attributes, to read what was asked of the printer
     session = filed_inscription(services)
@@ -57,13 +57,13 @@ def test_the_attestation_prints_recto_verso_on_one_sheet(services, cups_server, 
     try:
         job_id = session.print_attestation()
         assert session.a4.job_attributes(job_id)["sides"] == "two-sided-long-edge"
-        data = printed(out, job_id)
+        data = cups_server.printed(out, job_id)
         assert b"@PJL SET DUPLEX=ON" in data and b"@PJL SET BINDING=LONGEDGE" in data
         pdf = data[data.index(b"%PDF-"):]
         (tmp_path / "job.pdf").write_bytes(pdf)
         with pikepdf.open(tmp_path / "job.pdf") as doc:
             assert len(doc.pages) == 2
-        text = pdftotext(pdf, tmp_path)
+        text = pdftotext(pdf)
         for expected in (session.numero, session.delivre["neph"], "LEFÈVRE", "Anaïs, Zoé", "14/07/1985", "BE",
                          "Équivalent du Cerfa réf. 02", "À présenter à l'inspecteur"):
             assert expected in text, expected
@@ -72,7 +72,7 @@ def test_the_attestation_prints_recto_verso_on_one_sheet(services, cups_server, 
     assert report.clean, report.leftovers
 
 
-def test_a_jam_is_told_and_the_job_does_not_come_out_later(services, cups_server):  # noqa: F811
+def test_a_jam_is_told_and_the_job_does_not_come_out_later(services, cups_server):
     queue, out = cups_server.add_queue()
     session = filed_inscription(services)
     session.a4 = CupsPrinter(queue, "127.0.0.1", cups_server.port, poll=0.05)
@@ -86,8 +86,7 @@ def test_a_jam_is_told_and_the_job_does_not_come_out_later(services, cups_server
         assert session.end("submitted").clean
 
 
-
-def test_the_recapitulatif_leaves_nothing_in_the_print_spool(services, cups_server, tmp_path):  # noqa: F811
+def test_the_recapitulatif_leaves_nothing_in_the_print_spool(services, cups_server, pdftotext):
     # CUPS keeps a printed document a day by default (PreserveJobFiles): the
     # session waits for each A4 job that carries the user's data, and purges it.
     queue, out = cups_server.add_queue()
@@ -95,8 +94,8 @@ def test_the_recapitulatif_leaves_nothing_in_the_print_spool(services, cups_serv
     session.a4 = CupsPrinter(queue, "127.0.0.1", cups_server.port, poll=0.05)
     try:
         job_id = session.print_recap_a4()
-        data = printed(out, job_id)
-        assert "LEFÈVRE" in pdftotext(data[data.index(b"%PDF-"):], tmp_path).upper()
+        data = cups_server.printed(out, job_id)
+        assert "LEFÈVRE" in pdftotext(data[data.index(b"%PDF-"):]).upper()
         assert not list((cups_server.root / "spool").glob(f"d{job_id:05d}-*")), "the document stayed in the spool"
     finally:
         report = session.end("submitted")

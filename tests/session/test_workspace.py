@@ -1,13 +1,17 @@
 import io
 import os
+import shutil
+import stat
+import tempfile
+from pathlib import Path
 
 import pikepdf
-import stat
-
 import pytest
 from PIL import Image
+from support import tmpfs_folder
 
 from session import Workspace, WorkspaceError
+from session.workspace import _is_tmpfs
 
 
 def test_workspace_is_private_and_on_tmpfs(workspace_root):
@@ -18,11 +22,29 @@ def test_workspace_is_private_and_on_tmpfs(workspace_root):
     assert stat.S_IMODE(os.stat(page).st_mode) == 0o600
 
 
-def test_refuses_a_disk_folder(tmp_path):
-    if os.path.realpath(tmp_path).startswith("/dev/shm"):
-        pytest.skip("tmp_path is on tmpfs here")
-    with pytest.raises(WorkspaceError):
-        Workspace(tmp_path / "ws")
+@pytest.fixture
+def disk_folder(tmp_path) -> Path:
+    """A folder of ours on a disk: pytest's own, or /var/tmp where /tmp is in RAM."""
+    for base in (tmp_path, Path("/var/tmp")):
+        if os.access(base, os.W_OK) and not _is_tmpfs(base.resolve()):
+            folder = Path(tempfile.mkdtemp(prefix="pointnum-disk-", dir=base))
+            yield folder
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+    pytest.fail(f"{tmp_path} and /var/tmp are both on tmpfs: no disk folder to check the refusal with")
+
+
+def test_refuses_a_disk_folder(disk_folder):
+    with pytest.raises(WorkspaceError, match="n'est pas en mémoire"):
+        Workspace(disk_folder / "ws")
+    assert not any((disk_folder / "ws").iterdir())  # nothing written there
+
+
+def test_tmpfs_is_told_by_the_mount_table(disk_folder):
+    assert _is_tmpfs(tmpfs_folder().resolve())
+    assert not _is_tmpfs(disk_folder.resolve())
+    # a folder whose name only starts like a tmpfs mount point is not in it
+    assert not _is_tmpfs(Path(str(tmpfs_folder()) + "-not-it"))
 
 
 def test_pages_assemble_into_one_pdf(workspace_root):

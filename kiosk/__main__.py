@@ -33,6 +33,10 @@ def _prepare_kivy(settings, windowed: bool) -> None:
         os.environ["KIVY_DPI"] = str(settings.ui.dpi)  # 15 mm targets measured on the real screen
     from kivy.config import Config
 
+    from . import _cutbuffer
+
+    _cutbuffer.disable()  # no X primary selection, and no CRITICAL line looking for one
+
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("kivy", "keyboard_mode", "system")
     Config.set("kivy", "log_enable", "0")

@@ -28,6 +28,10 @@ os.environ.setdefault("KIVY_CLIPBOARD", "sdl2")
 
 from kivy.config import Config  # noqa: E402  (after the environment above)
 
+from kiosk import _cutbuffer  # noqa: E402
+
+_cutbuffer.disable()  # as the kiosk does: no X cut buffer (kiosk/_cutbuffer.py)
+
 # The kiosk's screen size, before any test module creates Kivy's window.
 Config.set("graphics", "width", "1280")
 Config.set("graphics", "height", "800")

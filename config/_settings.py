@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from drivers.scanner import MAX_RESOLUTION
+
 CONFIG_VERSION = 1
 
 #: Where an appliance keeps its site file (see install.sh).
@@ -62,7 +64,7 @@ class ScannerSettings:
     folder: str = ""
     """Folder of document images for the simulated scanner; empty uses the bundled samples."""
     resolution: int = 300
-    """Scan resolution in dpi."""
+    """Scan resolution in dpi, at most 600 (every page is bounded to an A4 sheet at 600 dpi)."""
     mode: str = "Color"
     """SANE scan mode: Color, Gray or Lineart."""
     timeout: float = 60.0
@@ -244,6 +246,9 @@ def _apply(obj: object, data: dict, source: str, prefix: str = "") -> None:
             raise ConfigError(source, dotted, value, "valeurs possibles : " + ", ".join(repr(c) for c in choices))
         if expected in (int, float) and value < 0:
             raise ConfigError(source, dotted, given, "doit être positif")
+        if dotted == "scanner.resolution" and not 0 < value <= MAX_RESOLUTION:
+            # every page is bounded to an A4 sheet at this resolution (drivers/scanner/_base.py)
+            raise ConfigError(source, dotted, given, f"entre 1 et {MAX_RESOLUTION} dpi")
         setattr(obj, key, value)
 
 

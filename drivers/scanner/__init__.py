@@ -6,9 +6,10 @@ the pipeline need Pillow and numpy, which the worker's parent never does."""
 from importlib import import_module
 
 _EXPORTS = {
+    "MAX_PAGE_PIXELS": "_base", "MAX_RESOLUTION": "_base",
     "SOURCES": "_base", "ScanCancelled": "_base", "Scanner": "_base", "ScannerCoverOpen": "_base",
-    "ScannerError": "_base", "ScannerJam": "_base", "ScannerNoPaper": "_base", "ScannerTimeout": "_base",
-    "ScannerUnavailable": "_base",
+    "ScannerError": "_base", "ScannerJam": "_base", "ScannerNoPaper": "_base", "ScannerPageTooLarge": "_base",
+    "ScannerTimeout": "_base", "ScannerUnavailable": "_base",
     "SCANNER_DRIVERS": "_factory", "make_scanner": "_factory",
     "SaneScanner": "_sane", "sane_is_usable": "_sane:is_usable",
     "FAULTS": "_simulated", "SAMPLES": "_simulated", "SimulatedScanner": "_simulated",

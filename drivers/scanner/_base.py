@@ -15,6 +15,18 @@ if TYPE_CHECKING:
 #: scanner without it the caller asks the person to turn the sheets over.
 SOURCES = ("flatbed", "adf", "adf-duplex")
 
+#: The highest resolution the kiosk scans at, in dpi (``scanner.resolution`` is
+#: refused above it): ANTS asks 300 dpi of a pièce; 600 still reads the smallest print.
+MAX_RESOLUTION = 600
+#: How much larger than an A4 sheet, each way, a page may be: a scanner's glass,
+#: a legal-size sheet.
+PAGE_MARGIN = 1.2
+#: The most pixels a page may have: an A4 sheet at MAX_RESOLUTION with the
+#: margin (about 50 million). Checked before a page is decoded or read, on every
+#: scanner: a 13,000 x 13,000 image (under Pillow's own limit) took the scan
+#: worker to 8 GB.
+MAX_PAGE_PIXELS = round(210 / 25.4 * MAX_RESOLUTION * PAGE_MARGIN) * round(297 / 25.4 * MAX_RESOLUTION * PAGE_MARGIN)
+
 #: ``progress(bytes_read, bytes_expected, partial=None)`` during a page;
 #: expected is None when the device cannot tell (hand-held scanners, some
 #: feeders). ``partial``, when given, returns the part of the page read so far
@@ -63,6 +75,13 @@ class ScannerCoverOpen(ScannerError):
     """The scanner's lid or feeder cover is open."""
 
     message_fr = "Le capot du scanner est ouvert. Fermez-le, puis réessayez."
+
+
+class ScannerPageTooLarge(ScannerError):
+    """A page with more pixels than :data:`MAX_PAGE_PIXELS`, refused before it was decoded."""
+
+    message_fr = ("Cette page est trop grande pour être numérisée. "
+                  "Utilisez une feuille au format A4 au plus, ou appelez le médiateur.")
 
 
 class ScanCancelled(ScannerError):
@@ -116,3 +135,12 @@ def check_source(source: str) -> None:
 def check_cancel(cancel: threading.Event | None) -> None:
     if cancel is not None and cancel.is_set():
         raise ScanCancelled("cancelled by the caller")
+
+
+def check_page_pixels(width: int, height: int, what: str) -> None:
+    """ScannerPageTooLarge when a ``width`` x ``height`` page is over
+    :data:`MAX_PAGE_PIXELS`; ``what`` names it for the technician (a file, a frame)."""
+    if width * height > MAX_PAGE_PIXELS:
+        raise ScannerPageTooLarge(
+            f"{what}: {width} x {height} pixels, more than {MAX_PAGE_PIXELS} "
+            f"(an A4 sheet at {MAX_RESOLUTION} dpi, {PAGE_MARGIN:g} times larger each way)")

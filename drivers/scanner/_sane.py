@@ -29,6 +29,7 @@ from ._base import (
     ScannerTimeout,
     ScannerUnavailable,
     check_cancel,
+    check_page_pixels,
     check_source,
 )
 
@@ -257,6 +258,17 @@ class SaneScanner(Scanner):
         expected = params.lines * params.bytes_per_line if params.lines > 0 else None
         progress(lines * params.bytes_per_line, expected, (lambda: scan.get_image(0, lines)) if lines else None)
 
+    def _check_frame(self, scan, reading: bool = False) -> None:
+        """ScannerPageTooLarge for a frame over MAX_PAGE_PIXELS: from its
+        parameters before the first read, then from the lines read so far
+        (a device that cannot tell its lines, or gives more than it said)."""
+        params = scan.parameters
+        width = params.pixels_per_line
+        if reading:
+            check_page_pixels(width, scan.available_lines[1], f"{self.name}: the frame being read")
+        else:
+            check_page_pixels(width, max(params.lines, 1), f"{self.name}: frame announced by sane_get_parameters")
+
     def scan(self, source: str = "flatbed", resolution: int | None = None,
              cancel: threading.Event | None = None, *,
              progress: Progress | None = None) -> Iterator[Image.Image]:
@@ -281,6 +293,7 @@ class SaneScanner(Scanner):
                 except rawapi.SaneException as exc:
                     raise _map_sane_error(exc) from exc
                 pages = 0
+                self._check_frame(session.scan)
                 deadline = time.monotonic() + self.timeout
                 while True:
                     check_cancel(cancel)
@@ -288,6 +301,7 @@ class SaneScanner(Scanner):
                         raise ScannerTimeout(f"no page after {self.timeout:g} s")
                     try:
                         session.scan.read()
+                        self._check_frame(session.scan, reading=True)
                         if progress is not None:
                             self._report(session.scan, progress)
                     except EOFError:  # a page is complete

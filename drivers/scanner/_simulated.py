@@ -4,6 +4,7 @@ injected from config or by a test, as OctoPrint's virtual printer does."""
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,9 +17,11 @@ from ._base import (
     ScannerError,
     ScannerJam,
     ScannerNoPaper,
+    ScannerPageTooLarge,
     ScannerTimeout,
     ScannerUnavailable,
     check_cancel,
+    check_page_pixels,
     check_source,
 )
 
@@ -164,11 +167,20 @@ class SimulatedScanner(Scanner):
             raise ScannerNoPaper("simulated: feeder empty")
 
     def _load(self, path: Path, resolution: int) -> Image.Image:
-        with Image.open(path) as image:
+        scale = resolution / self.source_dpi
+        try:
+            with warnings.catch_warnings():  # Pillow's warning of a large image: checked below
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                image = Image.open(path)  # the header only: the pixels are decoded by convert
+        except Image.DecompressionBombError as exc:  # over twice Pillow's own limit
+            raise ScannerPageTooLarge(f"simulated scanner: {path}: {exc}") from None
+        with image:
+            size = (round(image.width * scale), round(image.height * scale))
+            # the file as it is decoded, then the page it makes at this resolution
+            check_page_pixels(image.width, image.height, f"simulated scanner: {path}")
+            check_page_pixels(*size, f"simulated scanner: {path} at {resolution} dpi")
             image = image.convert("RGB")
         if resolution != self.source_dpi:
-            size = (round(image.width * resolution / self.source_dpi),
-                    round(image.height * resolution / self.source_dpi))
             image = image.resize(size, Image.BILINEAR)
         image.info["dpi"] = (resolution, resolution)
         image.info["source_file"] = path.name

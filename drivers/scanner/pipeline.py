@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ._base import check_page_pixels
 from .processing import DEFAULT_BUDGET, PageProcessing
 
 #: Below this JPEG quality, 8-point print at 300 dpi starts to blur.
@@ -312,7 +313,9 @@ def encode_jpeg(image: Image.Image, budget: int = DEFAULT_BUDGET, *,
 
 
 def process_page(image: Image.Image, options: PageProcessing = PageProcessing()) -> ProcessedPage:
-    """Crop, deskew, rotate and encode one scanned page."""
+    """Crop, deskew, rotate and encode one scanned page (ScannerPageTooLarge
+    over MAX_PAGE_PIXELS: each step below makes copies of it)."""
+    check_page_pixels(image.width, image.height, "page given to the pipeline")
     dpi = _dpi_of(image)
     # grey first: every later step then handles a third of the bytes
     image = _to_mode(image, options.grayscale)

@@ -18,6 +18,21 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+# Root is needed only to install what is missing: as root, or a user who may use
+# sudo (asked for their password once). Otherwise one line says what to do.
+root_or_sudo() {
+    [ "$(id -u)" -eq 0 ] && return 0
+    local user; user="$(id -un 2>/dev/null || id -u)"
+    if ! command -v sudo >/dev/null 2>&1; then
+        echo "$(basename "$0"): installing Debian packages needs root, and sudo is not installed: run it as root, or, as root, install sudo and add $user to the sudo group (apt-get install sudo; adduser $user sudo), then log in again." >&2
+        return 1
+    fi
+    if ! sudo -v; then
+        echo "$(basename "$0"): installing Debian packages needs root, and $user may not use sudo: run it as root, or, as root, add $user to the sudo group (adduser $user sudo), then log in again." >&2
+        return 1
+    fi
+}
+
 apt_ensure() {
     local missing=()
     for pkg in "$@"; do
@@ -25,6 +40,7 @@ apt_ensure() {
     done
     if [ ${#missing[@]} -gt 0 ]; then
         echo "==> Debian packages: ${missing[*]}"
+        root_or_sudo || return 1
         as_root apt-get update -qq
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
     fi

@@ -46,6 +46,7 @@ def jpeg_files(folder):
 
 def test_flatbed_page_is_a_private_jpeg_in_the_given_folder(worker, workspace_root):
     dest = workspace_root / "piece"
+    dest.mkdir(parents=True)  # a workspace's folder: the worker writes into it, never creates it
     done = threading.Event()
     job = worker.start_scan("flatbed", 300, dest, on_done=lambda j: done.set())
     (page,) = job.wait(30)
@@ -142,6 +143,7 @@ def test_fault_file_reaches_the_child(tmp_path):
     settings = ScannerSettings(driver="simulated")
     settings.fault_file = str(fault_file)
     with ScanWorker(settings) as w:
+        (tmp_path / "a").mkdir()
         assert len(w.scan("flatbed", 100, tmp_path / "a")) == 1
         fault_file.write_text("cover-open")
         with pytest.raises(ScannerCoverOpen):
@@ -279,6 +281,7 @@ def test_sane_feeder_through_the_worker_until_out_of_documents(sane_env, tmp_pat
             w.scan("adf-duplex", 50, tmp_path)
         assert info.value.message_fr.startswith("Ce scanner ne numérise pas les deux faces")
         # the feeder is full again for the next person
+        (tmp_path / "next").mkdir()
         assert len(w.scan("adf", 50, tmp_path / "next")) == 10
 
 

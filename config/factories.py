@@ -120,13 +120,23 @@ class Services:
                 self.stats.record(SessionFigures(outcome="crash"))
         return count
 
-    def verify_clean(self, canaries: list[str] = ()) -> CheckReport:
+    def verify_clean(self, canaries: list[str] = (), *, time_limit: float | None = None,
+                     max_bytes: int | None = None) -> CheckReport:
         """The wipe's check on demand: no workspace left, no journal beside the
-        statistics, and none of the ``canaries`` in any place the kiosk writes to."""
+        statistics, and none of the ``canaries`` in any place the kiosk writes to,
+        within ``time_limit`` seconds and ``max_bytes`` read (session.wipe's
+        defaults when None). Run by root, it reads the files of the kiosk's user
+        (the owner of the kiosk's own folders) and that user's home too."""
+        from session.wipe import BYTE_BUDGET, TIME_LIMIT, kiosk_writers
+
         s = self.settings
         root = s.workspace_root()
-        report = check_leftovers(self.check_places() + system_places(), needles_of(canaries),
-                                 exclude=[s.mock_db_path().parent])
+        own = self.check_places()
+        writers = kiosk_writers(own)
+        report = check_leftovers(own + system_places(writers), needles_of(canaries),
+                                 exclude=[s.mock_db_path().parent], writers=writers,
+                                 time_limit=TIME_LIMIT if time_limit is None else time_limit,
+                                 max_bytes=BYTE_BUDGET if max_bytes is None else max_bytes)
         if root.exists():
             report.findings += [Finding(str(p), "workspace") for p in root.iterdir()]
         data = s.stats_path()

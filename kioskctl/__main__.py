@@ -107,16 +107,52 @@ def cmd_purge(args) -> int:
     return 0
 
 
+#: ``kioskctl verify-clean``'s exit statuses (2 is a configuration error, as for every command).
+VERIFY_CLEAN, VERIFY_FOUND, VERIFY_INCOMPLETE = 0, 1, 3
+VERIFY_HINTS = {
+    "time limit": "time limit reached: run again with a larger --time-limit",
+    "byte budget": "byte budget spent: run again with a larger --max-mb",
+    "too large": "files over 64 MiB are not read: open or delete them by hand",
+    "unreadable": "unreadable here: run as root (sudo kioskctl verify-clean)",
+}
+VERIFY_EPILOG = """\
+Each place is searched on its own filesystem (mount points inside it are
+listed, not entered); only regular files that the kiosk's user could have
+written are read.
+
+exit status:
+  0  clean: every place searched, no finding
+  1  a finding (a workspace, a journal, or a canary in a file or the logs)
+  2  configuration error
+  3  incomplete: no finding in what was read, but a bound (--time-limit,
+     --max-mb, the 64 MiB largest file) or a permission left places unsearched
+"""
+
+
 def cmd_verify_clean(args) -> int:
     from config.factories import build_services
 
+    from session.wipe import OTHER_FILESYSTEM
+
     services = build_services(_settings(args), with_stats=False)
-    report = services.verify_clean(args.canary)
+    report = services.verify_clean(args.canary, time_limit=args.time_limit,
+                                   max_bytes=None if args.max_mb is None else int(args.max_mb * 1e6))
     for finding in report.findings:
         print(f"FOUND {finding}")
-    print(f"{report.files_read} file(s) read in {report.seconds:.2f}s: "
-          + ("clean" if report.clean else f"{len(report.findings)} finding(s)"))
-    return 0 if report.clean else 1
+    for gap in report.not_searched:
+        print(f"NOT SEARCHED {gap}")
+    summary = f"{report.files_read} file(s) read ({report.bytes_read / 1e6:.1f} MB) in {report.seconds:.2f}s: "
+    if report.findings:
+        print(summary + f"{len(report.findings)} finding(s)")
+        return VERIFY_FOUND
+    if not report.complete:
+        gaps = [g for g in report.not_searched if g.reason != OTHER_FILESYSTEM]
+        hints = sorted({VERIFY_HINTS.get(g.reason, g.reason) for g in gaps})
+        print(summary + f"INCOMPLETE, not a proof that the kiosk is clean: nothing found in what was read, "
+              f"but {len(gaps)} place(s) listed above were not searched. " + "; ".join(hints) + ".")
+        return VERIFY_INCOMPLETE
+    print(summary + "clean")
+    return VERIFY_CLEAN
 
 
 def cmd_stats(args) -> int:
@@ -157,8 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("stats", help="anonymous statistics").set_defaults(func=cmd_stats)
     sub.add_parser("purge", help="delete workspaces left by a crash (run before the kiosk starts)"
                    ).set_defaults(func=cmd_purge)
-    vc = sub.add_parser("verify-clean", help="look for anything a user left; non-zero exit on a finding")
+    vc = sub.add_parser("verify-clean", help="look for anything a user left; non-zero exit on a finding",
+                        epilog=VERIFY_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     vc.add_argument("--canary", action="append", default=[], help="a text that must be found nowhere")
+    vc.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                    help="stop searching after this long (default 60)")
+    vc.add_argument("--max-mb", type=float, default=None, metavar="MB",
+                    help="stop searching after reading this much (default 1000)")
     vc.set_defaults(func=cmd_verify_clean)
 
     args = parser.parse_args(argv)

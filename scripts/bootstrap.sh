@@ -10,9 +10,10 @@ VENV="${POINTNUM_VENV:-$POINTNUM_ROOT/.venv}"
 APT_RUNTIME=(python3 python3-venv python3-dev python3-gi libgl1 libgl1-mesa-dri libegl1 libmtdev1
              sane-utils libsane1 fonts-dejavu-core fonts-noto-core espeak-ng
              cups cups-client cups-filters libcups2-dev gcc)
-# What the tests add: a virtual screen, udev simulation, system-file checks.
+# What the tests add: a virtual screen, udev simulation, system-file checks, the
+# kiosk unit's compositor (cage, through Xwayland).
 APT_TEST=(xvfb xauth umockdev gir1.2-umockdev-1.0 systemd shellcheck poppler-utils gettext
-          cups cups-client cups-filters libcups2-dev)
+          cups cups-client cups-filters libcups2-dev cage xwayland)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -67,7 +68,7 @@ venv_ensure() {
     fi
     local stamp="$VENV/.installed-${extras:-base}"
     if [ ! -f "$stamp" ] || [ "$POINTNUM_ROOT/pyproject.toml" -nt "$stamp" ]; then
-        echo "==> Python packages ($extras)"
+        echo "==> Python packages${extras:+ ($extras)}"
         "$VENV/bin/pip" install -q --upgrade pip >/dev/null 2>&1 || true
         local target="${POINTNUM_ROOT}"
         [ -n "$extras" ] && target="${POINTNUM_ROOT}[${extras}]"

@@ -7,6 +7,7 @@ training, checking a site's devices), read the anonymous statistics.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from importlib import resources
 
@@ -28,6 +29,15 @@ def _settings(args):
     return settings
 
 
+def _ending(procedure) -> str:
+    """What a procedure that files no demande ends with (the title says how, if it does)."""
+    if procedure.online:
+        return ""
+    if any(s.kind == "guidance" for s in procedure.steps):
+        return "  [aucune demande en ligne : explications imprimées]"
+    return "  [aucune nouvelle demande]"
+
+
 def cmd_procedures(args) -> int:
     from session import Catalogue
 
@@ -40,8 +50,7 @@ def cmd_procedures(args) -> int:
         if procedures:
             print(f"{group_title}:")
             for p in procedures:
-                where = "" if p.online else "  (par courrier ou sur place : explications imprimées)"
-                print(f"  {p.id:<24} {p.title}{where}")
+                print(f"  {p.id:<24} {p.title}{_ending(p)}")
                 for v in scripts.get(p.id, []):
                     print(f"      --variant {v.name}")
     return 0
@@ -170,8 +179,14 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def _plain(docstring: str) -> str:
+    """A docstring as --help shows it: without reStructuredText's ``literal`` marks."""
+    return re.sub(r"``(.+?)``", r"\1", docstring).strip()
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="kioskctl", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="kioskctl", description=_plain(__doc__),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", action="append", default=[], help="site file (repeatable)")
     parser.add_argument("--demo", action="store_true", help="demo settings: bundled mock, simulated devices")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from support import tmpfs_folder, wait_until  # noqa: F401  (tests import wait_until from support)
+from support import free_port, tmpfs_folder, wait_until  # noqa: F401  (tests import them from support)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,12 +38,6 @@ Config.set("graphics", "height", "800")
 Config.set("kivy", "exit_on_escape", "0")
 Config.set("kivy", "log_enable", "0")
 Config.set("input", "mouse", "mouse,disable_multitouch")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class MockBackend:

@@ -4,12 +4,20 @@ Import them as ``from support import ...``: ``from conftest import ...`` finds
 whichever ``conftest`` pytest loaded last once a subfolder has its own."""
 import os
 import random
+import socket
 import string
 import threading
 import time
 from pathlib import Path
 
 import pytest
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def wait_until(predicate, timeout: float = 10.0, interval: float = 0.02, message: str = "condition"):

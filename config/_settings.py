@@ -104,6 +104,12 @@ class PrinterSettings:
     """python-escpos printer profile: paper width, code pages, QR support."""
     timeout: float = 10.0
     """Seconds before a printer that does not answer is abandoned."""
+    status_timeout: float = 1.0
+    """Seconds a status request (DLE EOT, before and after each job) waits for the printer's answer."""
+    status_unanswered: str = "fail"
+    """What a printer that does not answer a status request means: ``fail`` (the récépissé is
+    not counted as printed; the user is told and may reprint) or ``assume_ok`` (only for a
+    printer that cannot answer, a print server: printed on the site's word)."""
 
 
 @dataclass
@@ -214,6 +220,7 @@ _CHOICES = {
     "scanner.mode": ("Color", "Gray", "Lineart"),
     "scanner.fault": ("", "unplugged", "jam", "timeout", "no-paper", "cover-open", "hang"),
     "printer.driver": ("network", "usb", "serial", "file", "capture"),
+    "printer.status_unanswered": ("fail", "assume_ok"),
     "a4.driver": ("cups", "capture"),
     "a4.fault": ("", "paper-out", "paper-low", "cover-open", "jam", "unplugged"),
 }

@@ -29,7 +29,25 @@ AGENT_TOKEN = "agent-cert-demo"
 
 
 class SimulationError(RuntimeError):
-    pass
+    """A run that failed. ``numero``: the demande filed before the failure, if
+    any; the message then names it, as the kiosk's screen keeps it in view."""
+
+    def __init__(self, message: str, numero: str = ""):
+        if numero and numero not in message:
+            message = f"demande {numero} déposée, puis : {message}"
+        super().__init__(message)
+        self.numero = numero
+
+
+def _fault(exc: BaseException) -> str:
+    """What the user is told, and the device's own detail for the technician
+    (a setting or a state, never the user's data)."""
+    told = getattr(exc, "message_fr", None)
+    if told is None:
+        return repr(exc)
+    cause = exc.__cause__
+    detail = " ".join(str(getattr(cause, "detail", "") if cause is not None else "").split())  # one line
+    return f"{told} ({detail})" if detail and detail != told else told
 
 
 @dataclass
@@ -298,20 +316,28 @@ def simulate(services: Services, procedure_id: str, *, index: int = 0, motif: st
             delivre["_immatriculation"] = wizard.values["immatriculation"]
         pages = sum(session.workspace.page_count(p) for p in scanned)
         printed = session.receipt_printed
-    except SimulationError:
+    except SimulationError as exc:
+        if session.numero and not exc.numero:
+            raise SimulationError(str(exc), numero=session.numero) from exc
         raise
     except Exception as exc:
-        raise SimulationError(getattr(exc, "message_fr", repr(exc))) from exc
+        # A demande filed keeps its numéro in the output whatever failed after (the récépissé...).
+        raise SimulationError(_fault(exc), numero=session.numero or "") from exc
     finally:
         booth.close()
         training.close()
         report = session.end(outcome)
+    filed = numero if outcome == "submitted" else ""
     if not report.clean:
-        raise SimulationError(f"effacement incomplet : {len(report.leftovers)} élément(s) : " + ", ".join(report.leftovers))
+        raise SimulationError(f"effacement incomplet : {len(report.leftovers)} élément(s) : "
+                              + ", ".join(report.leftovers), numero=filed)
     result = SimulationResult(numero=numero, pages_scanned=pages, receipt_printed=printed, wipe_clean=report.clean,
                               procedure=procedure_id, variant=chosen.name, pieces=tuple(scanned), delivre=delivre,
                               guidance_printed=guidance_printed, guidance=guidance, statut=statut)
-    check_expectations(chosen, result)
+    try:
+        check_expectations(chosen, result)
+    except SimulationError as exc:
+        raise SimulationError(str(exc), numero=filed) from exc
     return result
 
 

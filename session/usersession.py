@@ -82,6 +82,8 @@ class UserSession:
         self.suivi: dict | None = None
         self.complement_sent = False
         self.receipt_printed = False
+        #: Why the récépissé did not print, as the user is told ("" when it printed or was not tried).
+        self.receipt_error = ""
         self.scan_job = None
         self._now = now
         self._started = time.monotonic()
@@ -399,13 +401,20 @@ class UserSession:
         )
 
     def print_receipt(self) -> None:
+        """Print the récépissé; counted as printed only once the printer said so.
+        On a failure :attr:`receipt_error` keeps what the user is told (the screen
+        shows it beside the numéro, with a button to print again)."""
         try:
             self.printer.print_receipt(self.receipt())
         except SessionError:
             raise
         except Exception as exc:  # printer errors carry message_fr
-            raise SessionError(getattr(exc, "message_fr", GENERIC_DEVICE_ERROR)) from exc
+            # The driver's detail names the setting or the state at fault, never the user's data.
+            log.error("récépissé not printed: %s: %s", type(exc).__name__, exc)
+            self.receipt_error = getattr(exc, "message_fr", GENERIC_DEVICE_ERROR)
+            raise SessionError(self.receipt_error) from exc
         self.receipt_printed = True
+        self.receipt_error = ""
         self._figures.receipts_printed += 1
 
     # --- the récapitulatif on A4 --------------------------------------------------

@@ -135,21 +135,47 @@ def sane_env(sane_config_dir, monkeypatch) -> Path:
     return sane_config_dir
 
 
-class TcpPrinterListener:
-    """Stands where a network ESC/POS printer listens; keeps every byte received."""
+#: What an Epson printer answers to a real-time status request DLE EOT n (n = 1 printer,
+#: 2 offline cause, 3 error cause, 4 roll paper sensor), by state: one byte whose bits 1
+#: and 4 are always set (Epson's ESC/POS reference). "silent": no answer at all, as from a
+#: print server or a printer set to ignore status requests.
+PRINTER_STATES: dict[str, dict[int, int]] = {
+    "ok": {1: 0x12, 2: 0x12, 3: 0x12, 4: 0x12},
+    "paper-low": {1: 0x12, 2: 0x12, 3: 0x12, 4: 0x1E},  # near-end sensor: still prints
+    "paper-out": {1: 0x1A, 2: 0x32, 3: 0x12, 4: 0x72},  # offline, stopped by paper end, no paper
+    "cover-open": {1: 0x1A, 2: 0x16, 3: 0x12, 4: 0x12},  # offline, cover open
+    "silent": {},
+}
+_DLE_EOT = b"\x10\x04"
+_CUT = b"\x1dV"
 
-    def __init__(self):
+
+class TcpPrinterListener:
+    """Stands where a network ESC/POS printer listens; keeps every byte of the jobs received.
+
+    It answers status requests (DLE EOT n) as a printer in ``status`` would (a name
+    of PRINTER_STATES, or such a mapping; settable at any time) and keeps them out of
+    :attr:`data`, in :attr:`requests`. ``after_cut``: the state it goes to once a job's
+    cut (GS V) is received, as a printer whose paper ends with that job."""
+
+    def __init__(self, status: str | dict[int, int] = "ok", after_cut: str | None = None):
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(4)
         self.port = self.sock.getsockname()[1]
+        self.status = status
+        self.after_cut = after_cut
         self._data = bytearray()
+        self.requests: list[int] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self.connections = 0
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
+
+    def _answers(self) -> dict[int, int]:
+        return PRINTER_STATES[self.status] if isinstance(self.status, str) else self.status
 
     def _serve(self):
         self.sock.settimeout(0.1)
@@ -159,6 +185,7 @@ class TcpPrinterListener:
             except (socket.timeout, OSError):
                 continue
             self.connections += 1
+            pending = b""  # the start of a status request split across reads
             with conn:
                 conn.settimeout(0.1)
                 while not self._stop.is_set():
@@ -170,8 +197,34 @@ class TcpPrinterListener:
                         break
                     if not chunk:
                         break
+                    pending = self._take(conn, pending + chunk)
+
+    def _take(self, conn, chunk: bytes) -> bytes:
+        """Keep the job's bytes, answer status requests; returns an unfinished request's start."""
+        i = 0
+        while i < len(chunk):
+            if chunk[i] == _DLE_EOT[0]:
+                if len(chunk) - i < 3 and _DLE_EOT.startswith(chunk[i:i + 2]):
+                    return chunk[i:]
+                if chunk[i:i + 2] == _DLE_EOT and 1 <= chunk[i + 2] <= 4:
+                    n = chunk[i + 2]
                     with self._lock:
-                        self._data += chunk
+                        self.requests.append(n)
+                    answer = self._answers().get(n)
+                    if answer is not None:
+                        try:
+                            conn.sendall(bytes([answer]))
+                        except OSError:
+                            pass
+                    i += 3
+                    continue
+            with self._lock:
+                self._data.append(chunk[i])
+                cut = self._data.endswith(_CUT)
+            if cut and self.after_cut is not None:
+                self.status = self.after_cut
+            i += 1
+        return b""
 
     @property
     def data(self) -> bytes:

@@ -23,13 +23,15 @@ OpenDevice = Callable[[], "Escpos"]
 
 def _network(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
     def network() -> Escpos:
-        from escpos.printer import Network
+        from ._network import NetworkPrinter
 
-        return Network(s.host, port=s.port, timeout=s.timeout, profile=s.profile)
+        return NetworkPrinter(s.host, port=s.port, timeout=s.timeout, profile=s.profile,
+                              status_timeout=s.status_timeout)
 
-    # Status queries over TCP are left out: a print server that does not answer
-    # DLE EOT would block each query until the timeout. Reaching it is checked.
-    return network, False
+    # Status is asked over TCP too: reaching the port says nothing of the paper.
+    # A print server that does not answer DLE EOT costs status_timeout a query,
+    # and its silence means what printer.status_unanswered says.
+    return network, True
 
 
 def _usb(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
@@ -97,7 +99,8 @@ def make_receipt_printer(settings: "PrinterSettings") -> ReceiptPrinter:
         raise ValueError(f"unknown printer driver {settings.driver!r}: "
                          f"expected one of {sorted(PRINTER_DRIVERS)}") from None
     open_device, check_status = build(settings)
-    return ReceiptPrinter(open_device, profile=settings.profile, check_status=check_status)
+    return ReceiptPrinter(open_device, profile=settings.profile, check_status=check_status,
+                          unanswered=settings.status_unanswered)
 
 
 # -- A4 printers ------------------------------------------------------------------

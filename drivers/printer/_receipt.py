@@ -23,6 +23,18 @@ PREFERRED_CODE_PAGES = ("CP1252", "CP858", "ISO_8859-15", "CP850")
 if TYPE_CHECKING:
     from escpos.escpos import Escpos
 
+#: ``printer.status_unanswered``: see :class:`ReceiptPrinter`.
+UNANSWERED = ("fail", "assume_ok")
+BEFORE, AFTER = "before the job", "after the job"
+#: Said when the job went out but the printer did not say it printed.
+NOT_CONFIRMED = "L'imprimante n'a pas confirmé l'impression. Notez votre numéro et appelez le médiateur."
+
+# Bits of the status bytes (Epson ESC/POS reference, DLE EOT n).
+_FIXED_MASK, _FIXED_BITS = 0x93, 0x12
+_OFFLINE = 0x08  # n = 1
+_COVER_OPEN, _STOPPED_BY_PAPER_END = 0x04, 0x20  # n = 2
+_PAPER_NEAR_END, _PAPER_END = 0x0C, 0x60  # n = 4
+
 
 @dataclass
 class Receipt:
@@ -65,18 +77,26 @@ class ReceiptPrinter:
     """Prints :class:`Receipt` objects on the device returned by ``open_device``.
 
     ``open_device`` builds (or returns) a python-escpos printer; it is opened
-    for each job and closed after. ``check_status``: query the printer's
-    real-time status (DLE EOT) before printing and in :meth:`status`; leave it
-    off for devices that cannot answer (a file) or where no answer would block
-    (a TCP port whose printer ignores status queries): then only reaching the
-    device is checked.
+    for each job and closed after. ``check_status``: ask the printer's
+    real-time status (DLE EOT 1, 2, 4) before the job, after it (paper that
+    ran out during the job) and in :meth:`status`; off only for devices that
+    cannot answer at all (a file): then only reaching the device is checked.
+
+    ``unanswered``: what a printer that does not answer a status request
+    means (``printer.status_unanswered``): ``"fail"``, the job is not sent (or,
+    after it, not counted as printed) and PrinterUnavailable says which
+    setting to change; ``"assume_ok"``, for a printer that cannot answer (a
+    print server), the job is sent and counted as printed on the site's word.
     """
 
     def __init__(self, open_device: Callable[[], Escpos], profile: str = "TM-T20II", *,
-                 check_status: bool = True):
+                 check_status: bool = True, unanswered: str = "fail"):
+        if unanswered not in UNANSWERED:
+            raise ValueError(f"unanswered must be one of {UNANSWERED}, not {unanswered!r}")
         self.open_device = open_device
         self.profile = profile
         self.check_status = check_status
+        self.unanswered = unanswered
 
     # -- device ------------------------------------------------------------
 
@@ -98,34 +118,68 @@ class ReceiptPrinter:
             pass
 
     @staticmethod
-    def _query(device: Escpos) -> PrinterStatus:
-        """Ask the printer (DLE EOT 1, 2, 4). No answer at all counts as online."""
-        from escpos.constants import RT_STATUS_ONLINE
+    def _ask(device: Escpos, query: bytes) -> int | None:
+        """The status byte the printer answers to ``query``; None when nothing
+        came, or something that is not a status byte (bits 1 and 4 are always
+        set, bits 0 and 7 always clear: Epson's ESC/POS reference, DLE EOT)."""
+        answer = device.query_status(query)
+        if len(answer) != 1 or answer[0] & _FIXED_MASK != _FIXED_BITS:
+            return None
+        return answer[0]
+
+    @classmethod
+    def _query(cls, device: Escpos) -> PrinterStatus | None:
+        """Ask the printer (DLE EOT 1, then 2 when it is offline, then 4).
+        None: it did not answer (see ``unanswered``)."""
+        from escpos.constants import RT_STATUS_ONLINE, RT_STATUS_PAPER
 
         from ._capture import RT_STATUS_OFFLINE
 
         try:
-            online = device.query_status(RT_STATUS_ONLINE)
-            if not online:
-                return PrinterStatus.ONLINE  # does not answer status queries
-            if online[0] & 0x08:  # offline: ask why
-                cause = device.query_status(RT_STATUS_OFFLINE)
-                if cause and cause[0] & 0x04:
+            online = cls._ask(device, RT_STATUS_ONLINE)
+            if online is None:
+                return None
+            if online & _OFFLINE:  # offline: ask why
+                cause = cls._ask(device, RT_STATUS_OFFLINE)
+                if cause is None:
+                    return PrinterStatus.OFFLINE
+                if cause & _COVER_OPEN:
                     return PrinterStatus.COVER_OPEN
-                if cause and cause[0] & 0x20:
+                if cause & _STOPPED_BY_PAPER_END:
                     return PrinterStatus.PAPER_OUT
-            paper = device.paper_status()
+            paper = cls._ask(device, RT_STATUS_PAPER)
         except NotImplementedError:
-            return PrinterStatus.ONLINE
+            return None
         except PrinterError:
             raise
         except _unreachable_errors() as exc:
             raise PrinterUnavailable(f"no answer to a status query: {exc}") from exc
-        if paper == 0:
+        if paper is not None and paper & _PAPER_END:
             return PrinterStatus.PAPER_OUT
-        if online[0] & 0x08:
+        if online & _OFFLINE:
             return PrinterStatus.OFFLINE
-        return PrinterStatus.PAPER_LOW if paper == 1 else PrinterStatus.ONLINE
+        if paper is None:
+            return None
+        return PrinterStatus.PAPER_LOW if paper & _PAPER_NEAR_END else PrinterStatus.ONLINE
+
+    def _check(self, device: Escpos, when: str) -> None:
+        """Raise the typed error unless the printer says it can print (``when``:
+        "before the job" or "after the job", for the log)."""
+        state = self._query(device)
+        if state is None:
+            if self.unanswered == "assume_ok":
+                return
+            raise PrinterUnavailable(
+                f"the printer did not answer a status request (DLE EOT) {when}, and "
+                f'printer.status_unanswered = "fail": check its cable and settings, or set '
+                f'printer.status_unanswered = "assume_ok" if it cannot answer (a print server)',
+                message_fr=(NOT_CONFIRMED if when == AFTER else None))
+        if state is PrinterStatus.PAPER_OUT:
+            raise PrinterPaperOut(f"the printer reports no paper {when}")
+        if state is PrinterStatus.COVER_OPEN:
+            raise PrinterCoverOpen(f"the printer reports its cover open {when}")
+        if not state.can_print:
+            raise PrinterUnavailable(f"the printer reports it is offline {when}")
 
     def status(self) -> PrinterStatus:
         """What the printer says now; UNREACHABLE when it cannot be opened."""
@@ -134,7 +188,12 @@ class ReceiptPrinter:
         except PrinterError:
             return PrinterStatus.UNREACHABLE
         try:
-            return self._query(device) if self.check_status else PrinterStatus.ONLINE
+            if not self.check_status:
+                return PrinterStatus.ONLINE
+            state = self._query(device)
+            if state is None:  # silence: what the site said it means
+                return PrinterStatus.ONLINE if self.unanswered == "assume_ok" else PrinterStatus.UNREACHABLE
+            return state
         except PrinterError:
             return PrinterStatus.UNREACHABLE
         finally:
@@ -143,24 +202,23 @@ class ReceiptPrinter:
     # -- printing ----------------------------------------------------------
 
     def print_receipt(self, receipt: Receipt) -> None:
-        """Print ``receipt`` as one job. Raises PrinterUnavailable,
-        PrinterPaperOut, PrinterCoverOpen (all PrinterError)."""
+        """Print ``receipt`` as one job; return once the printer said, after the
+        job, that it can still print (with ``check_status``). Raises
+        PrinterUnavailable, PrinterPaperOut, PrinterCoverOpen (all PrinterError)."""
         device = self._open()
         try:
             if self.check_status:
-                state = self._query(device)
-                if state is PrinterStatus.PAPER_OUT:
-                    raise PrinterPaperOut("the printer reports no paper")
-                if state is PrinterStatus.COVER_OPEN:
-                    raise PrinterCoverOpen("the printer reports its cover open")
-                if state is PrinterStatus.OFFLINE:
-                    raise PrinterUnavailable("the printer reports it is offline")
+                self._check(device, BEFORE)
             try:
                 self._render(device, receipt)
             except PrinterError:
                 raise
             except _unreachable_errors() as exc:
                 raise PrinterUnavailable(f"printing failed: {exc}") from exc
+            if self.check_status:
+                # Real-time status is answered at once, while the job's lines
+                # are still printing: paper that ends during them shows here.
+                self._check(device, AFTER)
         finally:
             self._close(device)
 

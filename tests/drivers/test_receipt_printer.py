@@ -1,10 +1,13 @@
 """Receipt printing: exact ESC/POS bytes over TCP to a listener standing where
-a network printer would be, the capture printer, faults and the factory."""
+a network printer would be (it answers status requests as a printer would: paper
+out, cover open, no answer), the capture printer, faults and the factory."""
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
+from support import wait_until
 from escpos.printer import Dummy, Network
 
 from config import PrinterSettings
@@ -43,8 +46,9 @@ BARCODE = b"\x1dkI\x10{BPN-2025-ABC123"  # GS k 73 n {B data (CODE128 set B)
 CUT = b"\x1dV\x00"
 
 
-def network_printer(port: int, timeout: float = 2.0) -> ReceiptPrinter:
-    return make_receipt_printer(PrinterSettings(driver="network", host="127.0.0.1", port=port, timeout=timeout))
+def network_printer(port: int, timeout: float = 2.0, **settings) -> ReceiptPrinter:
+    return make_receipt_printer(PrinterSettings(driver="network", host="127.0.0.1", port=port, timeout=timeout,
+                                                **settings))
 
 
 def unused_port() -> int:
@@ -106,9 +110,106 @@ def test_unreachable_printer(tcp_printer):
     assert printer.status() is PrinterStatus.UNREACHABLE
 
 
-def test_network_status_is_connectability(tcp_printer):
+def test_network_status_is_asked_of_the_printer(tcp_printer):
     assert network_printer(tcp_printer.port).status() is PrinterStatus.ONLINE
-    assert tcp_printer.data == b""  # no status query sent
+    assert tcp_printer.requests == [1, 4] and tcp_printer.data == b""  # DLE EOT 1, then 4; nothing printed
+
+
+def test_each_job_asks_the_status_before_and_after(tcp_printer):
+    network_printer(tcp_printer.port).print_receipt(RECEIPT)
+    assert tcp_printer.data.endswith(CUT)
+    assert tcp_printer.requests == [1, 4, 1, 4]
+
+
+# -- a network printer that answers status requests (DLE EOT n) ---------------------
+
+NETWORK_FAULTS = {
+    "paper-out": (PrinterPaperOut, PrinterStatus.PAPER_OUT, [1, 2],
+                  "L'imprimante n'a plus de papier. Appelez le médiateur."),
+    "cover-open": (PrinterCoverOpen, PrinterStatus.COVER_OPEN, [1, 2],
+                   "Le capot de l'imprimante est ouvert. Appelez le médiateur."),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(NETWORK_FAULTS))
+def test_a_network_printer_that_reports_a_fault_prints_nothing(tcp_printer, fault):
+    error, status, asked, message = NETWORK_FAULTS[fault]
+    tcp_printer.status = fault
+    printer = network_printer(tcp_printer.port)
+    with pytest.raises(error) as info:
+        printer.print_receipt(RECEIPT)
+    assert info.value.message_fr == message
+    assert tcp_printer.data == b""  # the job was not sent
+    assert tcp_printer.requests == asked
+    assert printer.status() is status
+    tcp_printer.status = "ok"  # paper put back
+    printer.print_receipt(RECEIPT)
+    assert tcp_printer.wait_for(CUT).count(CUT) == 1  # one récépissé, once the printer can
+
+
+def test_a_network_printer_near_the_end_of_its_roll_still_prints(tcp_printer):
+    tcp_printer.status = "paper-low"
+    printer = network_printer(tcp_printer.port)
+    assert printer.status() is PrinterStatus.PAPER_LOW
+    printer.print_receipt(RECEIPT)
+    assert tcp_printer.wait_for(CUT).endswith(CUT)
+
+
+def test_paper_that_runs_out_during_the_job_is_caught(tcp_printer):
+    tcp_printer.after_cut = "paper-out"
+    with pytest.raises(PrinterPaperOut) as info:
+        network_printer(tcp_printer.port).print_receipt(RECEIPT)
+    assert "after the job" in str(info.value)
+    assert tcp_printer.data.endswith(CUT)  # sent, but the printer says it ran out of paper
+    assert tcp_printer.requests == [1, 4, 1, 2]
+
+
+def test_a_silent_printer_fails_by_default_and_names_the_setting(tcp_printer):
+    tcp_printer.status = "silent"
+    printer = network_printer(tcp_printer.port, timeout=30.0, status_timeout=0.2)
+    started = time.monotonic()
+    with pytest.raises(PrinterUnavailable) as info:
+        printer.print_receipt(RECEIPT)
+    assert time.monotonic() - started < 10  # the status timeout, not the job's 30 s
+    assert info.value.message_fr == "L'imprimante ne répond pas. Appelez le médiateur."
+    assert 'printer.status_unanswered = "fail"' in str(info.value)
+    assert 'printer.status_unanswered = "assume_ok"' in str(info.value)
+    assert tcp_printer.data == b"" and tcp_printer.requests == [1]
+    assert printer.status() is PrinterStatus.UNREACHABLE
+
+
+def test_a_silent_printer_prints_when_the_site_says_it_cannot_answer(tcp_printer):
+    tcp_printer.status = "silent"
+    printer = network_printer(tcp_printer.port, status_timeout=0.2, status_unanswered="assume_ok")
+    printer.print_receipt(RECEIPT)
+    assert tcp_printer.wait_for(CUT).endswith(CUT)
+    assert printer.status() is PrinterStatus.ONLINE
+
+
+def test_a_printer_silent_after_the_job_is_not_counted_as_printed(tcp_printer):
+    tcp_printer.after_cut = "silent"
+    with pytest.raises(PrinterUnavailable) as info:
+        network_printer(tcp_printer.port, status_timeout=0.2).print_receipt(RECEIPT)
+    assert info.value.message_fr == ("L'imprimante n'a pas confirmé l'impression. "
+                                     "Notez votre numéro et appelez le médiateur.")
+    assert "after the job" in str(info.value)
+
+
+def test_an_answer_that_is_not_a_status_byte_is_no_answer(tcp_printer):
+    tcp_printer.status = {1: 0xFF, 2: 0xFF, 3: 0xFF, 4: 0xFF}
+    with pytest.raises(PrinterUnavailable, match="did not answer a status request"):
+        network_printer(tcp_printer.port).print_receipt(RECEIPT)
+    assert tcp_printer.data == b""
+
+
+def test_a_status_request_split_across_reads_is_answered(tcp_printer):
+    with socket.create_connection(("127.0.0.1", tcp_printer.port), timeout=5) as conn:
+        conn.sendall(b"AB\x10")
+        wait_until(lambda: tcp_printer.data == b"AB", 5, message="the first bytes")
+        conn.sendall(b"\x04\x04CD")
+        assert conn.recv(1) == b"\x12"
+    wait_until(lambda: tcp_printer.data == b"ABCD", 5, message="the last bytes")
+    assert tcp_printer.requests == [4]
 
 
 def test_capture_keeps_the_same_bytes_as_the_network(tcp_printer):
@@ -202,7 +303,8 @@ def test_factory_builds_a_network_device_from_settings():
     assert isinstance(device, Network)
     assert (device.host, device.port, device.timeout) == ("192.0.2.7", 9101, 3.5)
     assert device.profile.profile_data["name"] == "TM-T88V"
-    assert printer.profile == "TM-T88V" and printer.check_status is False
+    assert printer.profile == "TM-T88V" and printer.check_status is True
+    assert printer.unanswered == "fail" and device.status_timeout == 1.0  # the documented defaults
 
 
 def test_factory_builds_usb_and_serial_devices_from_settings():

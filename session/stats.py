@@ -26,6 +26,7 @@ class SessionFigures:
     receipts_printed: int = 0
     help_calls: int = 0
     wipe_failed: int = 0
+    purge_failed: int = 0  # A4 jobs left in the print spool (CUPS refused to purge them)
     started_hour: str = ""  # "YYYY-MM-DDTHH": coarse on purpose
 
 

@@ -84,6 +84,8 @@ class UserSession:
         self.receipt_printed = False
         #: Why the récépissé did not print, as the user is told ("" when it printed or was not tried).
         self.receipt_error = ""
+        #: A4 jobs whose purge from the print spool failed (their ids): a wipe failure at the end.
+        self._unpurged: list[int] = []
         self.scan_job = None
         self._now = now
         self._started = time.monotonic()
@@ -491,13 +493,32 @@ class UserSession:
         """``wait``: until the job has printed, so that a fault met on the way is
         told, and the document is purged from the print spool (CUPS would keep
         it a day): every document that carries the user's data waits."""
+        job = None
         try:
             job = self.a4.print_pdf(pdf, title=title, duplex=duplex)
             if wait:
                 self.a4.wait(job)
         except Exception as exc:  # printer errors carry message_fr
             raise SessionError(getattr(exc, "message_fr", GENERIC_DEVICE_ERROR)) from exc
+        finally:
+            if job is not None and self.a4.purge_failed(job):  # still in the spool: told at the end
+                self._unpurged.append(job)
         return job
+
+    def _purge_failures(self) -> list[str]:
+        """The A4 jobs of this session still in the print spool after one more try
+        to purge each, as the wipe report's leftovers (job ids: no data)."""
+        left = []
+        for job in self._unpurged:
+            try:
+                purged = self.a4.retry_purge(job)
+            except Exception as exc:
+                log.error("CUPS job %d: purge not retried: %s", job, type(exc).__name__)
+                purged = False
+            if not purged:
+                left.append(f"A4 print job {job} on {self.a4.name}: not purged from the print spool")
+        self._figures.purge_failed = len(left)
+        return left
 
     # --- the end --------------------------------------------------------------
     def note_help_call(self) -> None:
@@ -533,6 +554,7 @@ class UserSession:
         self._figures.duration_s = round(time.monotonic() - self._started, 1)
         needles = needles_of(self._personal_values())
         report = self.workspace.wipe()
+        report.leftovers.extend(self._purge_failures())  # a document left in the print spool
         self.wizard.clear()
         self.numero = None
         self.delivre = {}

@@ -13,10 +13,15 @@ Before each job the queue's state is asked; a job that fails (paper out,
 cover open, jam, queue stopped) is cancelled and purged, so that it does not
 come out later for someone else. A job that printed is purged too: CUPS keeps
 a printed document in its spool for a day by default (PreserveJobFiles).
+A purge that fails leaves a person's document on the kiosk: it is logged (job
+id and error type only), kept in :meth:`A4Printer.purge_failed`, and the
+session that printed counts it as a wipe failure unless :meth:`A4Printer.retry_purge`
+then succeeds.
 """
 from __future__ import annotations
 
 import abc
+import logging
 import os
 import re
 import shutil
@@ -52,6 +57,8 @@ _REASONS = (
     (("offline", "shutdown", "paused", "connecting-to-device", "timed-out"), PrinterStatus.OFFLINE),
 )
 FAULTS = ("paper-out", "paper-low", "cover-open", "jam", "unplugged")
+
+log = logging.getLogger(__name__)
 
 
 def is_usable() -> bool:
@@ -121,6 +128,15 @@ class A4Printer(abc.ABC):
         failed, PrinterUnavailable if not done in ``timeout`` seconds (the job
         is then cancelled)."""
 
+    def purge_failed(self, job_id: int) -> bool:
+        """True when the job's document could not be removed from the print
+        spool (see :meth:`wait`): it is still on the kiosk."""
+        return False
+
+    def retry_purge(self, job_id: int) -> bool:
+        """Try again to remove a job whose purge failed; True once it is gone."""
+        return not self.purge_failed(job_id)
+
 
 class CupsPrinter(A4Printer):
     """A CUPS queue (``queue``; empty: the server's default destination) on
@@ -137,6 +153,8 @@ class CupsPrinter(A4Printer):
         self.media = media
         self.poll = poll
         self.name = f"CUPS {queue or '(défaut)'}"
+        self._unpurged: set[int] = set()
+        self._unpurged_lock = threading.Lock()
 
     # -- connection ----------------------------------------------------------
 
@@ -217,43 +235,96 @@ class CupsPrinter(A4Printer):
         except cups.IPPError as exc:
             raise PrinterUnavailable(f"CUPS job {job_id}: {exc}") from exc
 
-    def _give_up(self, conn, job_id: int) -> None:
-        """Cancel the job if it is not over, and purge it (document and history)."""
+    def _give_up(self, conn, job_id: int) -> bool:
+        """Cancel the job if it is not over, and purge it (document and history).
+        True when it is gone; a failure is logged and kept (:meth:`purge_failed`)."""
+        import cups
+
         try:
             conn.cancelJob(job_id, purge_job=True)
-        except Exception:
-            pass
+        except cups.IPPError as exc:
+            status = exc.args[0] if exc.args else None
+            if status == cups.IPP_NOT_FOUND:  # no such job: nothing left of it
+                return self._purged(job_id)
+            self._not_purged(job_id, exc, f" (IPP status 0x{status:04x})" if isinstance(status, int) else "")
+            return False
+        except (cups.HTTPError, RuntimeError, OSError) as exc:
+            self._not_purged(job_id, exc)
+            return False
+        except BaseException as exc:  # a bug: kept as a leftover all the same, then raised
+            self._not_purged(job_id, exc)
+            raise
+        return self._purged(job_id)
+
+    def _purged(self, job_id: int) -> bool:
+        with self._unpurged_lock:
+            self._unpurged.discard(job_id)
+        return True
+
+    def _not_purged(self, job_id: int, exc: BaseException, status: str = "") -> None:
+        # The job id and the error's type (and IPP status) only: a message could quote the document.
+        log.error("CUPS job %d not purged from the print spool: %s%s", job_id, type(exc).__name__, status)
+        with self._unpurged_lock:
+            self._unpurged.add(job_id)
+
+    def purge_failed(self, job_id: int) -> bool:
+        with self._unpurged_lock:
+            return job_id in self._unpurged
+
+    def retry_purge(self, job_id: int) -> bool:
+        if not self.purge_failed(job_id):
+            return True
+        try:
+            _cups, conn = self._connect()
+        except PrinterError as exc:
+            self._not_purged(job_id, exc)
+            return False
+        return self._give_up(conn, job_id)
 
     def wait(self, job_id: int, timeout: float = 120.0) -> None:
-        cups, conn = self._connect()
+        try:
+            cups, conn = self._connect()
+        except PrinterError as exc:  # the job stays in the spool, out of reach
+            self._not_purged(job_id, exc)
+            raise
         deadline = time.monotonic() + timeout
         pause = threading.Event()
-        while True:
-            try:
-                job = conn.getJobAttributes(job_id, requested_attributes=[
-                    "job-state", "job-state-reasons", "job-printer-uri"])
-            except cups.IPPError as exc:
-                raise PrinterUnavailable(f"CUPS job {job_id}: {exc}") from exc
-            state = int(job.get("job-state", _JOB_PENDING))
-            if state == _JOB_COMPLETED:
-                if self.purge:
-                    self._give_up(conn, job_id)
-                return
-            queue = self.queue or str(job.get("job-printer-uri", "")).rsplit("/", 1)[-1] or self._queue(conn)
-            if state in (_JOB_CANCELED, _JOB_ABORTED):
-                if self.purge:
-                    self._give_up(conn, job_id)
+        settled = False  # the job was purged, or that was tried
+        try:
+            while True:
+                try:
+                    job = conn.getJobAttributes(job_id, requested_attributes=[
+                        "job-state", "job-state-reasons", "job-printer-uri"])
+                except cups.IPPError as exc:
+                    raise PrinterUnavailable(f"CUPS job {job_id}: {exc}") from exc
+                state = int(job.get("job-state", _JOB_PENDING))
+                if state == _JOB_COMPLETED:
+                    if self.purge:
+                        settled = True
+                        self._give_up(conn, job_id)
+                    return
+                queue = self.queue or str(job.get("job-printer-uri", "")).rsplit("/", 1)[-1] or self._queue(conn)
+                if state in (_JOB_CANCELED, _JOB_ABORTED):
+                    settled = True  # over: nothing will print later
+                    if self.purge:
+                        self._give_up(conn, job_id)
+                    status, detail = self._printer_state(cups, conn, queue)
+                    raise_for(status, f"job {job_id} {job.get('job-state-reasons')}; {detail}")
+                    raise PrinterError(f"job {job_id} ended: {job.get('job-state-reasons')}")
                 status, detail = self._printer_state(cups, conn, queue)
-                raise_for(status, f"job {job_id} {job.get('job-state-reasons')}; {detail}")
-                raise PrinterError(f"job {job_id} ended: {job.get('job-state-reasons')}")
-            status, detail = self._printer_state(cups, conn, queue)
-            if not status.can_print:  # the queue stopped on a fault: the job would print later
+                if not status.can_print:  # the queue stopped on a fault: the job would print later
+                    settled = True
+                    self._give_up(conn, job_id)
+                    raise_for(status, f"job {job_id} cancelled; {detail}")
+                if time.monotonic() > deadline:
+                    settled = True
+                    self._give_up(conn, job_id)
+                    raise PrinterUnavailable(f"job {job_id} not printed after {timeout:g} s; {detail}")
+                pause.wait(self.poll)
+        except BaseException:
+            if not settled:  # CUPS stopped answering mid-way: the job must not print later, nor stay
                 self._give_up(conn, job_id)
-                raise_for(status, f"job {job_id} cancelled; {detail}")
-            if time.monotonic() > deadline:
-                self._give_up(conn, job_id)
-                raise PrinterUnavailable(f"job {job_id} not printed after {timeout:g} s; {detail}")
-            pause.wait(self.poll)
+            raise
 
 
 @dataclass

@@ -12,8 +12,10 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from . import franceconnect, routes_agent, routes_comptes, routes_coordination, routes_demandes, routes_formation
+from .contract import publish
 from .deps import Deps
 from .errors import ApiError
 from .faults import FaultInjector, FaultMiddleware
@@ -59,8 +61,11 @@ def create_app(store: Store, settings: MockSettings) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):
         codes = {404: "introuvable", 405: "methode_non_autorisee"}
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # RFC 9110: every method of the path, not only the first route's
+            headers["Allow"] = ", ".join(_allowed_methods(app, request.scope))
         return ApiError(exc.status_code, codes.get(exc.status_code, f"http_{exc.status_code}"),
-                        str(exc.detail)).response()
+                        str(exc.detail), headers=headers).response()
 
     @app.exception_handler(Exception)
     async def _internal_error(request: Request, exc: Exception):
@@ -77,4 +82,14 @@ def create_app(store: Store, settings: MockSettings) -> FastAPI:
     routes_formation.register(app, deps)
     routes_coordination.register(app, deps)
     franceconnect.register(app, deps)
+    publish(app)
     return app
+
+
+def _allowed_methods(app: FastAPI, scope) -> list[str]:
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches(scope)
+        if match != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)

@@ -29,12 +29,39 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
-from .errors import ApiError
+from .contract import RefusOAuth, refusals
+from .errors import MALFORMED_FORM, ApiError, is_malformed_form
 
 PATH = "/franceconnect/api/v2"
 SCOPES = ["openid", "given_name", "family_name", "birthdate", "gender", "birthplace", "birthcountry", "email",
           "preferred_username", "address"]
 CODE_TTL = 60
+
+# The endpoints read their parameters themselves, as an OpenID provider does (any extra parameter is
+# passed through the login form): their OpenAPI document names them here.
+_AUTHORIZE_FIELDS = {
+    "response_type": {"type": "string", "enum": ["code"]},
+    "client_id": {"type": "string"}, "redirect_uri": {"type": "string"},
+    "scope": {"type": "string", "description": "space-separated, with openid"},
+    "state": {"type": "string", "minLength": 1, "maxLength": 200},
+    "nonce": {"type": "string", "minLength": 1, "maxLength": 200},
+    "acr_values": {"type": "string"}}
+_AUTHORIZE_REQUIRED = ["response_type", "client_id", "redirect_uri", "scope", "state", "nonce"]
+
+
+def _query(fields: dict, required: list[str]) -> dict:
+    return {"parameters": [{"name": name, "in": "query", "required": name in required, "schema": schema}
+                           for name, schema in fields.items()]}
+
+
+def _form(fields: dict, required: list[str]) -> dict:
+    return {"requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "properties": fields, "required": required}}}}}
+
+
+_OAUTH_400 = refusals(400, model=RefusOAuth)
+_OAUTH_401 = refusals(401, model=RefusOAuth)
+_REDIRECT = {302: {"description": "Redirection vers redirect_uri (Location)"}}
 
 IDENTITIES = [
     {"login": "testfc1", "password": "123", "given_name": "Stéphane Louis Perceval", "family_name": "DUPONT",
@@ -239,7 +266,8 @@ def register(app: FastAPI, deps) -> None:
     def jwks() -> dict:
         return {"keys": []}
 
-    @app.get(PATH + "/authorize", response_class=HTMLResponse)
+    @app.get(PATH + "/authorize", response_class=HTMLResponse, responses=_OAUTH_400,
+             openapi_extra=_query(_AUTHORIZE_FIELDS, _AUTHORIZE_REQUIRED))
     def authorize_page(request: Request) -> HTMLResponse:
         params = dict(request.query_params)
         check_authorize(params)
@@ -253,7 +281,10 @@ def register(app: FastAPI, deps) -> None:
                 f"<input name=password type=password></label> <button>Se connecter</button></form></html>")
         return HTMLResponse(page)
 
-    @app.post(PATH + "/authorize")
+    @app.post(PATH + "/authorize", status_code=302, response_class=RedirectResponse,
+              responses={**_REDIRECT, **_OAUTH_400, **_OAUTH_401},
+              openapi_extra=_form({**_AUTHORIZE_FIELDS, "login": {"type": "string"},
+                                   "password": {"type": "string"}}, _AUTHORIZE_REQUIRED + ["login", "password"]))
     async def authorize(request: Request):
         params = await _form_params(request)
         check_authorize(params)
@@ -267,7 +298,10 @@ def register(app: FastAPI, deps) -> None:
         location = params["redirect_uri"] + "?" + urlencode({"code": code, "state": params["state"]})
         return RedirectResponse(location, status_code=302)
 
-    @app.post(PATH + "/token")
+    @app.post(PATH + "/token", responses={**_OAUTH_400, **_OAUTH_401}, openapi_extra=_form(
+        {"grant_type": {"type": "string", "enum": ["authorization_code"]}, "code": {"type": "string"},
+         "redirect_uri": {"type": "string"}, "client_id": {"type": "string"}, "client_secret": {"type": "string"}},
+        ["grant_type", "code", "redirect_uri"]))
     async def token(request: Request) -> dict:
         params = await _form_params(request)
         if params.get("grant_type") != "authorization_code":
@@ -284,7 +318,7 @@ def register(app: FastAPI, deps) -> None:
                 raise OAuthError(400, "invalid_request", f"Le paramètre {name} est obligatoire.")
         return _exchange(deps, params["code"], params["redirect_uri"], client_id, secret, issuer(request))
 
-    @app.get(PATH + "/userinfo")
+    @app.get(PATH + "/userinfo", responses=_OAUTH_401)
     def userinfo(request: Request) -> JSONResponse:
         auth = request.headers.get("authorization", "")
         row = store.fc_token(auth[7:]) if auth.lower().startswith("bearer ") else None
@@ -292,7 +326,9 @@ def register(app: FastAPI, deps) -> None:
             raise OAuthError(401, "invalid_token", "Jeton d'accès absent, expiré ou révoqué.")
         return JSONResponse(claims_of(row["identite"]))
 
-    @app.get(PATH + "/session/end")
+    @app.get(PATH + "/session/end", responses={**_REDIRECT, **_OAUTH_400}, openapi_extra=_query(
+        {"id_token_hint": {"type": "string"}, "post_logout_redirect_uri": {"type": "string"},
+         "state": {"type": "string"}}, ["id_token_hint"]))
     def end_session(request: Request):
         params = dict(request.query_params)
         try:
@@ -314,6 +350,8 @@ async def _form_params(request: Request) -> dict[str, str]:
         raise OAuthError(400, "invalid_request", "Le corps doit être application/x-www-form-urlencoded.")
     try:
         form = await request.form(max_files=0, max_fields=30)
-    except Exception:
+    except MALFORMED_FORM as exc:
+        if not is_malformed_form(exc):
+            raise
         raise OAuthError(400, "invalid_request", "Formulaire illisible.") from None
     return {k: v for k, v in form.items() if isinstance(v, str)}

@@ -3,10 +3,17 @@
 Accepted formats are those of SP F1050 (JPG, PNG, BMP, TIFF, PDF). The format
 is read from the magic bytes; a name or content type claiming another format
 is refused, because a mislabelled file is what a broken scanner path produces.
+
+An image is decoded in full (``Image.load()``): ``Image.verify()`` alone reads
+no JPEG data, so a truncated JPEG passed for a good one. Before that, its size
+from the header is held to a page's worth of pixels (``max_pixels``): a few
+kilobytes can announce 13,000 × 13,000 pixels, under Pillow's own bomb limit
+and 500 MB once decoded.
 """
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -45,24 +52,51 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def count_pages(data: bytes, fmt: str) -> int:
-    """Pages of a PDF, frames of a TIFF, 1 for other images. Raises ValueError if unreadable."""
+#: What Pillow's decoders raise for a truncated or hostile file (measured by mutating
+#: JPEG, PNG, BMP and TIFF files: UnidentifiedImageError and other OSErrors, TypeError,
+#: SyntaxError, KeyError, ValueError, and the bomb guard's own). Anything else is a bug.
+_PILLOW_REFUSALS = (OSError, ValueError, TypeError, SyntaxError, KeyError, IndexError, EOFError, struct.error,
+                    Image.DecompressionBombError, Image.DecompressionBombWarning)
+
+
+class TooManyPixels(ValueError):
+    def __init__(self, width: int, height: int):
+        super().__init__(f"{width} x {height} pixels")
+        self.width, self.height = width, height
+
+
+def count_pages(data: bytes, fmt: str, max_pixels: int, max_pages: int) -> int:
+    """Pages of a PDF, frames of a TIFF, 1 for other images, each image decoded in
+    full; raises TooManyPixels for a frame over ``max_pixels`` (before decoding it),
+    ValueError if the file is unreadable. A TIFF of more than ``max_pages`` frames
+    is counted but not decoded: it is refused for its pages anyway."""
     if fmt == "pdf":
         import pikepdf
 
         try:
             with pikepdf.open(io.BytesIO(data)) as pdf:
                 return len(pdf.pages)
-        except Exception as exc:  # pikepdf raises several families for broken files
+        except (pikepdf.PdfError, ValueError, OSError) as exc:  # PasswordError is a PdfError
             raise ValueError(str(exc)) from exc
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
+                image.verify()  # what load() does not: PNG chunk checksums
+            with Image.open(io.BytesIO(data)) as image:
                 frames = getattr(image, "n_frames", 1) if fmt == "tiff" else 1
-                image.verify()
+                if frames > max_pages:
+                    return frames
+                for frame in range(frames):
+                    image.seek(frame)
+                    width, height = image.size
+                    if width * height > max_pixels:
+                        raise TooManyPixels(width, height)
+                    image.load()
                 return frames
-    except Exception as exc:  # Pillow raises many types for truncated or hostile files
+    except TooManyPixels:
+        raise
+    except _PILLOW_REFUSALS as exc:
         raise ValueError(str(exc)) from exc
 
 
@@ -84,7 +118,7 @@ class Piece:
                 "data": self.data}
 
 
-def inspect(piece: Piece, max_bytes: int) -> Erreur | None:
+def inspect(piece: Piece, max_bytes: int, max_pixels: int, max_pages: int) -> Erreur | None:
     """Fill ``piece.format`` and ``piece.pages``, or say why the file is refused."""
     champ = f"pieces.{piece.piece_id}"
     name = piece.filename or "sans nom"
@@ -109,7 +143,10 @@ def inspect(piece: Piece, max_bytes: int) -> Erreur | None:
         return Erreur(champ, "format_incoherent",
                       f"Le fichier « {name} » est annoncé comme « {ctype} » mais contient un {LABELS[fmt]}.")
     try:
-        piece.pages = count_pages(piece.data, fmt)
+        piece.pages = count_pages(piece.data, fmt, max_pixels, max_pages)
+    except TooManyPixels:
+        return Erreur(champ, "image_trop_grande",
+                      f"L'image « {name} » est trop grande : numérisez une page A4 à 600 ppp au plus.")
     except ValueError:
         return Erreur(champ, "fichier_illisible", f"Le fichier « {name} » est abîmé ou illisible.")
     if piece.pages < 1:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import Depends, FastAPI, Query
+from fastapi import Depends, FastAPI, Path, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from .contract import Corps, refusals
 from .deps import Deps
 from .errors import ApiError, invalid
 from .pieces import LABELS
@@ -35,7 +36,7 @@ DEFAULT_COMMENTS = {"validee": "Demande validée par le service instructeur.",
 _MEDIA = {"jpeg": "image/jpeg", "png": "image/png", "bmp": "image/bmp", "tiff": "image/tiff", "pdf": "application/pdf"}
 
 
-class Transition(BaseModel):
+class Transition(Corps):
     statut: str = Field(max_length=40, description="complement_demande | validee | rejetee | en_production | "
                                                    "expediee | distribuee")
     commentaire: str | None = Field(None, max_length=1000)
@@ -60,7 +61,7 @@ def register(app: FastAPI, deps: Deps) -> None:
         rows = store.search(filters, limite)
         return {"nombre": len(rows), "demandes": rows}
 
-    @app.get("/api/v1/agent/demandes/{numero}")
+    @app.get("/api/v1/agent/demandes/{numero}", responses=refusals(404))
     def consult(numero: str, _: str = Depends(agent)) -> dict:
         expire_overdue(store, numero, date.today())
         demande = store.demande_full(numero)
@@ -72,15 +73,15 @@ def register(app: FastAPI, deps: Deps) -> None:
             piece["url"] = f"/api/v1/agent/demandes/{numero}/pieces/{piece['id']}"
         return demande
 
-    @app.get("/api/v1/agent/demandes/{numero}/pieces/{piece}")
-    def piece_file(numero: str, piece: int, _: str = Depends(agent)) -> Response:
+    @app.get("/api/v1/agent/demandes/{numero}/pieces/{piece}", responses=refusals(404))
+    def piece_file(numero: str, piece: int = Path(ge=1, le=2**63 - 1), _: str = Depends(agent)) -> Response:
         row = store.piece_data(numero, piece)
         if row is None:
             raise ApiError(404, "piece_inconnue", "Cette pièce n'existe pas dans ce dossier.")
         return Response(row["data"], media_type=_MEDIA.get(row["format"], "application/octet-stream"),
                         headers={"X-Format": LABELS.get(row["format"], "?")})
 
-    @app.post("/api/v1/agent/demandes/{numero}/transitions")
+    @app.post("/api/v1/agent/demandes/{numero}/transitions", responses=refusals(404, 409))
     def transition(numero: str, body: Transition, _: str = Depends(agent)) -> dict:
         if body.statut not in AGENT_TRANSITIONS:
             raise invalid([Erreur("statut", "valeur_invalide", "Statut inconnu : " + ", ".join(AGENT_TRANSITIONS))],

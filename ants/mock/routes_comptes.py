@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from . import franceconnect
+from .contract import Corps, refusals
 from .deps import Deps, Session
 from .errors import ApiError, invalid
 from .rules import Collector, Erreur, _EMAIL, _MOBILE, is_name
@@ -29,7 +30,7 @@ class SessionOuverte(BaseModel):
     identite: dict | None = None
 
 
-class NouveauCompte(BaseModel):
+class NouveauCompte(Corps):
     email: str = Field(max_length=254)
     mot_de_passe: str = Field(max_length=200)
     nom: str = Field(max_length=100)
@@ -39,17 +40,17 @@ class NouveauCompte(BaseModel):
     cgu: bool = False
 
 
-class Confirmation(BaseModel):
+class Confirmation(Corps):
     email: str = Field(max_length=254)
     code: str = Field(max_length=20)
 
 
-class Connexion(BaseModel):
+class Connexion(Corps):
     email: str = Field(max_length=254)
     mot_de_passe: str = Field(max_length=200)
 
 
-class RetourFranceConnect(BaseModel):
+class RetourFranceConnect(Corps):
     code: str = Field(max_length=200)
     state: str = Field(max_length=200)
 
@@ -97,7 +98,7 @@ def register(app: FastAPI, deps: Deps) -> None:
         store.end_session(session.token)
         return Response(status_code=204)
 
-    @app.post("/api/v1/comptes", status_code=201)
+    @app.post("/api/v1/comptes", status_code=201, responses=refusals(409))
     def create_account(body: NouveauCompte) -> dict:
         c = Collector()
         if not _EMAIL.fullmatch(body.email):
@@ -132,7 +133,7 @@ def register(app: FastAPI, deps: Deps) -> None:
                         "Saisissez-le pour activer votre compte ANTS.\n")
         return {"email": body.email, "statut": "a_confirmer"}
 
-    @app.post("/api/v1/comptes/confirmation")
+    @app.post("/api/v1/comptes/confirmation", responses=refusals(404))
     def confirm_account(body: Confirmation) -> dict:
         row = store.compte_by_email(body.email)
         if row is None:
@@ -146,7 +147,7 @@ def register(app: FastAPI, deps: Deps) -> None:
         return {"email": row["email"], "statut": "confirme"}
 
     @app.post("/api/v1/sessions/compte", status_code=201, response_model=SessionOuverte,
-              response_model_exclude_none=True)
+              response_model_exclude_none=True, responses=refusals(401, 403))
     def login(body: Connexion) -> dict:
         row = store.compte_by_email(body.email)
         if row is None or not password_ok(body.mot_de_passe, row["password_hash"]):
@@ -166,7 +167,7 @@ def register(app: FastAPI, deps: Deps) -> None:
         return franceconnect.start(uri)
 
     @app.post("/api/v1/sessions/franceconnect", status_code=201, response_model=SessionOuverte,
-              response_model_exclude_none=True)
+              response_model_exclude_none=True, responses=refusals(400))
     def franceconnect_session(body: RetourFranceConnect) -> dict:
         identity = franceconnect.finish(deps, body.state, body.code)
         token = open_session("franceconnect", "fc:" + identity["sub"])

@@ -13,6 +13,7 @@ from datetime import datetime
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 
+from .contract import RefusCoordination, refusals
 from .deps import Deps
 from .errors import ApiError
 from .identifiers import PREDEMANDE
@@ -21,6 +22,7 @@ from .store import parse_iso, utcnow
 PREFIX = "/coordination/api"
 _SEPARATORS = re.compile(r"[,;:\-/.\s]+")
 _DATETIME = "%Y-%m-%d %H:%M:%S"
+_REFUSALS = {**refusals(401, model=RefusCoordination), **refusals(422)}
 
 
 class BadToken(Exception):
@@ -60,7 +62,7 @@ def register(app: FastAPI, deps: Deps) -> None:
             return "expired"
         return row["etat"]
 
-    @app.get(PREFIX + "/status")
+    @app.get(PREFIX + "/status", responses=_REFUSALS)
     def status(request: Request, application_ids_: list[str] = Query(..., alias="application_ids"),
                meeting_point_id: str | None = Query(None, max_length=100)) -> dict:
         check_token(request)
@@ -72,7 +74,7 @@ def register(app: FastAPI, deps: Deps) -> None:
             answer[application_id] = {"status": status_of(application_id), "appointments": appointments}
         return answer
 
-    @app.post(PREFIX + "/appointments")
+    @app.post(PREFIX + "/appointments", responses=_REFUSALS)
     def add_appointment(request: Request, application_id: str = Query(..., max_length=10),
                         meeting_point: str = Query(..., max_length=200),
                         meeting_point_id: str = Query(..., max_length=100),
@@ -88,7 +90,7 @@ def register(app: FastAPI, deps: Deps) -> None:
                                "management_url": management_url})
         return {"success": True}
 
-    @app.delete(PREFIX + "/appointments")
+    @app.delete(PREFIX + "/appointments", responses=_REFUSALS)
     def delete_appointment(request: Request, application_id: str = Query(..., max_length=10),
                            meeting_point: str = Query(..., max_length=200),
                            meeting_point_id: str = Query(..., max_length=100),

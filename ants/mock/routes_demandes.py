@@ -16,8 +16,9 @@ from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
 from . import attestation, procedures, rules
+from .contract import Corps, refusals
 from .deps import Deps, Session
-from .errors import ApiError, invalid
+from .errors import MALFORMED_FORM, ApiError, invalid, is_malformed_form
 from .identifiers import READABLE, plate_key
 from .pieces import Piece, human_size, inspect
 from .procedures import PIECES, Ctx, Plan, Procedure
@@ -26,13 +27,17 @@ from .store import Conflict, UsedMeanwhile, cents, iso, utcnow
 
 log = logging.getLogger("ants.mock")
 
+# The dossier is a JSON part (a plain form field is read the same way); each pièce is a file part.
 _MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["dossier"],
-    "properties": {"dossier": {"type": "string", "description": "the dossier as a JSON string"}},
-    "patternProperties": {"^piece:[a-z_]+$": {"type": "string", "format": "binary"}}}}}}}
+    "properties": {"dossier": {"type": "object", "description": "the dossier (see PROCEDURES.md)"}},
+    "patternProperties": {"^piece:[a-z_]+$": {"type": "string", "format": "binary"}}},
+    "encoding": {"dossier": {"contentType": "application/json"}}}}}}
 _COMPLEMENT = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "properties": {"pieces_dates": {"type": "string", "description": "JSON {piece: date}"}},
-    "patternProperties": {"^piece:[a-z_]+$": {"type": "string", "format": "binary"}}}}}}}
+    "type": "object", "properties": {"pieces_dates": {"type": "object", "description": "{piece: date}",
+                                                      "additionalProperties": {"type": "string"}}},
+    "patternProperties": {"^piece:[a-z_]+$": {"type": "string", "format": "binary"}}},
+    "encoding": {"pieces_dates": {"contentType": "application/json"}}}}}}
 
 
 class DemandeCreee(BaseModel):
@@ -60,7 +65,7 @@ class DemandeSuivi(BaseModel):
     complement: dict | None = None
 
 
-class Paiement(BaseModel):
+class Paiement(Corps):
     timbre: str
 
 
@@ -73,14 +78,15 @@ def register(app: FastAPI, deps: Deps) -> None:
         return {"procedures": [p.describe(settings) for p in procedures.all_procedures()],
                 "formats": ["JPG", "PNG", "BMP", "TIFF", "PDF"], "taille_max_octets": settings.max_upload_bytes}
 
-    @app.get("/api/v1/procedures/{procedure_id}")
+    @app.get("/api/v1/procedures/{procedure_id}", responses=refusals(404))
     def one_procedure(procedure_id: str) -> dict:
         proc = procedures.get(procedure_id)
         if proc is None:
             raise ApiError(404, "procedure_inconnue", "Cette démarche n'est pas proposée ici.")
         return proc.describe(settings)
 
-    @app.post("/api/v1/demandes", status_code=201, response_model=DemandeCreee, openapi_extra=_MULTIPART)
+    @app.post("/api/v1/demandes", status_code=201, response_model=DemandeCreee, openapi_extra=_MULTIPART,
+              responses=refusals(400, 409, 413, 415))
     async def submit_demande(request: Request, session: Session = Depends(current_session)) -> dict:
         dossier, pieces, upload_erreurs = await _read_submission(request, deps)
         ctx = deps.ctx(session)
@@ -90,7 +96,7 @@ def register(app: FastAPI, deps: Deps) -> None:
         return await run_in_threadpool(_create, proc, plan, dossier, pieces, session, ctx, None)
 
     @app.post("/api/v1/demandes/{numero}/depot", status_code=201, response_model=DemandeCreee,
-              openapi_extra=_MULTIPART)
+              openapi_extra=_MULTIPART, responses=refusals(400, 403, 404, 409, 413, 415))
     async def file_draft(numero: str, request: Request, session: Session = Depends(current_session)) -> dict:
         """Turn a brouillon into a real demande: the full dossier and its pièces, judged as a new one."""
         _owned(store.demande_full(numero), session, "brouillon")
@@ -99,7 +105,8 @@ def register(app: FastAPI, deps: Deps) -> None:
         proc, plan = await run_in_threadpool(_judge, dossier, pieces, upload_erreurs, ctx)
         return await run_in_threadpool(_create, proc, plan, dossier, pieces, session, ctx, numero)
 
-    @app.get("/api/v1/demandes/{numero}", response_model=DemandeSuivi, response_model_exclude_none=True)
+    @app.get("/api/v1/demandes/{numero}", response_model=DemandeSuivi, response_model_exclude_none=True,
+             responses=refusals(404))
     def get_demande(numero: str) -> dict:
         expire_overdue(store, numero, date.today())
         demande = store.demande(numero)
@@ -107,7 +114,7 @@ def register(app: FastAPI, deps: Deps) -> None:
             raise ApiError(404, "demande_inconnue", "Aucune demande ne porte ce numéro.")
         return demande
 
-    @app.post("/api/v1/demandes/{numero}/paiement")
+    @app.post("/api/v1/demandes/{numero}/paiement", responses=refusals(403, 404, 409))
     def pay(numero: str, paiement: Paiement, session: Session = Depends(current_session)) -> dict:
         demande = _owned(store.demande_full(numero), session, "en_attente_paiement")
         if not rules._TIMBRE.fullmatch(paiement.timbre):
@@ -136,13 +143,16 @@ def register(app: FastAPI, deps: Deps) -> None:
         except Conflict as exc:
             raise _conflict(exc.statut) from None
 
-    @app.post("/api/v1/demandes/{numero}/complements", openapi_extra=_COMPLEMENT)
+    @app.post("/api/v1/demandes/{numero}/complements", openapi_extra=_COMPLEMENT,
+              responses=refusals(400, 403, 404, 409, 413, 415))
     async def answer_complement(numero: str, request: Request, session: Session = Depends(current_session)) -> dict:
         demande = _owned(store.demande_full(numero), session, "complement_demande")
         form = await _form(request, deps)
         try:
             pieces, erreurs = await _read_pieces(form, deps)
             raw_dates = form.get("pieces_dates")
+            if isinstance(raw_dates, UploadFile):  # a JSON part sent as a file
+                raw_dates = (await raw_dates.read()).decode("utf-8", "replace")
         finally:
             await form.close()
         asked = list((demande["complement"] or {}).get("pieces") or [])
@@ -159,7 +169,8 @@ def register(app: FastAPI, deps: Deps) -> None:
 
     @app.get("/api/v1/demandes/{numero}/attestation-inscription", response_class=Response,
              responses={200: {"content": {"application/pdf": {}},
-                              "description": "2 pages A4 : l'attestation (recto), son usage (verso)"}})
+                              "description": "2 pages A4 : l'attestation (recto), son usage (verso)"},
+                        **refusals(403, 404, 409)})
     def attestation_inscription(numero: str, session: Session = Depends(current_session)) -> Response:
         """The attestation d'inscription (équivalent Cerfa réf. 02), produced once a permis-inscription
         is in instruction, to print recto-verso; only for the session that filed it (or its account)."""
@@ -175,7 +186,7 @@ def register(app: FastAPI, deps: Deps) -> None:
                         headers={"Content-Disposition": 'inline; filename="attestation-inscription.pdf"',
                                  "Cache-Control": "no-store"})
 
-    @app.get("/api/v1/cessions/{immatriculation}")
+    @app.get("/api/v1/cessions/{immatriculation}", responses=refusals(404))
     def check_cession(immatriculation: str, code: str) -> dict:
         """Lets a buyer check a code de cession before filling the changement de titulaire."""
         row = store.cession(plate_key(immatriculation), code.strip().upper())
@@ -231,7 +242,9 @@ async def _form(request: Request, deps: Deps):
         raise ApiError(415, "type_contenu_invalide", "Le dossier doit être envoyé en multipart/form-data.")
     try:
         return await request.form(max_files=50, max_fields=50, max_part_size=1024 * 1024)
-    except Exception:
+    except MALFORMED_FORM as exc:
+        if not is_malformed_form(exc):
+            raise
         raise ApiError(400, "multipart_invalide", "L'envoi est mal formé (multipart).") from None
 
 
@@ -319,7 +332,8 @@ def check_files(pieces: list[Piece], wanted: dict[str, bool], upload_errors: set
             erreurs.append(Erreur(f"pieces.{piece.piece_id}", "piece_inconnue",
                                   "Cette pièce n'est pas demandée pour cette démarche."))
             continue
-        problem = inspect(piece, ctx.settings.max_upload_bytes)
+        problem = inspect(piece, ctx.settings.max_upload_bytes, ctx.settings.max_image_pixels,
+                          max(ctx.settings.page_limits.values()))
         if problem:
             erreurs.append(problem)
     present = {p.piece_id for p in pieces}

@@ -3,14 +3,16 @@ timbre shop, the demo data, the outbox of the mails the mock "sent", fresh
 test vehicles and NEPHs, and the injected failures (pannes)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from fastapi import FastAPI, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from . import franceconnect, identifiers, images, payments, procedures, rules, seed
+from .contract import Corps, Entier, Jour, refusals
 from .deps import Deps
 from .errors import ApiError
 from .faults import MODES
@@ -23,7 +25,7 @@ class PhotoCode(BaseModel):
     expire_le: str
 
 
-class AchatTimbre(BaseModel):
+class AchatTimbre(Corps):
     motif: str = Field("", max_length=40)
     code_postal: str = Field(max_length=10)
     carte: str = Field(max_length=30)
@@ -39,30 +41,30 @@ class TimbreAchete(BaseModel):
     montant: float
 
 
-class Panne(BaseModel):
+class Panne(Corps):
     """An injected failure for the next ``nombre`` matching requests (0 = until cleared)."""
-    statut: int | None = Field(503, ge=400, le=599, description="HTTP status for mode erreur")
+    statut: Entier | None = Field(503, ge=400, le=599, description="HTTP status for mode erreur")
     delai_s: float = Field(0.0, ge=0, le=120)
-    nombre: int = Field(1, ge=0, le=1000)
+    nombre: Entier = Field(1, ge=0, le=1000)
     methode: str | None = Field(None, max_length=10)
     chemin: str = Field("/", max_length=200, description="path prefix")
-    mode: str | None = Field(None, description="erreur | latence | timeout | coupure (default: erreur if statut "
-                                               "else latence)")
+    mode: Literal[MODES] | None = Field(
+        None, description="default: erreur if statut else latence")
     probabilite: float = Field(1.0, gt=0, le=1)
 
 
-class NouveauVehicule(BaseModel):
+class NouveauVehicule(Corps):
     ancien_numero: bool = Field(False, description="true: an old FNI plate")
-    age_ans: int = Field(2, ge=0, le=60)
+    age_ans: Entier = Field(2, ge=0, le=60)
     titulaire_nom: str = Field("DUPONT", max_length=60)
     titulaire_prenom: str = Field("Marie", max_length=60)
-    puissance_fiscale: int = Field(5, ge=1, le=100)
+    puissance_fiscale: Entier = Field(5, ge=1, le=100)
 
 
-class NouveauNeph(BaseModel):
+class NouveauNeph(Corps):
     nom: str = Field(max_length=60)
     prenoms: str = Field("", max_length=120)
-    date_naissance: str = Field(max_length=10)
+    date_naissance: Jour
     categories: list[str] = Field(default_factory=lambda: ["B"], max_length=15)
 
 
@@ -78,7 +80,8 @@ def register(app: FastAPI, deps: Deps) -> None:
         row = store.add_photo_code(code, utcnow(), settings.photo_code_validity_days)
         return {"code": row["code"], "expire_le": row["expire_le"]}
 
-    @app.get("/api/v1/photo-codes/{code}/{image}", responses={200: {"content": {"image/png": {}}}})
+    @app.get("/api/v1/photo-codes/{code}/{image}",
+             responses={200: {"content": {"image/png": {}}}, **refusals(404, 410, 422)})
     def photo_image(code: str, image: str) -> Response:
         """The photo or signature an agréé photographer registered under this code."""
         if image not in ("photo.png", "signature.png"):
@@ -102,7 +105,7 @@ def register(app: FastAPI, deps: Deps) -> None:
                 "comptes": [{"email": seed.DEMO_ACCOUNT[0], "mot_de_passe": seed.DEMO_ACCOUNT[1]}],
                 "coordination_test_ids": settings.coordination_test_ids}
 
-    @app.post("/api/v1/timbres", status_code=201, response_model=TimbreAchete)
+    @app.post("/api/v1/timbres", status_code=201, response_model=TimbreAchete, responses=refusals(402))
     def buy_timbre(achat: AchatTimbre) -> dict:
         erreurs = []
         proc = procedures.get(achat.procedure)
@@ -131,7 +134,7 @@ def register(app: FastAPI, deps: Deps) -> None:
             facts["vehicule"] = vehicle
         erreurs += payments.check_card_fields(achat.carte, achat.expiration, achat.cryptogramme)
         if erreurs:
-            raise ApiError(422, "requete_invalide", "Le paiement n'a pas pu être fait.", erreurs)
+            raise ApiError(422, "paiement_invalide", "Le paiement n'a pas pu être fait.", erreurs)
         amount = Decimal(proc.fee(settings, facts)).quantize(Decimal("0.01"))
         if amount <= 0:
             raise ApiError(422, "demarche_gratuite", "Cette démarche est gratuite : aucun timbre n'est nécessaire.",
@@ -158,23 +161,15 @@ def register(app: FastAPI, deps: Deps) -> None:
 
     @app.post("/api/v1/formation/nephs", status_code=201)
     def new_neph(body: NouveauNeph) -> dict:
-        try:
-            datetime.strptime(body.date_naissance, "%Y-%m-%d")
-        except ValueError:
-            raise ApiError(422, "requete_invalide", "La requête est incomplète ou mal formée.",
-                           [Erreur("date_naissance", "format_invalide", "AAAA-MM-JJ")]) from None
         while True:
             neph = identifiers.new_neph()
             if store.neph(neph) is None:
                 break
-        store.add_neph(neph, body.nom, body.prenoms, body.date_naissance, body.categories)
+        store.add_neph(neph, body.nom, body.prenoms, body.date_naissance.isoformat(), body.categories)
         return {"neph": neph}
 
     @app.post("/api/v1/formation/pannes", status_code=201)
     def add_fault(panne: Panne) -> dict:
-        if panne.mode is not None and panne.mode not in MODES:
-            raise ApiError(422, "requete_invalide", "La requête est incomplète ou mal formée.",
-                           [Erreur("mode", "valeur_invalide", "Mode : " + ", ".join(MODES) + ".")])
         faults.add(panne.statut, panne.delai_s, panne.nombre, panne.methode, panne.chemin, panne.mode,
                    panne.probabilite)
         return {"actives": faults.pending()}

@@ -79,6 +79,9 @@ class MockSettings:
     max_upload_bytes: int = 11 * 1024 * 1024
     #: Largest whole request (all pièces plus the dossier), in bytes.
     max_request_bytes: int = 64 * 1024 * 1024
+    #: Most pixels an image (or a TIFF frame) may have, checked before it is decoded: an A4
+    #: sheet at 600 dpi, 1.2 times larger each way (5953 x 8419, about 50 million).
+    max_image_pixels: int = round(210 / 25.4 * 600 * 1.2) * round(297 / 25.4 * 600 * 1.2)
     #: Pages (PDF pages, TIFF frames; other images count 1) allowed per pièce;
     #: the keys are also the pièces the mock knows.
     page_limits: dict[str, int] = field(default_factory=_default_page_limits)
@@ -167,7 +170,7 @@ class MockSettings:
         return settings
 
     def _check(self, source: str) -> None:
-        if self.max_upload_bytes <= 0 or self.max_request_bytes <= 0:
+        if self.max_upload_bytes <= 0 or self.max_request_bytes <= 0 or self.max_image_pixels <= 0:
             raise SettingsError(f"{source}: sizes must be positive")
         if any(v < 1 for v in self.page_limits.values()):
             raise SettingsError(f"{source}: page_limits must be >= 1")

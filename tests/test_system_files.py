@@ -243,7 +243,7 @@ def test_the_purge_empties_the_folder_the_kiosk_computes_from_the_installed_site
 # --- scripts and the other files ---------------------------------------------------
 def test_shell_scripts_pass_shellcheck():
     if not shutil.which("shellcheck"):
-        pytest.fail("shellcheck missing: the README's test command installs it")
+        pytest.fail("shellcheck missing: install Debian's shellcheck (the README's test command installs it)")
     scripts = ["install.sh", "demo.sh", "test.sh", "scripts/bootstrap.sh", ".ci/run"]
     result = subprocess.run(["shellcheck", "-x", *scripts], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout

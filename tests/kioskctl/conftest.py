@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from support import tmpfs_folder
 
 from config import load_settings
 from config.factories import build_services
@@ -12,8 +13,7 @@ from config.factories import build_services
 @pytest.fixture(scope="module")
 def services(tmp_path_factory, mock_backend):
     tmp = tmp_path_factory.mktemp("headless")
-    base = "/dev/shm" if os.path.isdir("/dev/shm") else str(tmp)
-    root = os.path.join(base, f"pointnum-headless-{os.getpid()}-{tmp.name}")
+    root = os.path.join(tmpfs_folder(), f"pointnum-headless-{os.getpid()}-{tmp.name}")
     site = tmp / "site.toml"
     site.write_text(f"""config_version = 1
 [site]

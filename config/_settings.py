@@ -50,7 +50,8 @@ class AntsSettings:
     start_bundled_mock: bool = False
     """Start the bundled mock backend with the kiosk (demo and training)."""
     mock_db: str = ""
-    """SQLite file of the bundled mock; empty means a folder beside the data directory."""
+    """SQLite file of the bundled mock; empty (the default) keeps its store in RAM only, gone
+    when the mock stops: it holds the dossiers of the people the kiosk serves."""
     suivi_url: str = "https://permisdeconduire.ants.gouv.fr/suivi?numero={numero}"
     """Address printed as a QR code on the récépissé to follow the demande."""
 
@@ -207,11 +208,21 @@ class Settings:
     def stats_path(self) -> Path:
         return Path(self.stats.path) if self.stats.path else self.data_dir() / "stats.db"
 
-    def mock_db_path(self) -> Path:
-        """The bundled mock's store: beside the kiosk's data, never inside it,
-        because it stands for the remote ANTS service and keeps dossiers."""
-        if self.ants.mock_db:
-            return Path(self.ants.mock_db)
+    def mock_db_path(self) -> Path | None:
+        """The bundled mock's store when ``[ants] mock_db`` names a file; None when
+        it is in RAM (the default)."""
+        return Path(self.ants.mock_db) if self.ants.mock_db else None
+
+    def mock_store_excluded(self) -> list[Path]:
+        """What the leftovers search leaves out: the folder of a bundled mock's store
+        file, which stands for the remote ANTS service and keeps dossiers (none when
+        the store is in RAM)."""
+        path = self.mock_db_path()
+        return [path.parent] if path is not None else []
+
+    def legacy_mock_db_path(self) -> Path:
+        """Where versions before the store in RAM kept it, beside the data directory:
+        the bundled mock wipes what is left there."""
         return self.data_dir().parent / "pointnum-ants-mock" / "ants-mock.db"
 
 

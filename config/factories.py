@@ -3,7 +3,11 @@ scanner and printer drivers, the statistics store, and the bundled mock
 backend when the site runs in demo or training mode."""
 from __future__ import annotations
 
+import hmac
 import logging
+import os
+import secrets
+import socket
 import subprocess
 import sys
 import time
@@ -100,7 +104,7 @@ class Services:
             require_tmpfs=require_tmpfs,
             on_change=on_change,
             check_places=self.check_places(),
-            check_exclude=[s.mock_db_path().parent],
+            check_exclude=s.mock_store_excluded(),
             recent_log=self.recent_log.texts if self.recent_log else None,
             pending_logouts=self.pending_logouts,
         )
@@ -134,7 +138,7 @@ class Services:
         own = self.check_places()
         writers = kiosk_writers(own)
         report = check_leftovers(own + system_places(writers), needles_of(canaries),
-                                 exclude=[s.mock_db_path().parent], writers=writers,
+                                 exclude=s.mock_store_excluded(), writers=writers,
                                  time_limit=TIME_LIMIT if time_limit is None else time_limit,
                                  max_bytes=BYTE_BUDGET if max_bytes is None else max_bytes)
         if root.exists():
@@ -168,40 +172,117 @@ def build_services(settings: Settings, *, with_stats: bool = True, recent_log: R
     )
 
 
-class BundledMock:
-    """The mock ANTS backend started as a child process (demo, training, simulate)."""
+def start_bundled_mock(settings: Settings) -> BundledMock:
+    """Start the bundled mock and point ``settings``' ANTS client at it (its port may
+    not be the configured one)."""
+    mock = BundledMock(settings).start()
+    settings.ants.base_url = mock.url
+    return mock
 
-    def __init__(self, settings: Settings):
+
+class BundledMock:
+    """The mock ANTS backend started as a child process (demo, training, simulate).
+
+    Never another process in its place: a mock left by an earlier run, or any
+    server on the port, would be taken for ANTS and handed users' dossiers. So
+    the kiosk binds the listening socket itself (the configured port, or a free
+    one when that is taken) and hands it to the child (``--fd``); before use, the
+    child proves it was started with this object's secret (ants.mock.identity).
+    Callers use :attr:`url`, which differs from ``[ants] base_url`` when the
+    configured port was taken. The child ends with its parent (``--parent-pid``,
+    PR_SET_PDEATHSIG: it follows the thread that started the child, so call
+    :meth:`start` from the main thread), and by :meth:`stop`.
+
+    Its store is in RAM unless ``[ants] mock_db`` names a file; what older
+    versions kept beside the data directory is wiped on start.
+    """
+
+    def __init__(self, settings: Settings, output=subprocess.DEVNULL):
         url = urlparse(settings.ants.base_url)
         self.host = url.hostname or "127.0.0.1"
         self.port = url.port or 80
         self.db = settings.mock_db_path()
+        self.legacy_db = settings.legacy_mock_db_path()
+        #: Where the child's log goes (its lines carry no value from a request).
+        self.output = output
         self.proc: subprocess.Popen | None = None
+        self._secret = secrets.token_hex(32)
+        self._sock: socket.socket | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
 
     def start(self, timeout: float = 20.0) -> "BundledMock":
-        from ants import AntsClient
+        from ants.mock.identity import IDENTITY_ENV
 
-        client = AntsClient(f"http://{self.host}:{self.port}", timeout=1.0, retries=0)
-        try:
-            if client.health():
-                log.info("ANTS mock already running on port %d", self.port)
-                return self
+        if self.db is None:
+            self._wipe_legacy_store()
+        else:
             self.db.parent.mkdir(parents=True, exist_ok=True)
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "ants.mock", "--host", self.host, "--port", str(self.port),
-                 "--db", str(self.db)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )
-            deadline = time.monotonic() + timeout
-            while not client.health():
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"ants-mock exited with status {self.proc.returncode}")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"ants-mock did not answer on port {self.port} within {timeout:.0f}s")
-                time.sleep(0.05)  # waiting for a child process to listen: bounded above
-            return self
-        finally:
-            client.close()
+        self._sock = self._listen()
+        self.port = self._sock.getsockname()[1]
+        fd = self._sock.fileno()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "ants.mock", "--fd", str(fd), "--db", str(self.db or ":memory:"),
+             "--parent-pid", str(os.getpid()), "--log-level", "warning"],
+            pass_fds=[fd], env={**os.environ, IDENTITY_ENV: self._secret},
+            stdin=subprocess.DEVNULL, stdout=self.output, stderr=self.output,
+        )
+        deadline = time.monotonic() + timeout
+        while not self.answers():
+            if self.proc.poll() is not None:
+                self.stop()
+                raise RuntimeError(f"ants-mock exited with status {self.proc.returncode}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"ants-mock did not answer on port {self.port} within {timeout:.0f}s")
+            time.sleep(0.05)  # waiting for a child process to listen: bounded above
+        return self
+
+    def _listen(self) -> socket.socket:
+        """The configured port when it is free, else one the system picks."""
+        for port in (self.port, 0):
+            sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((self.host, port))
+            except OSError:
+                sock.close()
+                if port == 0:
+                    raise
+                log.warning("port %d is taken by another process: the bundled ANTS mock listens elsewhere", port)
+                continue
+            sock.listen(128)
+            return sock
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def answers(self) -> bool:
+        """Whether this object's own child answers at :attr:`url`: the HMAC of a fresh
+        challenge with the secret it was started with."""
+        import requests
+
+        from ants.mock.identity import CHALLENGE, PROOF, proof
+
+        challenge = secrets.token_hex(16)
+        try:
+            response = requests.get(self.url + "/health", headers={CHALLENGE: challenge}, timeout=1.0)
+        except requests.RequestException:
+            return False
+        return response.ok and hmac.compare_digest(response.headers.get(PROOF, ""),
+                                                   proof(self._secret.encode(), challenge))
+
+    def _wipe_legacy_store(self) -> None:
+        if not self.legacy_db.exists():
+            return
+        from ants.mock.store import Store
+
+        Store.wipe_files(self.legacy_db)
+        try:
+            self.legacy_db.parent.rmdir()
+        except OSError:  # something else in that folder: not ours to remove
+            pass
+        log.warning("wiped the bundled ANTS mock's store left in %s by an earlier version", self.legacy_db.parent)
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -210,3 +291,7 @@ class BundledMock:
                 self.proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait(timeout=5)
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None

@@ -79,10 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     headless = args.demo and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
     _prepare_kivy(settings, windowed=args.windowed or args.demo)
 
-    from config.factories import BundledMock, build_services
+    from config.factories import build_services, start_bundled_mock
     from session.logbuffer import install as install_recent_log
 
-    mock = BundledMock(settings).start() if settings.ants.start_bundled_mock else None
+    mock = start_bundled_mock(settings) if settings.ants.start_bundled_mock else None
     try:
         recent = install_recent_log()
         services = build_services(settings, recent_log=recent)

@@ -57,7 +57,7 @@ def cmd_procedures(args) -> int:
 
 
 def cmd_simulate(args) -> int:
-    from config.factories import BundledMock, build_services
+    from config.factories import build_services, start_bundled_mock
     from session import Catalogue
 
     from .simulate import SimulationError, load_scripts, simulate
@@ -84,7 +84,7 @@ def cmd_simulate(args) -> int:
             runs += [(procedure_id, v.name) for v in scripts.get(procedure_id, [])]
         else:
             runs.append((procedure_id, args.variant))
-    mock = BundledMock(settings).start() if (settings.ants.start_bundled_mock or args.start_mock) else None
+    mock = start_bundled_mock(settings) if (settings.ants.start_bundled_mock or args.start_mock) else None
     try:
         services = build_services(settings)
         failures = 0

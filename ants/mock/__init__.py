@@ -8,8 +8,8 @@ from .settings import MockSettings, SettingsError
 __all__ = ["MockSettings", "SettingsError", "create_app"]
 
 
-def create_app(store, settings):
+def create_app(store, settings, identity: bytes | None = None):
     """Build the FastAPI app (imported lazily so settings load without FastAPI)."""
     from .app import create_app as _create_app
 
-    return _create_app(store, settings)
+    return _create_app(store, settings, identity)

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from . import franceconnect, routes_agent, routes_comptes, routes_coordination, routes_demandes, routes_formation
+from .access_log import AccessLog, route_template
 from .contract import publish
 from .deps import Deps
 from .errors import ApiError
 from .faults import FaultInjector, FaultMiddleware
+from .identity import CHALLENGE, MAX_CHALLENGE, PROOF, proof
 from .rules import Erreur
 from .settings import MockSettings
 from .store import Store
@@ -28,7 +30,7 @@ log = logging.getLogger("ants.mock")
 __all__ = ["ApiError", "create_app"]
 
 
-def create_app(store: Store, settings: MockSettings) -> FastAPI:
+def create_app(store: Store, settings: MockSettings, identity: bytes | None = None) -> FastAPI:
     app = FastAPI(title="ANTS (simulation)", version="2.0",
                   description="Stand-in for the ANTS téléservices (permis, carte grise, CNI/passeport), "
                               "FranceConnect and the agents' portal, for the kiosk and training.")
@@ -39,6 +41,7 @@ def create_app(store: Store, settings: MockSettings) -> FastAPI:
                    float(panne.get("probabilite", 1.0)))
     app.state.store, app.state.settings, app.state.faults = store, settings, faults
     app.add_middleware(FaultMiddleware, injector=faults)
+    app.add_middleware(AccessLog)  # outermost but for Starlette's own: injected faults are logged too
     deps = Deps(store, settings, faults)
 
     @app.exception_handler(ApiError)
@@ -69,11 +72,14 @@ def create_app(store: Store, settings: MockSettings) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def _internal_error(request: Request, exc: Exception):
-        log.exception("internal error on %s %s", request.method, request.url.path)
+        log.exception("internal error on %s %s", request.method, route_template(request.scope))
         return ApiError(500, "erreur_interne", "Erreur interne du service.").response()
 
     @app.get("/health")
-    def health() -> dict:
+    def health(request: Request, response: Response) -> dict:
+        challenge = request.headers.get(CHALLENGE, "")
+        if identity and 0 < len(challenge) <= MAX_CHALLENGE:  # identity.py: the kiosk's own mock
+            response.headers[PROOF] = proof(identity, challenge)
         return {"status": "ok"}
 
     routes_comptes.register(app, deps)

@@ -5,7 +5,11 @@ A4 PDF builder in ``a4doc`` (imports reportlab: not loaded here).
 Names are loaded from their module on first use (PEP 562), and python-escpos
 only when a receipt printer is opened: it parses its capabilities database
 (~0.2 s) when imported."""
+import importlib.abc
+import importlib.machinery
 import os
+import sys
+import tempfile
 from importlib import import_module
 from pathlib import Path
 
@@ -50,4 +54,44 @@ def _lasting_escpos_cache() -> None:
         os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(folder)
 
 
+class _NoEscposTempFolder(importlib.abc.MetaPathFinder):
+    """python-escpos 3.1 calls ``mkdtemp()`` on import even when
+    ESCPOS_CAPABILITIES_PICKLE_DIR is set (``environ.get(name, mkdtemp())``
+    evaluates its default first): one empty folder left in the temporary folder
+    by every process that prints. While its ``escpos.capabilities`` runs, the
+    ``mkdtemp`` that module calls returns the named folder instead; every other
+    caller gets the real one. Used once, then removed from ``sys.meta_path``."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "escpos.capabilities":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return spec
+        run, folder = spec.loader.exec_module, self.folder
+
+        def exec_module(module):
+            real = tempfile.mkdtemp
+
+            def mkdtemp(*args, **kwargs):
+                if sys._getframe(1).f_globals.get("__name__") == fullname:
+                    return folder
+                return real(*args, **kwargs)
+
+            tempfile.mkdtemp = mkdtemp
+            try:
+                run(module)
+            finally:
+                tempfile.mkdtemp = real
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
 _lasting_escpos_cache()
+if os.environ.get("ESCPOS_CAPABILITIES_PICKLE_DIR") and "escpos.capabilities" not in sys.modules:
+    sys.meta_path.insert(0, _NoEscposTempFolder(os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"]))

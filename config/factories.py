@@ -197,14 +197,12 @@ class BundledMock:
     versions kept beside the data directory is wiped on start.
     """
 
-    def __init__(self, settings: Settings, output=subprocess.DEVNULL):
+    def __init__(self, settings: Settings):
         url = urlparse(settings.ants.base_url)
         self.host = url.hostname or "127.0.0.1"
         self.port = url.port or 80
         self.db = settings.mock_db_path()
         self.legacy_db = settings.legacy_mock_db_path()
-        #: Where the child's log goes (its lines carry no value from a request).
-        self.output = output
         self.proc: subprocess.Popen | None = None
         self._secret = secrets.token_hex(32)
         self._sock: socket.socket | None = None
@@ -227,7 +225,7 @@ class BundledMock:
             [sys.executable, "-m", "ants.mock", "--fd", str(fd), "--db", str(self.db or ":memory:"),
              "--parent-pid", str(os.getpid()), "--log-level", "warning"],
             pass_fds=[fd], env={**os.environ, IDENTITY_ENV: self._secret},
-            stdin=subprocess.DEVNULL, stdout=self.output, stderr=self.output,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + timeout
         while not self.answers():

@@ -93,7 +93,8 @@ checks.positive_data_acceptance.expected-statuses = {_toml_list(OAUTH_RULES)}
 include-name = ["POST /api/v1/formation/pannes", "DELETE /api/v1/formation/pannes"]
 enabled = false
 """, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
+    paths = [str(HERE), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}  # for hooks = "contract_hooks"
     try:
         run = subprocess.run([str(ST), "--config-file", str(config), "--no-color", "run", url + "/openapi.json",
                               "--checks", "all", "--request-timeout", "10"],

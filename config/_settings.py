@@ -79,6 +79,8 @@ class ScannerSettings:
     """Simulated scanner: pages (sheets when duplex) a feeder scan gives."""
     fault_file: str = ""
     """Simulated scanner: while this file exists, its text ``<fault> [after_pages]`` is the injected fault."""
+    page_seconds: float = 0.0
+    """Simulated scanner: seconds each page takes to come (a slow scanner; a cancel is seen between pages)."""
     options: dict = field(default_factory=dict)
     """SANE options by name set before each scan (a technician's escape hatch)."""
     page_budget: int = 1_000_000

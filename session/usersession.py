@@ -40,6 +40,7 @@ class SessionError(RuntimeError):
 
 
 GENERIC_DEVICE_ERROR = "L'appareil ne répond pas. Réessayez ou appelez le médiateur."
+SESSION_ENDED = "Votre session est terminée. Touchez l'écran pour commencer."
 NO_A4_PRINTER = "Il n'y a pas d'imprimante A4 sur cette borne. Demandez au médiateur."
 
 
@@ -99,6 +100,9 @@ class UserSession:
                                        started_hour=now().strftime("%Y-%m-%dT%H"))
         self._ended = False
         self._lock = threading.Lock()
+        self._scanning = 0  # scan_piece calls under way (see end)
+        self._scan_over = threading.Condition(self._lock)
+        self._end_over = threading.Event()
 
     # --- scanning -----------------------------------------------------------
     def scan_piece(self, piece_id: str, source: str = "flatbed", resolution: int | None = None) -> int:
@@ -111,15 +115,34 @@ class UserSession:
             raise SessionError(f"Ce document a déjà {piece.max_pages} page(s) : c'est le maximum. "
                                "Supprimez une page pour en numériser une autre.")
         prefix = f"{piece_id}-{secrets.token_hex(3)}"
+        with self._lock:
+            if self._ended:
+                raise SessionError(SESSION_ENDED)
+            self._scanning += 1
         try:
-            self.scan_job = self.scanner.start_scan(source, resolution, self.workspace.path, prefix=prefix)
-            pages = self.scan_job.wait()
+            return self._scan_into(piece_id, room, source, resolution, prefix)
+        finally:
+            with self._lock:
+                self._scanning -= 1
+                self._scan_over.notify_all()
+
+    def _scan_into(self, piece_id: str, room: int, source: str, resolution: int | None, prefix: str) -> int:
+        try:
+            job = self.scanner.start_scan(source, resolution, self.workspace.path, prefix=prefix)
+            with self._lock:
+                self.scan_job = job
+                ended = self._ended
+            if ended:  # the session ended while the scan was starting
+                job.cancel()
+            pages = job.wait()
             error = None
         except Exception as exc:  # driver errors carry message_fr
             pages = list(self.scan_job.pages) if self.scan_job is not None else []
             error = exc
         finally:
             self.scan_job = None
+        if self._ended:  # the pages, if any, go with the workspace; the scanner is not at fault
+            raise SessionError(SESSION_ENDED) from None
         for page in pages[room:]:  # more sheets than the pièce may have: not kept
             Path(page.path).unlink(missing_ok=True)
         for page in pages[:room]:
@@ -535,14 +558,60 @@ class UserSession:
         values += [p.name for pages in self.workspace._pages.values() for p in pages]
         return values
 
-    def end(self, outcome: str) -> WipeReport:
-        """Log out of ANTS, delete the workspace, forget every value; then check
-        every place the kiosk writes to for anything of this user."""
+    #: Seconds the end waits for a scan under way to be over (its cancel, then
+    #: the worker's kill of a child deaf to it) before the workspace goes anyway.
+    SCAN_STOP_S = 10.0
+    #: The logout of a hurried end (the kiosk is stopping): one try, this long at most.
+    HURRIED_LOGOUT_S = 2.0
+
+    def end(self, outcome: str, *, hurry: bool = False) -> WipeReport:
+        """Stop a scan under way and wait until nothing more is written; log
+        out of ANTS, delete the workspace, forget every value; then check every
+        place the kiosk writes to for anything of this user. Blocks: the UI
+        calls it from its job queue.
+
+        ``hurry``: the kiosk is being stopped (systemd's SIGTERM, with its stop
+        timeout): the logout is tried once, for HURRIED_LOGOUT_S at most, and
+        the wipe follows whatever its outcome (a logout missed then is not
+        retried: the server's session expires on its own)."""
         with self._lock:
             if self._ended:
                 return WipeReport()
             self._ended = True
+        try:
+            return self._end(outcome, hurry)
+        finally:
+            self._end_over.set()
+
+    def wait_ended(self, timeout: float) -> bool:
+        """True once an :meth:`end` begun (perhaps on another thread) is over."""
+        return self._end_over.wait(timeout)
+
+    def _stop_scan(self) -> None:
+        """Cancel a scan under way and wait, SCAN_STOP_S at most, until
+        :meth:`scan_piece` is over: its worker then writes no more (the child
+        stopped, or was killed) and the workspace is let go."""
+        deadline = time.monotonic() + self.SCAN_STOP_S
+        while True:
+            with self._lock:
+                if not self._scanning:
+                    return
+                job = self.scan_job
+            left = deadline - time.monotonic()
+            if left <= 0:
+                log.error("a scan was still under way %g s after its session ended", self.SCAN_STOP_S)
+                return
+            if job is not None:
+                job.stop(left)
+            with self._lock:
+                self._scan_over.wait_for(lambda: not self._scanning, min(left, 0.05))
+
+    def _end(self, outcome: str, hurry: bool) -> WipeReport:
+        self._stop_scan()
         token = self.client.token
+        if hurry:
+            self.client.retries = 0
+            self.client.timeout = min(self.client.timeout, self.HURRIED_LOGOUT_S)
         try:
             self.client.logout()
         except Exception as exc:  # the token is forgotten here whatever happens

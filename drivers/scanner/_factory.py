@@ -22,7 +22,8 @@ def _simulated(s: "ScannerSettings") -> Scanner:
     return SimulatedScanner(folder=s.folder or None, fault=s.fault, resolution=s.resolution,
                             duplex=bool(getattr(s, "duplex", False)),
                             adf_pages=int(getattr(s, "adf_pages", 3)),
-                            fault_file=getattr(s, "fault_file", "") or None)
+                            fault_file=getattr(s, "fault_file", "") or None,
+                            page_seconds=float(getattr(s, "page_seconds", 0.0)))
 
 
 #: ``scanner.driver`` -> builder.

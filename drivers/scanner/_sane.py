@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -41,6 +42,16 @@ _FIXED_ONE = 65536
 
 # pyinsane2 keeps one global SANE handle: never use it from two threads.
 _LOCK = threading.Lock()
+
+
+def _restore_sigpipe() -> None:
+    """A SANE scan (sanei_thread, seen with the ``test`` backend) leaves SIGPIPE
+    at its default, which kills the process at its next write to a closed
+    pipe or socket (the scan worker's child, writing to a parent gone; a test
+    after it). Python ignores SIGPIPE and raises BrokenPipeError instead: put
+    that back after each scan (only the main thread may)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
 
 
 def _pyinsane():
@@ -330,6 +341,7 @@ class SaneScanner(Scanner):
                         pass
                 self._close(dev)
         finally:
+            _restore_sigpipe()
             _LOCK.release()
         if last is not None:
             yield last

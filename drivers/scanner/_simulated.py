@@ -55,13 +55,16 @@ class SimulatedScanner(Scanner):
     each operation (removing it clears its fault), so that a technician or a test can break a scanner that
     runs in another process. A feeder scan gives ``adf_pages`` pages (sheets
     when ``duplex``: two pages each). Images are stored at ``source_dpi`` and
-    resized to the requested resolution.
+    resized to the requested resolution. Each page takes ``page_seconds`` to
+    come (a slow scanner), deaf to the cancel until it is there, as a backend
+    inside ``sane_read`` or a page in the pipeline is.
     """
 
     def __init__(self, folder: str | Path | None = None, fault: str = "", *,
                  adf_pages: int = 3, resolution: int = 300, source_dpi: int = 150,
-                 duplex: bool = False, fault_file: str | Path | None = None):
+                 duplex: bool = False, fault_file: str | Path | None = None, page_seconds: float = 0.0):
         self.folder = Path(folder) if folder else SAMPLES
+        self.page_seconds = page_seconds
         self.adf_pages = adf_pages
         self.resolution = resolution
         self.source_dpi = source_dpi
@@ -157,9 +160,11 @@ class SimulatedScanner(Scanner):
                 path = documents[self._next % len(documents)]
                 self._next += 1
             image = self._load(path, resolution)
-            if progress is not None:  # the page arrives top first, as from a real device
-                size = image.width * image.height * 3
-                for band in (1, 2, 3, 4):
+            size = image.width * image.height * 3
+            for band in (1, 2, 3, 4):  # the page arrives top first, as from a real device
+                if self.page_seconds:
+                    threading.Event().wait(self.page_seconds / 4)
+                if progress is not None:
                     progress(size * band // 4, size,
                              lambda band=band, image=image: image.crop((0, 0, image.width, image.height * band // 4)))
             yield image

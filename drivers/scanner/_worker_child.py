@@ -60,17 +60,24 @@ def dump_error(exc: BaseException) -> tuple[str, str, str]:
     return "ScannerError", f"{type(exc).__name__}: {exc}", ScannerError.message_fr
 
 
+def folder_gone(folder: Path) -> ScanCancelled:
+    return ScanCancelled(f"{folder} is gone (the session ended): nothing more is written there")
+
+
 def write_private(folder: Path, prefix: str, data: bytes) -> Path:
-    """``folder/prefix-NNN.jpg``, the first free number, created 0600 (never overwriting)."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """``folder/prefix-NNN.jpg``, the first free number, created 0600 (never
+    overwriting). ``folder`` is never created: it is a user's workspace, and
+    once it is gone (wiped) the page is not written and ScanCancelled raised."""
     n = 1
     while True:
         path = folder / f"{prefix}-{n:03d}.jpg"
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         except FileExistsError:
             n += 1
             continue
+        except (FileNotFoundError, NotADirectoryError):
+            raise folder_gone(folder) from None
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         return path
@@ -140,8 +147,11 @@ class Child:
 
         try:
             check_cancel(self.cancel)
+            if not Path(dest).is_dir():
+                raise folder_gone(Path(dest))
             for image in self.scanner.scan(source, resolution, self.cancel, progress=progress):
                 page = process_page(image, processing)
+                check_cancel(self.cancel)  # a page finished after the cancel is not written
                 path = write_private(Path(dest), prefix, page.data)
                 done += 1
                 self.send(("page", job, {

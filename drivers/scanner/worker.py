@@ -135,6 +135,16 @@ class ScanJob:
         if self._worker is not None and not self.done():
             self._worker._cancel(self)
 
+    def stop(self, timeout: float) -> bool:
+        """Cancel and wait until the job is over; if it is not within
+        ``timeout`` seconds, its child is killed now. Once this returns True
+        nothing more is written into ``dest`` for this job: its child has
+        stopped scanning, or is dead. (What a wipe of ``dest`` waits for.)"""
+        self.cancel()
+        if not self._finished.wait(max(0.0, timeout)) and self._worker is not None:
+            self._worker._abort(self, f"killed: the job was not over {timeout:g} s after its cancel")
+        return self.done()
+
 
 class _Child:
     """One child process and what talks to it."""
@@ -389,7 +399,9 @@ class ScanWorker:
                    on_page: Callable[[ScanJob, ScannedPage], None] | None = None,
                    on_done: Callable[[ScanJob], None] | None = None) -> ScanJob:
         """Start scanning ``source`` at ``resolution`` dpi (None: the
-        scanner's own); pages are written as ``dest/<prefix>-NNN.jpg``.
+        scanner's own); pages are written as ``dest/<prefix>-NNN.jpg``, into
+        ``dest`` only while it exists: the child never creates it (it is a
+        user's workspace; once wiped, the job stops and fails ScanCancelled).
         Returns at once; one job at a time (ScannerUnavailable when busy)."""
         check_source(source)
         if dest is None:
@@ -435,6 +447,14 @@ class ScanWorker:
                 child.control.send(("cancel", job.id))
             except OSError:
                 pass  # the reader sees the child die
+
+    def _abort(self, job: ScanJob, why: str) -> None:
+        """Kill the child running ``job`` (the job fails ScanCancelled); a new child is started."""
+        with self._lock:
+            child = self._child if self._job is job else None
+        if child is not None and not child.dead:
+            log.warning("scanner worker %s: %s", child.proc.pid, why)
+            self._replace(child, ScanCancelled(why))
 
     def _call(self, kind: str, *args: Any, timeout: float = 15.0) -> Any:
         child = self._ensure_child()

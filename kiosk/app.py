@@ -106,5 +106,5 @@ class KioskApp(App):
         return False
 
     def on_stop(self):
-        if self.controller is not None and self.controller.session is not None:
-            self.controller.session.end("crash")
+        if self.controller is not None:
+            self.controller.shutdown()  # bounded: see Controller.shutdown

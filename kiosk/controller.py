@@ -87,6 +87,7 @@ class Controller(EventDispatcher):
         #: True while the app loads, off the UI thread, what sessions need (see KioskApp).
         self.warming = False
         self._preview_shown = None  # the preview bytes the texture shows
+        self._ending: set = set()  # sessions whose end runs on the job queue
 
     # --- work done ahead ------------------------------------------------------
     #: Milliseconds of building per frame, at most: a touch waits no longer.
@@ -181,8 +182,36 @@ class Controller(EventDispatcher):
             if self.session.procedure.id == self.procedure.id:
                 self._show_step()  # came back to the checklist: resume where they were
                 return
-            self.session.end("abandoned")
-            self.session = None
+            # Another procedure: the session of the first one ends on the job
+            # queue (a logout, the wipe and its check take seconds), the screen
+            # busy meanwhile; the new one starts once the old one is wiped.
+            old, self.session = self.session, None
+            self._end_then(old, "abandoned", self._switched)
+            return
+        self._start_session()
+
+    def _switched(self, report) -> None:
+        if not report.clean:
+            log.error("wipe left %d item(s) behind", len(report.leftovers))
+            self.show("out_of_order")
+            return
+        self._start_session()
+
+    def _end_then(self, session, outcome: str, then) -> None:
+        """End ``session`` on the job queue, then ``then(report)`` on the UI thread."""
+        self._ending.add(session)
+
+        def ended(report) -> None:
+            self._ending.discard(session)
+            then(report)
+
+        def failed(_exc) -> None:
+            self._ending.discard(session)
+            self.show("out_of_order")
+
+        self._run(tr._("Effacement de vos données…"), lambda: session.end(outcome), ended, on_error=failed)
+
+    def _start_session(self) -> None:
         try:
             self.session = self._new_session(self.procedure.id, on_change=self._wizard_changed)
             if self.idle is not None:
@@ -477,8 +506,29 @@ class Controller(EventDispatcher):
         if session is None:
             self.reset()
             return
-        self._run(tr._("Effacement de vos données…"), lambda: session.end(outcome), self._wiped,
-                  on_error=lambda _exc: self.show("out_of_order"))
+        self._end_then(session, outcome, self._wiped)
+
+    #: Seconds the ends of sessions may take, in all, when the kiosk is stopped:
+    #: well within systemd's stop timeout (TimeoutStopSec, 90 s by default).
+    STOP_END_S = 40.0
+
+    def shutdown(self) -> None:
+        """The kiosk is stopping (systemd's SIGTERM): the session ends now, on
+        this thread, hurried (one short logout try, then the wipe: see
+        UserSession.end), and ends already under way on the job queue are
+        waited for, until STOP_END_S seconds after the stop at most. The
+        process exits after: what a wipe misses then, the next start purges."""
+        deadline = time.monotonic() + self.STOP_END_S
+        session, self.session = self.session, None
+        for ending in ([session] if session is not None else []) + list(self._ending):
+            try:  # an end the job queue has not begun yet is done here; one under way is waited for
+                report = ending.end("crash", hurry=True)
+                if not report.clean:
+                    log.error("wipe at stop left %d item(s) behind", len(report.leftovers))
+            except Exception:
+                log.exception("a session's end failed at stop")
+            if not ending.wait_ended(max(0.0, deadline - time.monotonic())):
+                log.error("a session's end was not over %g s after the kiosk was stopped", self.STOP_END_S)
 
     def _wiped(self, report) -> None:
         self.notice = ""

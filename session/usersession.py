@@ -25,7 +25,7 @@ from .guidance import Guidance
 from .stats import SessionFigures, StatsStore
 from .validation import Invalid, validate
 from .wizard import Wizard
-from .wipe import check_leftovers, needles_of
+from .wipe import OTHER_FILESYSTEM, check_leftovers, needles_of
 from .workspace import WipeReport, Workspace
 
 log = logging.getLogger(__name__)
@@ -641,6 +641,9 @@ class UserSession:
                                 texts=self._recent_log() if self._recent_log else ())
         needles.clear()
         report.leftovers.extend(str(f) for f in check.findings if str(f) not in report.leftovers)
+        # A search cut short proves nothing: what it could not read counts as left behind.
+        report.leftovers.extend(f"not searched: {n}" for n in check.not_searched
+                                if n.reason != OTHER_FILESYSTEM)
         report.check_seconds = check.seconds
         if not report.clean:
             log.error("wipe check failed: %d finding(s)", len(report.leftovers))

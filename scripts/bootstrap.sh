@@ -21,6 +21,8 @@ as_root() {
 
 # Root is needed only to install what is missing: as root, or a user who may use
 # sudo (asked for their password once). Otherwise one line says what to do.
+# `sudo true`, not `sudo -v`: -v asks a password whenever one of the user's sudoers
+# entries wants one, even where a NOPASSWD entry lets them run any command.
 root_or_sudo() {
     [ "$(id -u)" -eq 0 ] && return 0
     local user; user="$(id -un 2>/dev/null || id -u)"
@@ -28,7 +30,7 @@ root_or_sudo() {
         echo "$(basename "$0"): installing Debian packages needs root, and sudo is not installed: run it as root, or, as root, install sudo and add $user to the sudo group (apt-get install sudo; adduser $user sudo), then log in again." >&2
         return 1
     fi
-    if ! sudo -v; then
+    if ! sudo true; then
         echo "$(basename "$0"): installing Debian packages needs root, and $user may not use sudo: run it as root, or, as root, add $user to the sudo group (adduser $user sudo), then log in again." >&2
         return 1
     fi

@@ -25,7 +25,10 @@ def test_a_file_too_large_to_search_leaves_the_end_not_clean(workspace_root, tmp
     big = tmp_path / "written-during-the-session.bin"
     with open(big, "wb") as fh:  # sparse: costs nothing, larger than the search reads
         fh.truncate(wipe.MAX_FILE + 1)
-    report = session.end("abandoned")
+    try:
+        report = session.end("abandoned")
+    finally:
+        big.unlink()  # or every later search of /tmp would find it too large to read
     assert not report.clean
     assert report.leftovers == [f"not searched: {big} ({wipe.TOO_LARGE})"]
 

@@ -4,7 +4,7 @@ per-user workspace and its wipe. Pure Python: it never imports the UI.
 Names are loaded from their module on first use (PEP 562): the kiosk's
 first screen needs the catalogue, not the HTTP client or the PDF tools a
 user's session brings in."""
-from importlib import import_module
+from drivers._lazy import lazy_exports
 
 _EXPORTS = {
     "Catalogue": "catalogue", "CatalogueError": "catalogue", "Field": "catalogue", "Piece": "catalogue",
@@ -17,13 +17,4 @@ _EXPORTS = {
     "WipeReport": "workspace", "Workspace": "workspace", "WorkspaceError": "workspace",
 }
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -10,8 +10,9 @@ import importlib.machinery
 import os
 import sys
 import tempfile
-from importlib import import_module
 from pathlib import Path
+
+from .._lazy import lazy_exports
 
 _EXPORTS = {
     "FAULTS": "_capture", "CapturePrinter": "_capture",
@@ -23,16 +24,7 @@ _EXPORTS = {
     "A4Printer": "a4", "CaptureA4Printer": "a4", "CupsPrinter": "a4",
 }
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 
 def _lasting_escpos_cache() -> None:

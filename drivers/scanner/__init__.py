@@ -3,7 +3,7 @@ page pipeline (``pipeline``) and the worker process that runs both (``worker``).
 
 Names are loaded from their module on first use (PEP 562): the scanners and
 the pipeline need Pillow and numpy, which the worker's parent never does."""
-from importlib import import_module
+from .._lazy import lazy_exports
 
 _EXPORTS = {
     "MAX_PAGE_PIXELS": "_base", "MAX_RESOLUTION": "_base",
@@ -18,14 +18,4 @@ _EXPORTS = {
     "ScanJob": "worker", "ScanProgress": "worker", "ScanWorker": "worker", "ScannedPage": "worker",
 }
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    if name not in _EXPORTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module, _, attribute = _EXPORTS[name].partition(":")  # "module:attribute" when renamed
-    return getattr(import_module(f".{module}", __name__), attribute or name)
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

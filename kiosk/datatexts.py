@@ -18,6 +18,8 @@ import re
 import sys
 from pathlib import Path
 
+import polib
+
 DOMAIN = "procedures"
 LOCALE_DIR = Path(__file__).with_name("locale")
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,22 +80,34 @@ def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+#: The header of a new catalogue (an existing one keeps its own).
+HEADER = {"Project-Id-Version": "pointnum-procedures", "MIME-Version": "1.0",
+          "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit"}
 
 
 def write_catalogue(lang: str, translations: dict[str, str]) -> Path:
-    from .i18n import parse_po
-
+    """``lang``'s catalogue holds :func:`texts`, in their order: the entries
+    already there keep their translation, flags and comments (a fuzzy one stays
+    fuzzy), new texts come untranslated unless ``translations`` gives them, and
+    texts no longer used go. One msgid or msgstr a line, as the catalogue is
+    read in reviews."""
     path = po_path(lang)
-    known = parse_po(path.read_text(encoding="utf-8")) if path.exists() else {}
-    known.update(translations)
-    lines = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"',
-             f'"Language: {lang}\\n"', ""]
+    old = polib.pofile(str(path)) if path.exists() else None
+    known = {entry.msgid: entry for entry in old or () if not entry.obsolete}
+    catalogue = polib.POFile(wrapwidth=0)
+    catalogue.metadata = dict(old.metadata) if old is not None else {**HEADER, "Language": lang}
+    catalogue.header = (old.header if old is not None else "") or (
+        f"Point numérique kiosk: the procedures' words (session/), in {lang}.\n"
+        f"Rewritten by `python -m kiosk.datatexts {lang}`, which keeps the translations.")
     for text in texts():
-        lines += [f"msgid {_quote(text)}", f"msgstr {_quote(known.get(text, ''))}", ""]
+        entry = known.get(text) or polib.POEntry(msgid=text, msgstr="")
+        if text in translations:
+            entry.msgstr = translations[text]
+            if entry.fuzzy:
+                entry.flags.remove("fuzzy")
+        catalogue.append(entry)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines), encoding="utf-8")
+    catalogue.save(str(path))
     return path
 
 

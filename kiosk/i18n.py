@@ -6,11 +6,13 @@ translator records the rules that call it, as Kivy's i18n example does), so
 switching relabels every screen live.
 
 Catalogues are gettext ``.po`` files under ``kiosk/locale/<lang>/LC_MESSAGES/``;
-they are compiled to ``.mo`` in memory at start (:func:`compile_mo`, a tiny
-msgfmt) and read by Python's ``gettext``. Arabic is reshaped
-(``arabic-reshaper``: joined letter forms) here and put in visual order line by
-line when drawn (``python-bidi``), after Kivy has wrapped it: see
-:class:`RtlLabelMixin`.
+polib (one small module that reads, writes and compiles them as GNU gettext
+does) compiles them to ``.mo`` in memory at start, and Python's ``gettext``
+reads that; a ``.mo`` beside its ``.po``, when as recent, is read instead.
+
+Arabic is reshaped (``arabic-reshaper``: joined letter forms) here and put in
+visual order line by line when drawn (``python-bidi``), after Kivy has wrapped
+it: see :class:`RtlLabelMixin`.
 
 Procedure texts (titles, questions, help, validation messages) come from
 ``session/`` in French; the screens show them through :meth:`Translator.text`,
@@ -19,14 +21,13 @@ and their translations live beside, in ``procedures.po`` (see
 """
 from __future__ import annotations
 
-import ast
 import gettext
 import io
 import logging
-import struct
 import threading
 from pathlib import Path
 
+import polib
 from kivy.event import EventDispatcher
 from kivy.properties import BooleanProperty, StringProperty
 
@@ -43,90 +44,47 @@ RTL = ("ar",)
 VOICES = {"fr": "fr", "en": "en", "ar": "ar"}
 
 
-# --- a tiny msgfmt ------------------------------------------------------------
-def parse_po(text: str) -> dict[str, str]:
-    """msgid → msgstr of a .po file (no plurals, no contexts: the kiosk uses none).
-    Fuzzy and untranslated entries are left out, as msgfmt does."""
-    catalog: dict[str, str] = {}
-    msgid = msgstr = None
-    section = None
-    fuzzy = False
-
-    def flush():
-        nonlocal msgid, msgstr, fuzzy
-        if msgid is not None and msgstr and not fuzzy:
-            catalog[msgid] = msgstr
-        msgid = msgstr = None
-        fuzzy = False
-
-    for line in text.splitlines():
-        line = line.strip()
-        if line.startswith("#,") and "fuzzy" in line:
-            flush()
-            fuzzy = True
-        elif line.startswith("#") or not line:
-            if not line:
-                flush()
-        elif line.startswith("msgid "):
-            if msgid is not None:
-                keep_fuzzy = fuzzy
-                flush()
-                fuzzy = keep_fuzzy
-            msgid, section = ast.literal_eval(line[6:]), "id"
-        elif line.startswith("msgstr "):
-            msgstr, section = ast.literal_eval(line[7:]), "str"
-        elif line.startswith('"'):
-            if section == "id":
-                msgid += ast.literal_eval(line)
-            else:
-                msgstr += ast.literal_eval(line)
-    flush()
-    return catalog
-
-
-def compile_mo(catalog: dict[str, str]) -> bytes:
-    """The GNU .mo bytes of ``catalog`` (the format Python's gettext reads)."""
-    keys = sorted(catalog)
-    ids = [k.encode() for k in keys]
-    strs = [catalog[k].encode() for k in keys]
-    n = len(keys)
-    header = 7 * 4
-    ids_table = header
-    strs_table = ids_table + n * 8
-    data_start = strs_table + n * 8
-    offsets_ids, offsets_strs, blob = [], [], b""
-    for s in ids:
-        offsets_ids.append((len(s), data_start + len(blob)))
-        blob += s + b"\0"
-    for s in strs:
-        offsets_strs.append((len(s), data_start + len(blob)))
-        blob += s + b"\0"
-    out = struct.pack("<7I", 0x950412DE, 0, n, ids_table, strs_table, 0, 0)
-    out += b"".join(struct.pack("<2I", *o) for o in offsets_ids)
-    out += b"".join(struct.pack("<2I", *o) for o in offsets_strs)
-    return out + blob
-
-
+# --- the catalogues ------------------------------------------------------------
 def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def load_translations(lang: str) -> gettext.NullTranslations:
-    if lang == "fr":
-        return gettext.NullTranslations()
-    mo = po_path(lang).with_suffix(".mo")
-    po = po_path(lang)
+def translated(po: Path) -> dict[str, str]:
+    """msgid → msgstr of the entries msgfmt keeps (translated, neither fuzzy nor
+    obsolete); the header aside."""
+    return {entry.msgid: entry.msgstr for entry in polib.pofile(str(po)).translated_entries()}
+
+
+def compile_catalogue(po: Path) -> gettext.GNUTranslations:
+    """A ``.po`` compiled in memory by polib (its ``.mo`` is what GNU msgfmt
+    makes: a test compares them)."""
+    return gettext.GNUTranslations(io.BytesIO(polib.pofile(str(po)).to_binary()))
+
+
+def _catalogue(po: Path) -> gettext.GNUTranslations:
+    """A catalogue's ``.mo`` where one is at least as recent as its ``.po``; the
+    ``.po`` compiled in memory otherwise."""
+    mo = po.with_suffix(".mo")
     if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
         with open(mo, "rb") as fp:
             return gettext.GNUTranslations(fp)
-    if not po.exists():
+    return compile_catalogue(po)
+
+
+def load_translations(lang: str) -> gettext.NullTranslations:
+    """The kiosk's words in ``lang``, and behind them (a gettext fallback) the
+    procedures' words (``procedures.po``, see :mod:`kiosk.datatexts`)."""
+    if lang == "fr":
+        return gettext.NullTranslations()
+    po = po_path(lang)
+    if not po.exists() and not po.with_suffix(".mo").exists():
         log.error("no catalogue for %r", lang)
         return gettext.NullTranslations()
-    catalog = parse_po(po.read_text(encoding="utf-8"))
-    data = po.with_name("procedures.po")  # the procedures' words (kiosk/datatexts.py)
-    if data.exists():
-        catalog = {**parse_po(data.read_text(encoding="utf-8")), **catalog}
-    return gettext.GNUTranslations(io.BytesIO(compile_mo(catalog)))
+    translations = _catalogue(po)
+    data = po.with_name("procedures.po")
+    if data.exists() or data.with_suffix(".mo").exists():
+        translations.add_fallback(_catalogue(data))
+    return translations
 
 
 # --- right to left ------------------------------------------------------------

@@ -4,7 +4,6 @@ read-aloud through espeak-ng, and touch that forgives (one finger at a time,
 no double action, no way out through the keyboard)."""
 import ast
 import gettext
-import io
 import os
 import re
 import shutil
@@ -13,11 +12,12 @@ import subprocess
 import wave
 from pathlib import Path
 
+import polib
 import pytest
 from support import wait_until
 
 from kiosk.fonts import has_arabic
-from kiosk.i18n import compile_mo, parse_po, po_path, shape, tr
+from kiosk.i18n import LOCALE_DIR, compile_catalogue, po_path, shape, tr, translated
 from kiosk.theme import PALETTES, TEXT_PAIRS
 
 KIOSK = Path(__file__).resolve().parents[2] / "kiosk"
@@ -75,7 +75,7 @@ def marked_strings() -> set[str]:
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_every_kiosk_string_is_translated(lang):
-    catalog = parse_po(po_path(lang).read_text(encoding="utf-8"))
+    catalog = translated(po_path(lang))
     expected = marked_strings() - (FRENCH_IN_ARABIC if lang == "ar" else set())
     assert len(expected) > 50
     assert sorted(expected - set(catalog)) == []
@@ -85,7 +85,7 @@ def test_every_kiosk_string_is_translated(lang):
 
 def test_arabic_translations_use_only_what_the_arabic_font_draws():
     # Noto Sans Arabic has no Latin letters and no parentheses: they would show as boxes.
-    catalog = parse_po(po_path("ar").read_text(encoding="utf-8"))
+    catalog = translated(po_path("ar"))
     for msgid, msgstr in catalog.items():
         if msgid and has_arabic(msgstr):
             assert not re.search(r"[A-Za-z()]", re.sub(r"{\w*}", "", msgstr)), (msgid, msgstr)
@@ -94,7 +94,7 @@ def test_arabic_translations_use_only_what_the_arabic_font_draws():
 def test_every_procedure_text_is_translated_in_english():
     from kiosk import datatexts
 
-    catalog = parse_po(datatexts.po_path("en").read_text(encoding="utf-8"))
+    catalog = translated(datatexts.po_path("en"))
     texts = datatexts.texts()
     assert len(texts) > 400  # titles, questions, help, pièces, checklists, statuts, validation messages
     assert [t for t in texts if t not in catalog] == []  # run `python -m kiosk.datatexts en`, then translate
@@ -103,19 +103,27 @@ def test_every_procedure_text_is_translated_in_english():
         assert re.findall(r"{[\w.]*}", msgid) == re.findall(r"{[\w.]*}", msgstr), msgid
 
 
-@pytest.mark.parametrize("lang", ["en", "ar"])
-def test_our_msgfmt_agrees_with_gnu_msgfmt(lang, tmp_path):
+CATALOGUES = sorted(str(po.relative_to(LOCALE_DIR)) for po in LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
+
+
+def test_the_catalogues_are_the_kiosks_and_the_procedures():
+    assert {"en/LC_MESSAGES/kiosk.po", "ar/LC_MESSAGES/kiosk.po", "en/LC_MESSAGES/procedures.po"} <= set(CATALOGUES)
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES)
+def test_polib_compiles_every_catalogue_as_gnu_msgfmt_does(catalogue, tmp_path):
     if not shutil.which("msgfmt"):
         pytest.fail("msgfmt is missing (/usr/bin/msgfmt): install Debian's gettext (sudo apt-get install gettext)",
                     pytrace=False)
-    po = po_path(lang)
-    mo = tmp_path / "kiosk.mo"
-    subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)
+    po = LOCALE_DIR / catalogue
+    mo = tmp_path / "catalogue.mo"
+    subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)  # format, header, domain
     with open(mo, "rb") as fp:
         gnu = gettext.GNUTranslations(fp)
-    ours = gettext.GNUTranslations(io.BytesIO(compile_mo(parse_po(po.read_text(encoding="utf-8")))))
-    for msgid in marked_strings():
-        assert ours.gettext(msgid) == gnu.gettext(msgid)
+    ours = compile_catalogue(po)
+    assert ours.info() == gnu.info()
+    msgids = {entry.msgid for entry in polib.pofile(str(po))} | marked_strings()
+    assert [m for m in msgids if ours.gettext(m) != gnu.gettext(m)] == []
 
 
 @pytest.fixture

@@ -79,8 +79,14 @@ class Guidance:
                        footer=[line for s in self.sections for line in s.address])
 
 
-def _shown(value) -> str:
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+def is_date(value: object) -> bool:
+    """True for an ISO date (AAAA-MM-JJ): a date ANTS hands out, shared by everyone who files that day."""
+    return isinstance(value, str) and bool(_ISO_DATE.fullmatch(value))
+
+
+def shown(value: object) -> str:
+    """A value as a person reads it: ISO dates as JJ/MM/AAAA."""
+    if isinstance(value, str) and is_date(value):
         return _dt.date.fromisoformat(value).strftime("%d/%m/%Y")
     return str(value)
 
@@ -91,7 +97,7 @@ def fill(text: str, context: dict) -> str:
         node = context
         for part in match.group(1).split("."):
             node = node.get(part) if isinstance(node, dict) else None
-        return UNKNOWN if node in (None, "") else _shown(node)
+        return UNKNOWN if node in (None, "") else shown(node)
     return _PLACEHOLDER.sub(one, text)
 
 

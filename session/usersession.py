@@ -15,13 +15,14 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from ants import AntsClient, AntsError, AntsRejected, AntsSessionExpired, AntsUnavailable, PieceFile
+from ants import AntsError, AntsRejected, AntsSessionExpired, AntsUnavailable, PieceFile
 from drivers.printer import Receipt
 
 from . import guidance as _guidance
 from . import suivi as _suivi
 from .catalogue import Piece, Procedure
 from .guidance import Guidance
+from .ports import A4Printer, AntsClient, ReceiptPrinter, Scanner, ScanJob
 from .stats import SessionFigures, StatsStore
 from .validation import Invalid, validate
 from .wizard import Wizard
@@ -51,8 +52,8 @@ class UserSession:
         *,
         workspace_root: Path,
         client: AntsClient,
-        scanner,
-        printer,
+        scanner: Scanner,
+        printer: ReceiptPrinter,
         site_name: str,
         suivi_url: str,
         stats: StatsStore | None = None,
@@ -62,7 +63,7 @@ class UserSession:
         check_places: list[Path] | None = None,
         check_exclude: list[Path] | None = None,
         recent_log: Callable[[], list[str]] | None = None,
-        a4=None,
+        a4: A4Printer | None = None,
         pending_logouts=None,
     ):
         self.procedure = procedure
@@ -87,7 +88,7 @@ class UserSession:
         self.receipt_error = ""
         #: A4 jobs whose purge from the print spool failed (their ids): a wipe failure at the end.
         self._unpurged: list[int] = []
-        self.scan_job = None
+        self.scan_job: ScanJob | None = None
         self._now = now
         self._started = time.monotonic()
         self._started_wall = time.time()
@@ -105,10 +106,12 @@ class UserSession:
         self._end_over = threading.Event()
 
     # --- scanning -----------------------------------------------------------
-    def scan_piece(self, piece_id: str, source: str = "flatbed", resolution: int | None = None) -> int:
+    def scan_piece(self, piece_id: str, source: str = "flatbed", resolution: int | None = None,
+                   on_progress: Callable[[ScanJob], None] | None = None) -> int:
         """Scan pages into the pièce through the scan worker (its own process);
         returns how many pages the pièce has now. :attr:`scan_job` shows the
-        progress meanwhile, and :meth:`cancel_scan` stops it."""
+        progress meanwhile (``on_progress(job)`` is told of it, on the worker's
+        thread), and :meth:`cancel_scan` stops it."""
         piece = self._piece(piece_id)
         room = piece.max_pages - self.workspace.page_count(piece_id)
         if room <= 0:
@@ -120,15 +123,17 @@ class UserSession:
                 raise SessionError(SESSION_ENDED)
             self._scanning += 1
         try:
-            return self._scan_into(piece_id, room, source, resolution, prefix)
+            return self._scan_into(piece_id, room, source, resolution, prefix, on_progress)
         finally:
             with self._lock:
                 self._scanning -= 1
                 self._scan_over.notify_all()
 
-    def _scan_into(self, piece_id: str, room: int, source: str, resolution: int | None, prefix: str) -> int:
+    def _scan_into(self, piece_id: str, room: int, source: str, resolution: int | None, prefix: str,
+                   on_progress: Callable[[ScanJob], None] | None) -> int:
         try:
-            job = self.scanner.start_scan(source, resolution, self.workspace.path, prefix=prefix)
+            job = self.scanner.start_scan(source, resolution, self.workspace.path, prefix=prefix,
+                                          on_progress=on_progress)
             with self._lock:
                 self.scan_job = job
                 ended = self._ended
@@ -172,7 +177,7 @@ class UserSession:
         self._sync_pages()
 
     def _sync_pages(self) -> None:
-        self.wizard.pages = {pid: len(pages) for pid, pages in self.workspace._pages.items()}
+        self.wizard.pages = self.workspace.page_counts()
         self.wizard.errors = {k: v for k, v in self.wizard.errors.items() if not self.wizard.pages.get(k)}
 
     # --- submission -----------------------------------------------------------
@@ -233,7 +238,7 @@ class UserSession:
             raise SessionError(exc.message_fr) from None
         self.wizard.connected = True
         self._prefill(identity)
-        self.wizard._changed()
+        self.wizard.changed()
         return identity
 
     def _prefill(self, identity: dict) -> None:
@@ -270,7 +275,7 @@ class UserSession:
         except Invalid as exc:
             if field is not None:
                 self.wizard.errors[field.id] = exc.message_fr
-                self.wizard._changed()
+                self.wizard.changed()
             raise SessionError(exc.message_fr) from None
         try:
             raw = self.client.suivi(numero)
@@ -279,7 +284,7 @@ class UserSession:
                        if exc.status == 404 else exc.message_fr)
             if field is not None:
                 self.wizard.errors[field.id] = message
-                self.wizard._changed()
+                self.wizard.changed()
             raise SessionError(message) from None
         except AntsError as exc:
             raise SessionError(exc.message_fr) from None
@@ -292,7 +297,7 @@ class UserSession:
         self.wizard.lookup = described
         asked = [p["id"] for p in (described["complement"] or {}).get("pieces", [])]
         self.wizard.complement_pieces = _suivi.pieces_asked(asked)
-        self.wizard._changed()
+        self.wizard.changed()
         return described
 
     def answer_complement(self, piece_ids: list[str] | None = None) -> dict:
@@ -324,7 +329,7 @@ class UserSession:
                     tail = (err.champ or "").split(".")[-1].replace("piece:", "")
                     errors[tail if tail in asked else (asked[0] if asked else "complement")] = err.message
                 self.wizard.errors.update(errors)
-                self.wizard._changed()
+                self.wizard.changed()
                 raise SessionError(exc.message_fr if not exc.erreurs else
                                    "L'ANTS a refusé le document : lisez ce qui est indiqué en rouge.") from None
             except AntsError as exc:
@@ -415,7 +420,7 @@ class UserSession:
         for key, label in self.DELIVRE_LABELS.items():
             value = self.delivre.get(key)
             if isinstance(value, str) and value and value != self.numero:
-                lines.append((label, _guidance._shown(value)))
+                lines.append((label, _guidance.shown(value)))
         return Receipt(
             title="Récépissé de dépôt",
             lines=lines,
@@ -554,8 +559,8 @@ class UserSession:
         values = [v for k, v in self.wizard.values.items() if k not in choice_fields]
         values += [self.numero or "", (self.suivi or {}).get("numero", ""), self.workspace.path.name]
         values += [v for v in self.delivre.values()  # identifiers, not dates shared by everyone
-                   if isinstance(v, str) and not _guidance._ISO_DATE.fullmatch(v)]
-        values += [p.name for pages in self.workspace._pages.values() for p in pages]
+                   if isinstance(v, str) and not _guidance.is_date(v)]
+        values += [p.name for p in self.workspace.all_pages()]
         return values
 
     #: Seconds the end waits for a scan under way to be over (its cancel, then

@@ -3,8 +3,8 @@ which step comes next. The screens follow it; it never knows about them."""
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .catalogue import Field, Piece, Procedure, Step
 from .validation import Invalid, validate
@@ -35,7 +35,7 @@ class Wizard:
     applies: they land on the next one that does.
     """
 
-    def __init__(self, procedure: Procedure, on_change: Callable[["Wizard"], None] | None = None,
+    def __init__(self, procedure: Procedure, on_change: Callable[[Wizard], None] | None = None,
                  today: Callable[[], _dt.date] = _dt.date.today):
         self.procedure = procedure
         self.values: dict[str, str] = {}
@@ -151,10 +151,10 @@ class Wizard:
     def next(self, raw: dict[str, str] | None = None) -> bool:
         """Validate and go forward; False (and errors set) when something is missing."""
         if raw is not None and not self.set_values(raw):
-            self._changed()
+            self.changed()
             return False
         if not self.step_complete():
-            self._changed()
+            self.changed()
             return False
         steps = self.active_steps()
         index = self._index
@@ -163,27 +163,27 @@ class Wizard:
             self._go(next(i for i, s in enumerate(steps) if s.kind == "recap"))
         elif index < len(steps) - 1:
             self._go(index + 1)
-        self._changed()
+        self.changed()
         return True
 
     def back(self) -> bool:
         if self._return_to_recap:
             self._return_to_recap = False
             self._go(next(i for i, s in enumerate(self.active_steps()) if s.kind == "recap"))
-            self._changed()
+            self.changed()
             return True
         index = self._index
         if index == 0 or self.finished:
             return False
         self._go(index - 1)
-        self._changed()
+        self.changed()
         return True
 
     def goto(self, step_id: str, *, from_recap: bool = False) -> None:
         steps = self.active_steps()
         self._go(next(i for i, s in enumerate(steps) if s.id == step_id))
         self._return_to_recap = from_recap
-        self._changed()
+        self.changed()
 
     def confirm(self) -> None:
         """The demande (or the complément) was accepted: move to the confirmation step."""
@@ -191,23 +191,23 @@ class Wizard:
         self._go(next(i for i, s in enumerate(steps) if s.kind == "confirmation"))
         self._return_to_recap = False
         self.finished = True
-        self._changed()
+        self.changed()
 
     def pause(self) -> None:
         """The mediator is called: nothing moves until :meth:`resume`."""
         self.paused = True
-        self._changed()
+        self.changed()
 
     def resume(self) -> None:
         """Back from the mediator's help, on the same step with every value kept."""
         self.paused = False
-        self._changed()
+        self.changed()
 
     def abandon(self) -> None:
         """The user gives up: forget everything (the session then ends and wipes)."""
         self.clear()
         self.abandoned = True
-        self._changed()
+        self.changed()
 
     def show_server_errors(self, errors: dict[str, str]) -> None:
         """Errors the server found, keyed by field id or pièce id; go to the first one's step."""
@@ -218,7 +218,7 @@ class Wizard:
                 self._go(i)
                 self._return_to_recap = s.kind != "recap"
                 break
-        self._changed()
+        self.changed()
 
     # --- the dossier ----------------------------------------------------------
     def dossier(self) -> dict:
@@ -256,7 +256,9 @@ class Wizard:
         self._current_id = self.procedure.steps[0].id if self.procedure.steps else ""
         self._return_to_recap = False
 
-    def _changed(self) -> None:
+    def changed(self) -> None:
+        """Tell the observer the wizard changed: the wizard calls it after each
+        intent, the session after what it sets itself (an identity, a lookup)."""
         if self._on_change:
             self._on_change(self)
 

@@ -103,6 +103,14 @@ class Workspace:
     def page_count(self, piece_id: str) -> int:
         return len(self._pages.get(piece_id, []))
 
+    def page_counts(self) -> dict[str, int]:
+        """How many pages each pièce scanned so far has, by pièce id."""
+        return {piece_id: len(pages) for piece_id, pages in self._pages.items()}
+
+    def all_pages(self) -> list[Path]:
+        """Every page of every pièce (their file names point to this user: the wipe's needles)."""
+        return [page for pages in self._pages.values() for page in pages]
+
     def remove_page(self, piece_id: str, index: int = -1) -> None:
         pages = self._pages.get(piece_id, [])
         if pages:

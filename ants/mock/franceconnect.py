@@ -4,10 +4,12 @@ Endpoints under ``/franceconnect/api/v2``: ``/.well-known/openid-configuration``
 ``/authorize`` (GET shows the test identities, POST logs one in and redirects
 with a code), ``/token``, ``/userinfo``, ``/session/end``, ``/jwks``.
 
-Tokens are JWS compact serialisations signed **HS256 with the client secret**,
-which is what FranceConnect v1 did, written with ``hmac``/``hashlib``: PyJWT
-would do it too but is not a declared dependency of the project, and HS256
-needs no key management (``/jwks`` is therefore empty).
+The id_token is a JWT signed **ES256**, as FranceConnect v2 signs them, by
+PyJWT with a key pair the mock makes in memory when it starts (see
+:class:`SigningKey`); ``/jwks`` publishes its public half under a ``kid`` that
+every token's header names, and the tokens the mock is handed back (the ANTS
+side's check, ``/session/end``'s ``id_token_hint``) are verified against that
+same published set.
 
 The test identities copy the spirit of france-connect/identity-provider-example
 (``testfc1``/``123``; the ANTS set ``Min0x``/``azerty``): accents, hyphens,
@@ -26,6 +28,8 @@ import threading
 import time
 from urllib.parse import urlencode
 
+import jwt
+from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
@@ -131,42 +135,47 @@ def test_identities() -> list[dict]:
             for i in IDENTITIES]
 
 
-# -- JWS HS256 -------------------------------------------------------------------------
+# -- the id_token's signature --------------------------------------------------------
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+ALG = "ES256"
 
 
-def sign(claims: dict, secret: str) -> str:
-    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
-    payload = _b64(json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode())
-    signature = hmac.new(secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
-    return f"{header}.{payload}.{_b64(signature)}"
+class SigningKey:
+    """The provider's key pair on the P-256 curve, made in memory when the mock
+    starts and never written anywhere: a restart is a key rotation, after which
+    the tokens signed before are refused, as a real provider's would be once
+    its old key leaves the JWKS."""
+
+    def __init__(self) -> None:
+        self._private = ec.generate_private_key(ec.SECP256R1())
+        self.kid = secrets.token_urlsafe(12)
+        public = jwt.algorithms.ECAlgorithm.to_jwk(self._private.public_key(), as_dict=True)
+        #: What ``/jwks`` answers: the public key, and nothing of the private one.
+        self.jwks = {"keys": [{**public, "kid": self.kid, "use": "sig", "alg": ALG}]}
+        self._published = jwt.PyJWKSet.from_dict(self.jwks)
+
+    def sign(self, claims: dict) -> str:
+        return jwt.encode(claims, self._private, algorithm=ALG, headers={"kid": self.kid})
+
+    def verify(self, token: str, audience: str) -> dict:
+        """The claims of a token signed with a published key for ``audience``, not
+        expired; ValueError if anything is off."""
+        try:
+            key = self._published[jwt.get_unverified_header(token).get("kid", "")]
+            return jwt.decode(token, key, algorithms=[ALG], audience=audience,
+                              options={"require": ["exp", "iat", "sub", "aud"]})
+        except (jwt.InvalidTokenError, jwt.PyJWKError, KeyError) as exc:
+            raise ValueError(f"invalid token: {exc}") from None
 
 
-def verify(token: str, secret: str) -> dict:
-    """The claims of a token this module signed; ValueError if anything is off."""
-    try:
-        header, payload, signature = token.split(".")
-        if json.loads(_unb64(header)).get("alg") != "HS256":
-            raise ValueError("alg")
-        expected = hmac.new(secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
-        if not hmac.compare_digest(expected, _unb64(signature)):
-            raise ValueError("signature")
-        claims = json.loads(_unb64(payload))
-    except (ValueError, TypeError, UnicodeDecodeError, AttributeError) as exc:
-        raise ValueError(f"invalid token: {exc}") from None
-    if not isinstance(claims, dict) or claims.get("exp", 0) < time.time():
-        raise ValueError("expired")
-    return claims
+KEY = SigningKey()
 
 
 def at_hash(access_token: str) -> str:
-    return _b64(hashlib.sha256(access_token.encode()).digest()[:16])
+    """OpenID Connect Core §3.1.3.6: the left half of the access token's SHA-256
+    (ES256's hash), base64url without padding."""
+    digest = hashlib.sha256(access_token.encode()).digest()[:16]
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 # -- the ANTS (service provider) side --------------------------------------------------
@@ -193,7 +202,7 @@ def finish(deps, state: str, code: str) -> dict:
     tokens = _exchange(deps, code, redirect_uri, settings.franceconnect_client_id,
                        settings.franceconnect_client_secret, "urn:ants-mock")
     try:
-        claims = verify(tokens["id_token"], settings.franceconnect_client_secret)
+        claims = KEY.verify(tokens["id_token"], settings.franceconnect_client_id)
     except ValueError:  # pragma: no cover - we signed it a line above
         raise ApiError(502, "franceconnect_invalide", "La réponse de FranceConnect est invalide.") from None
     if claims.get("nonce") != nonce:
@@ -222,9 +231,9 @@ def _exchange(deps, code: str, redirect_uri: str, client_id: str, client_secret:
     session_fc = secrets.token_urlsafe(12)
     deps.store.add_fc_token(access_token, identity["sub"], ttl, session_fc)
     now = int(time.time())
-    id_token = sign({"iss": issuer, "sub": identity["sub"], "aud": client_id, "exp": now + ttl, "iat": now,
-                     "auth_time": identity["auth_time"], "nonce": row["nonce"], "acr": "eidas1",
-                     "at_hash": at_hash(access_token), "sid": session_fc}, client_secret)
+    id_token = KEY.sign({"iss": issuer, "sub": identity["sub"], "aud": client_id, "exp": now + ttl, "iat": now,
+                         "auth_time": identity["auth_time"], "nonce": row["nonce"], "acr": "eidas1",
+                         "at_hash": at_hash(access_token), "sid": session_fc})
     return {"access_token": access_token, "token_type": "Bearer", "expires_in": ttl, "id_token": id_token,
             "scope": " ".join(SCOPES)}
 
@@ -256,7 +265,7 @@ def register(app: FastAPI, deps) -> None:
                 "userinfo_endpoint": base + "/userinfo", "end_session_endpoint": base + "/session/end",
                 "jwks_uri": base + "/jwks", "response_types_supported": ["code"],
                 "grant_types_supported": ["authorization_code"], "subject_types_supported": ["pairwise"],
-                "id_token_signing_alg_values_supported": ["HS256"], "scopes_supported": SCOPES,
+                "id_token_signing_alg_values_supported": [ALG], "scopes_supported": SCOPES,
                 "acr_values_supported": ["eidas1"],
                 "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
                 "claims_supported": ["sub", "given_name", "family_name", "birthdate", "gender", "birthplace",
@@ -264,7 +273,7 @@ def register(app: FastAPI, deps) -> None:
 
     @app.get(PATH + "/jwks")
     def jwks() -> dict:
-        return {"keys": []}
+        return KEY.jwks
 
     @app.get(PATH + "/authorize", response_class=HTMLResponse, responses=_OAUTH_400,
              openapi_extra=_query(_AUTHORIZE_FIELDS, _AUTHORIZE_REQUIRED))
@@ -332,7 +341,7 @@ def register(app: FastAPI, deps) -> None:
     def end_session(request: Request):
         params = dict(request.query_params)
         try:
-            claims = verify(params.get("id_token_hint", ""), settings.franceconnect_client_secret)
+            claims = KEY.verify(params.get("id_token_hint", ""), settings.franceconnect_client_id)
         except ValueError:
             raise OAuthError(400, "invalid_request", "id_token_hint absent ou invalide.") from None
         store.end_fc_session(str(claims.get("sid", "")))

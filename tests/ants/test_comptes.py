@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import json
 import re
 import uuid
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
 import requests
 
@@ -102,7 +102,10 @@ def test_oidc_flow_by_hand_discovery_token_userinfo_session_end(mock_backend):
     config = requests.get(url + FC + "/.well-known/openid-configuration", timeout=5).json()
     assert config["issuer"] == url + FC
     assert config["token_endpoint"] == url + FC + "/token"
-    assert config["id_token_signing_alg_values_supported"] == ["HS256"]
+    assert config["id_token_signing_alg_values_supported"] == ["ES256"]
+    keys = requests.get(config["jwks_uri"], timeout=5).json()["keys"]
+    assert [(k["kty"], k["crv"], k["alg"], k["use"]) for k in keys] == [("EC", "P-256", "ES256", "sig")]
+    assert "d" not in keys[0]  # the public half only
 
     params = {"response_type": "code", "client_id": CLIENT_ID, "redirect_uri": REDIRECT, "state": "s-123",
               "nonce": "n-456", "scope": "openid given_name family_name birthdate", "acr_values": "eidas1"}
@@ -119,11 +122,11 @@ def test_oidc_flow_by_hand_discovery_token_userinfo_session_end(mock_backend):
             "client_id": CLIENT_ID, "client_secret": SECRET}
     tokens = requests.post(url + FC + "/token", data=form, timeout=5).json()
     assert tokens["token_type"] == "Bearer" and tokens["expires_in"] > 0
-    header, payload, signature = tokens["id_token"].split(".")
-    expected = hmac.new(SECRET.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
-    assert base64.urlsafe_b64encode(expected).rstrip(b"=").decode() == signature
-    claims = _b64json(payload)
-    assert _b64json(header) == {"alg": "HS256", "typ": "JWT"}
+    header, payload, _signature = tokens["id_token"].split(".")
+    assert _b64json(header) == {"alg": "ES256", "typ": "JWT", "kid": keys[0]["kid"]}
+    claims = jwt.decode(tokens["id_token"], jwt.PyJWK(keys[0]), algorithms=["ES256"], audience=CLIENT_ID,
+                        issuer=url + FC)  # the signature, checked with the published key
+    assert claims == _b64json(payload)
     assert {"sub", "auth_time", "acr", "nonce", "at_hash", "aud", "exp", "iat", "iss"} <= set(claims)
     assert (claims["acr"], claims["nonce"], claims["aud"], claims["iss"]) == ("eidas1", "n-456", CLIENT_ID, url + FC)
     at_hash = base64.urlsafe_b64encode(hashlib.sha256(tokens["access_token"].encode()).digest()[:16])
@@ -160,6 +163,39 @@ def test_token_with_a_wrong_secret_is_invalid_client(mock_backend):
         "grant_type": "authorization_code", "code": "x", "redirect_uri": REDIRECT, "client_id": CLIENT_ID,
         "client_secret": "wrong"})
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+
+
+def _id_token(url: str) -> str:
+    params = {"response_type": "code", "client_id": CLIENT_ID, "redirect_uri": REDIRECT, "state": "s",
+              "nonce": "n", "scope": "openid"}
+    redirect = requests.post(url + FC + "/authorize", data={**params, "login": "Min01", "password": "azerty"},
+                             allow_redirects=False, timeout=5)
+    code = parse_qs(urlsplit(redirect.headers["Location"]).query)["code"][0]
+    return requests.post(url + FC + "/token", timeout=5, data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "client_id": CLIENT_ID,
+        "client_secret": SECRET}).json()["id_token"]
+
+
+def test_session_end_takes_only_a_token_the_provider_signed(mock_backend):
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    url = mock_backend.url
+    token = _id_token(url)
+    header, payload, signature = token.split(".")
+    claims, kid = _b64json(payload), _b64json(header)["kid"]
+    other = base64.urlsafe_b64encode(json.dumps({**claims, "sub": "quelqu-un-d-autre"}).encode()).rstrip(b"=")
+    forged = {
+        "signed with the client secret (HS256)": jwt.encode(claims, SECRET, algorithm="HS256", headers={"kid": kid}),
+        "signed with another key": jwt.encode(claims, ec.generate_private_key(ec.SECP256R1()), algorithm="ES256",
+                                              headers={"kid": kid}),
+        "its claims changed": f"{header}.{other.decode()}.{signature}",
+        "not signed": jwt.encode(claims, None, algorithm="none"),
+    }
+    for why, hint in forged.items():
+        response = requests.get(url + FC + "/session/end", params={"id_token_hint": hint}, timeout=5)
+        assert (response.status_code, response.json()["error"]) == (400, "invalid_request"), why
+    ended = requests.get(url + FC + "/session/end", params={"id_token_hint": token}, timeout=5)
+    assert ended.status_code == 200 and ended.json() == {"deconnecte": True}
 
 
 def test_franceconnect_session_with_an_unknown_state(mock_backend):

@@ -1,7 +1,8 @@
 """Typed settings of a kiosk, read from TOML files layered over packaged defaults.
 
 The packaged ``defaults.toml`` is read first, then each site file given (for an
-appliance ``/etc/pointnum/kiosk.toml``), each overriding the keys it sets.
+appliance ``/etc/pointnum/kiosk.toml``), each overriding the keys it sets; a
+file written for an older ``config_version`` is migrated first (``MIGRATIONS``).
 A wrong key or value raises :class:`ConfigError` naming the file, the key and
 the value, so that a technician knows what to fix.
 """
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 from ._settings import (
     CONFIG_VERSION,
+    MIGRATIONS,
     A4Settings,
     AntsSettings,
     ConfigError,
+    Migration,
     PrinterSettings,
     ScannerSettings,
     Settings,
@@ -20,13 +23,16 @@ from ._settings import (
     UiSettings,
     WorkspaceSettings,
     load_settings,
+    migration,
 )
 
 __all__ = [
     "CONFIG_VERSION",
+    "MIGRATIONS",
     "A4Settings",
     "AntsSettings",
     "ConfigError",
+    "Migration",
     "PrinterSettings",
     "ScannerSettings",
     "Settings",
@@ -35,4 +41,5 @@ __all__ = [
     "UiSettings",
     "WorkspaceSettings",
     "load_settings",
+    "migration",
 ]

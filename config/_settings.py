@@ -1,16 +1,44 @@
+"""The kiosk's settings as pydantic models: one per section of the TOML file.
+
+Each field has its type, its default and its description (``Field(description=)``
+rather than a docstring under it: pydantic reads those from the source, some
+20 ms more before the welcome screen; ``Settings.model_json_schema()`` shows
+them all). Models refuse a key they do not know (``extra="forbid"``: a misspelt
+key must not leave a default silently in place) and are strict: ``port =
+"9100"`` is an error, not 9100, as a technician who quoted a number may have
+meant something else. A driver's name is one its factory knows: the ``Literal``
+types come from the driver packages, which key their factory maps by them.
+
+:func:`load_settings` reads the packaged ``defaults.toml``, then each site file,
+then the command line's overrides; each layer is migrated to the current
+``config_version`` (:data:`MIGRATIONS`) and validated alone, so that an error
+names the file it is in, then the layers are merged key by key. pydantic's
+errors become one :class:`ConfigError` line naming the file, the key, the
+value and what is expected, in French, for the technician.
+"""
 from __future__ import annotations
 
-import dataclasses
+import logging
 import os
 import re
 import tomllib
-import typing
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
 
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+from drivers.printer._factory import A4PrinterDriver, ReceiptPrinterDriver
 from drivers.scanner import MAX_RESOLUTION
+from drivers.scanner._factory import ScannerDriver
 
+log = logging.getLogger(__name__)
+
+#: The layout of the settings this code reads; a file written for an older one
+#: is migrated (:data:`MIGRATIONS`).
 CONFIG_VERSION = 1
 
 #: Where an appliance keeps its site file (see install.sh).
@@ -25,168 +53,252 @@ class ConfigError(ValueError):
         super().__init__(f"{source}: [{key}] = {value!r}: {reason}")
 
 
-@dataclass
-class SiteSettings:
-    name: str = "Point numérique (démonstration)"
-    """Name of the site, printed on the récépissé."""
-    code: str = "DEMO"
-    """Short code of the site, kept in the anonymous statistics."""
-    departement: str = "75"
-    """Département of the site (two or three characters)."""
-    closing_time: str = ""
-    """Closing time of the site, "HH:MM": any session begun before it is ended then. Empty: none."""
+# -- Migrations ---------------------------------------------------------------------
+
+Migrate = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-@dataclass
-class AntsSettings:
-    base_url: str = "http://127.0.0.1:8765"
-    """Base URL of the ANTS service (the bundled mock in demo and training)."""
-    timeout: float = 10.0
-    """Seconds before a call to ANTS is abandoned."""
-    retries: int = 2
-    """Retries, with backoff, of idempotent calls only."""
-    verify_tls: bool = True
-    """Verify the server's TLS certificate (never turn off on a real site)."""
-    start_bundled_mock: bool = False
-    """Start the bundled mock backend with the kiosk (demo and training)."""
-    mock_db: str = ""
-    """SQLite file of the bundled mock; empty (the default) keeps its store in RAM only, gone
-    when the mock stops: it holds the dossiers of the people the kiosk serves."""
-    suivi_url: str = "https://permisdeconduire.ants.gouv.fr/suivi?numero={numero}"
-    """Address printed as a QR code on the récépissé to follow the demande."""
+@dataclass(frozen=True)
+class Migration:
+    """How a file written for ``config_version`` ``version`` becomes one for
+    ``version + 1``: ``apply`` takes the file's raw TOML (a dict) and returns it
+    changed; ``message`` says to the technician what changed (in French)."""
+    version: int
+    message: str
+    apply: Migrate
 
 
-@dataclass
-class ScannerSettings:
-    driver: str = "simulated"
-    """``sane`` (pyinsane2 on SANE) or ``simulated`` (images from a folder)."""
-    device: str = ""
-    """SANE device name (``test:0``, ``epson2:libusb:001:004``); empty takes the first."""
-    folder: str = ""
-    """Folder of document images for the simulated scanner; empty uses the bundled samples."""
-    resolution: int = 300
-    """Scan resolution in dpi, at most 600 (every page is bounded to an A4 sheet at 600 dpi)."""
-    mode: str = "Color"
-    """SANE scan mode: Color, Gray or Lineart."""
-    timeout: float = 60.0
-    """Seconds before a scan that gives no image is abandoned."""
-    fault: str = ""
-    """Simulated scanner only: inject a fault (``unplugged``, ``jam``, ``no-paper``, ``cover-open``,
-    ``timeout``, ``hang``)."""
-    duplex: bool = False
-    """Simulated scanner: its feeder scans both sides (source adf-duplex)."""
-    adf_pages: int = 3
-    """Simulated scanner: pages (sheets when duplex) a feeder scan gives."""
-    fault_file: str = ""
-    """Simulated scanner: while this file exists, its text ``<fault> [after_pages]`` is the injected fault."""
-    page_seconds: float = 0.0
-    """Simulated scanner: seconds each page takes to come (a slow scanner; a cancel is seen between pages)."""
-    options: dict = field(default_factory=dict)
-    """SANE options by name set before each scan (a technician's escape hatch)."""
-    page_budget: int = 1_000_000
-    """Bytes at most per processed page (JPEG quality, then resolution, lowered to fit)."""
+#: ``config_version`` N -> the migration from N to N + 1. Every version before
+#: CONFIG_VERSION has one (a test checks it); version 1 is the first, none yet.
+MIGRATIONS: dict[int, Migration] = {}
 
 
-@dataclass
-class PrinterSettings:
-    driver: str = "capture"
-    """``network``, ``usb``, ``serial``, ``file`` or ``capture`` (keeps the bytes, demo)."""
-    host: str = "127.0.0.1"
-    """Network printers: host name or address."""
-    port: int = 9100
-    """Network printers: TCP port."""
-    usb_vendor: int = 0
-    """USB printers: vendor id (e.g. 0x04b8)."""
-    usb_product: int = 0
-    """USB printers: product id."""
-    serial_device: str = "/dev/ttyUSB0"
-    """Serial printers: device file."""
-    file: str = ""
-    """File printers: device or file path; capture printer: where to copy the bytes (optional)."""
-    profile: str = "TM-T20II"
-    """python-escpos printer profile: paper width, code pages, QR support."""
-    timeout: float = 10.0
-    """Seconds before a printer that does not answer is abandoned."""
-    status_timeout: float = 1.0
-    """Seconds a status request (DLE EOT, before and after each job) waits for the printer's answer."""
-    status_unanswered: str = "fail"
-    """What a printer that does not answer a status request means: ``fail`` (the récépissé is
-    not counted as printed; the user is told and may reprint) or ``assume_ok`` (only for a
-    printer that cannot answer, a print server: printed on the site's word)."""
+def migration(version: int, message: str) -> Callable[[Migrate], Migrate]:
+    """Register the decorated function as the migration from ``version`` to the next."""
+    def register(apply: Migrate) -> Migrate:
+        MIGRATIONS[version] = Migration(version, message, apply)
+        return apply
+
+    return register
 
 
-@dataclass
-class A4Settings:
-    driver: str = "capture"
-    """``cups`` (a CUPS queue) or ``capture`` (keeps the PDFs: demo)."""
-    queue: str = ""
-    """CUPS queue name; empty: the scheduler's default queue."""
-    host: str = ""
-    """CUPS scheduler host; empty: the local scheduler."""
-    port: int = 631
-    """CUPS scheduler port."""
-    timeout: float = 10.0
-    """Seconds before a scheduler that does not answer is abandoned."""
-    folder: str = ""
-    """Capture printer: where to keep the PDFs (on tmpfs); empty: in memory only."""
-    fault: str = ""
-    """Capture printer: inject a fault (``paper-out``, ``paper-low``, ``cover-open``, ``jam``, ``unplugged``)."""
+def migrate(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """``data`` (a file's raw TOML) brought to CONFIG_VERSION, each step logged for
+    the technician. A file without ``config_version`` is taken as current."""
+    version = data.get("config_version", CONFIG_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ConfigError(source, "config_version", version, "type attendu : int")
+    while version != CONFIG_VERSION:
+        step = MIGRATIONS.get(version) if version < CONFIG_VERSION else None
+        if step is None:
+            raise ConfigError(source, "config_version", data.get("config_version"),
+                              f"version {CONFIG_VERSION} attendue")
+        data = {**step.apply(data), "config_version": version + 1}
+        log.warning("%s: config_version %d -> %d: %s (mettez le fichier à jour)", source, version, version + 1,
+                    step.message)
+        version += 1
+    return data
 
 
-@dataclass
-class WorkspaceSettings:
-    root: str = ""
-    """Directory on tmpfs holding each user's workspace; empty picks /run/pointnum or /dev/shm."""
-    temp_dir: str = ""
-    """The kiosk's private temporary folder (TMPDIR), on tmpfs; empty: beside the workspaces."""
+# -- Field types ----------------------------------------------------------------------
+
+def _setting_error(reason: str) -> PydanticCustomError:
+    # Its message is the reason given to the technician as it is (see _reason).
+    return PydanticCustomError("setting", reason)
 
 
-@dataclass
-class StatsSettings:
-    path: str = ""
-    """Anonymous statistics database; empty picks /var/lib/pointnum or the user data directory."""
+def _current_version(value: int) -> int:
+    if value != CONFIG_VERSION:  # a file's older version is migrated before it is validated
+        raise _setting_error(f"version {CONFIG_VERSION} attendue")
+    return value
 
 
-@dataclass
-class UiSettings:
-    fullscreen: bool = True
-    """Run fullscreen (a kiosk); off for development."""
-    width: int = 1280
-    """Window width when not fullscreen."""
-    height: int = 800
-    """Window height when not fullscreen."""
-    show_demo_codes: bool = False
-    """Show demo photo codes and timbres on the checklist (demo and training only)."""
-    idle_first_s: float = 60.0
-    """Seconds without a touch before the warning, on the first screens (choice, checklist)."""
-    idle_step_s: float = 180.0
-    """Seconds without a touch before the warning, during the steps."""
-    idle_scan_s: float = 300.0
-    """Seconds without a touch before the warning, on the scanning step."""
-    idle_mediator_s: float = 900.0
-    """Seconds without a touch before the warning, once a médiateur has been called."""
-    idle_warning_s: float = 30.0
-    """Length of the "Êtes-vous toujours là ?" countdown before the wipe."""
-    read_aloud: bool = True
-    """Offer the "Écouter" button: espeak-ng reads the screen's question aloud (off: the button stays silent)."""
-    dpi: float = 0.0
-    """Pixels per inch of the kiosk's screen, for 15 mm touch targets; 0 lets Kivy ask the display."""
-    max_fps: int = 120
-    """How often, at most, the kiosk looks for touches and draws (a frame is drawn only when
-    something changed): a touch waits at most one period, 8 ms at 120."""
+def _clock_time(value: str) -> str:
+    if value and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise _setting_error("heure attendue au format HH:MM, par exemple 18:30")
+    return value
 
 
-@dataclass
-class Settings:
-    config_version: int = CONFIG_VERSION
-    site: SiteSettings = field(default_factory=SiteSettings)
-    ants: AntsSettings = field(default_factory=AntsSettings)
-    scanner: ScannerSettings = field(default_factory=ScannerSettings)
-    printer: PrinterSettings = field(default_factory=PrinterSettings)
-    a4: A4Settings = field(default_factory=A4Settings)
-    workspace: WorkspaceSettings = field(default_factory=WorkspaceSettings)
-    stats: StatsSettings = field(default_factory=StatsSettings)
-    ui: UiSettings = field(default_factory=UiSettings)
+def _resolution(value: int) -> int:
+    # Every page is bounded to an A4 sheet at this resolution (drivers/scanner/_base.py).
+    if not 0 < value <= MAX_RESOLUTION:
+        raise _setting_error(f"entre 1 et {MAX_RESOLUTION} dpi")
+    return value
+
+
+def _scalar(value: Any) -> Any:
+    if not isinstance(value, (str, int, float)):  # bool is an int
+        raise _setting_error("un texte, un nombre ou true/false attendu")
+    return value
+
+
+Version = Annotated[int, AfterValidator(_current_version)]
+Seconds = Annotated[float, Field(ge=0)]
+Count = Annotated[int, Field(ge=0)]
+ClockTime = Annotated[str, AfterValidator(_clock_time)]
+Resolution = Annotated[int, AfterValidator(_resolution)]
+SaneOption = Annotated[Any, AfterValidator(_scalar)]
+#: Faults the simulated scanner offers (drivers/scanner/_simulated.py FAULTS; a test keeps them equal).
+ScannerFault = Literal["", "unplugged", "jam", "timeout", "no-paper", "cover-open", "hang"]
+#: Faults the capture A4 printer offers (drivers/printer/a4.py FAULTS; a test keeps them equal).
+A4Fault = Literal["", "paper-out", "paper-low", "cover-open", "jam", "unplugged"]
+#: What an unanswered status request means (drivers/printer/_receipt.py UNANSWERED; a test keeps them equal).
+Unanswered = Literal["fail", "assume_ok"]
+
+
+class _Section(BaseModel):
+    # Attributes may be set after loading (the bundled mock's address, tests): not validated then.
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+# -- The sections ---------------------------------------------------------------------
+
+class SiteSettings(_Section):
+    """``[site]``: the place the kiosk serves."""
+    name: str = Field(default="Point numérique (démonstration)", description=(
+        "Name of the site, printed on the récépissé."))
+    code: str = Field(default="DEMO", description="Short code of the site, kept in the anonymous statistics.")
+    departement: str = Field(default="75", description="Département of the site (two or three characters).")
+    closing_time: ClockTime = Field(default="", description=(
+        'Closing time of the site, "HH:MM": any session begun before it is ended then. Empty: none.'))
+
+
+class AntsSettings(_Section):
+    """``[ants]``: the ANTS service the kiosk files the demandes with."""
+    base_url: str = Field(default="http://127.0.0.1:8765", description=(
+        "Base URL of the ANTS service (the bundled mock in demo and training)."))
+    timeout: Seconds = Field(default=10.0, description="Seconds before a call to ANTS is abandoned.")
+    retries: Count = Field(default=2, description="Retries, with backoff, of idempotent calls only.")
+    verify_tls: bool = Field(default=True, description=(
+        "Verify the server's TLS certificate (never turn off on a real site)."))
+    start_bundled_mock: bool = Field(default=False, description=(
+        "Start the bundled mock backend with the kiosk (demo and training)."))
+    mock_db: str = Field(default="", description=(
+        "SQLite file of the bundled mock; empty (the default) keeps its store in RAM only, gone when the mock stops: "
+        "it holds the dossiers of the people the kiosk serves."))
+    suivi_url: str = Field(default="https://permisdeconduire.ants.gouv.fr/suivi?numero={numero}", description=(
+        "Address printed as a QR code on the récépissé to follow the demande."))
+
+
+class ScannerSettings(_Section):
+    """``[scanner]``: the document scanner (drivers/scanner)."""
+    driver: ScannerDriver = Field(default="simulated", description=(
+        "``sane`` (pyinsane2 on SANE) or ``simulated`` (images from a folder)."))
+    device: str = Field(default="", description=(
+        "SANE device name (``test:0``, ``epson2:libusb:001:004``); empty takes the first."))
+    folder: str = Field(default="", description=(
+        "Folder of document images for the simulated scanner; empty uses the bundled samples."))
+    resolution: Resolution = Field(default=300, description=(
+        "Scan resolution in dpi, at most 600 (every page is bounded to an A4 sheet at 600 dpi)."))
+    mode: Literal["Color", "Gray", "Lineart"] = Field(default="Color", description=(
+        "SANE scan mode: Color, Gray or Lineart."))
+    timeout: Seconds = Field(default=60.0, description="Seconds before a scan that gives no image is abandoned.")
+    fault: ScannerFault = Field(default="", description=(
+        "Simulated scanner only: inject a fault (``unplugged``, ``jam``, ``no-paper``, ``cover-open``, ``timeout``, "
+        "``hang``)."))
+    duplex: bool = Field(default=False, description=(
+        "Simulated scanner: its feeder scans both sides (source adf-duplex)."))
+    adf_pages: Count = Field(default=3, description=(
+        "Simulated scanner: pages (sheets when duplex) a feeder scan gives."))
+    fault_file: str = Field(default="", description=(
+        "Simulated scanner: while this file exists, its text ``<fault> [after_pages]`` is the injected fault."))
+    page_seconds: Seconds = Field(default=0.0, description=(
+        "Simulated scanner: seconds each page takes to come (a slow scanner; a cancel is seen between pages)."))
+    options: dict[str, SaneOption] = Field(default_factory=dict, description=(
+        "SANE options by name set before each scan (a technician's escape hatch)."))
+    page_budget: Count = Field(default=1_000_000, description=(
+        "Bytes at most per processed page (JPEG quality, then resolution, lowered to fit)."))
+
+
+class PrinterSettings(_Section):
+    """``[printer]``: the receipt printer (ESC/POS, drivers/printer)."""
+    driver: ReceiptPrinterDriver = Field(default="capture", description=(
+        "``network``, ``usb``, ``serial``, ``file`` or ``capture`` (keeps the bytes, demo)."))
+    host: str = Field(default="127.0.0.1", description="Network printers: host name or address.")
+    port: Count = Field(default=9100, description="Network printers: TCP port.")
+    usb_vendor: Count = Field(default=0, description="USB printers: vendor id (e.g. 0x04b8).")
+    usb_product: Count = Field(default=0, description="USB printers: product id.")
+    serial_device: str = Field(default="/dev/ttyUSB0", description="Serial printers: device file.")
+    file: str = Field(default="", description=(
+        "File printers: device or file path; capture printer: where to copy the bytes (optional)."))
+    profile: str = Field(default="TM-T20II", description=(
+        "python-escpos printer profile: paper width, code pages, QR support."))
+    timeout: Seconds = Field(default=10.0, description="Seconds before a printer that does not answer is abandoned.")
+    status_timeout: Seconds = Field(default=1.0, description=(
+        "Seconds a status request (DLE EOT, before and after each job) waits for the printer's answer."))
+    status_unanswered: Unanswered = Field(default="fail", description=(
+        "What a printer that does not answer a status request means: ``fail`` (the récépissé is not counted as "
+        "printed; the user is told and may reprint) or ``assume_ok`` (only for a printer that cannot answer, a print "
+        "server: printed on the site's word)."))
+
+
+class A4Settings(_Section):
+    """``[a4]``: the A4 printer (CUPS, drivers/printer/a4.py)."""
+    driver: A4PrinterDriver = Field(default="capture", description=(
+        "``cups`` (a CUPS queue) or ``capture`` (keeps the PDFs: demo)."))
+    queue: str = Field(default="", description="CUPS queue name; empty: the scheduler's default queue.")
+    host: str = Field(default="", description="CUPS scheduler host; empty: the local scheduler.")
+    port: Count = Field(default=631, description="CUPS scheduler port.")
+    timeout: Seconds = Field(default=10.0, description="Seconds before a scheduler that does not answer is abandoned.")
+    folder: str = Field(default="", description=(
+        "Capture printer: where to keep the PDFs (on tmpfs); empty: in memory only."))
+    fault: A4Fault = Field(default="", description=(
+        "Capture printer: inject a fault (``paper-out``, ``paper-low``, ``cover-open``, ``jam``, ``unplugged``)."))
+
+
+class WorkspaceSettings(_Section):
+    """``[workspace]``: where a user's files are kept, in RAM."""
+    root: str = Field(default="", description=(
+        "Directory on tmpfs holding each user's workspace; empty picks /run/pointnum or /dev/shm."))
+    temp_dir: str = Field(default="", description=(
+        "The kiosk's private temporary folder (TMPDIR), on tmpfs; empty: beside the workspaces."))
+
+
+class StatsSettings(_Section):
+    """``[stats]``: the anonymous statistics."""
+    path: str = Field(default="", description=(
+        "Anonymous statistics database; empty picks /var/lib/pointnum or the user data directory."))
+
+
+class UiSettings(_Section):
+    """``[ui]``: the touchscreen."""
+    fullscreen: bool = Field(default=True, description="Run fullscreen (a kiosk); off for development.")
+    width: Count = Field(default=1280, description="Window width when not fullscreen.")
+    height: Count = Field(default=800, description="Window height when not fullscreen.")
+    show_demo_codes: bool = Field(default=False, description=(
+        "Show demo photo codes and timbres on the checklist (demo and training only)."))
+    idle_first_s: Seconds = Field(default=60.0, description=(
+        "Seconds without a touch before the warning, on the first screens (choice, checklist)."))
+    idle_step_s: Seconds = Field(default=180.0, description=(
+        "Seconds without a touch before the warning, during the steps."))
+    idle_scan_s: Seconds = Field(default=300.0, description=(
+        "Seconds without a touch before the warning, on the scanning step."))
+    idle_mediator_s: Seconds = Field(default=900.0, description=(
+        "Seconds without a touch before the warning, once a médiateur has been called."))
+    idle_warning_s: Seconds = Field(default=30.0, description=(
+        'Length of the "Êtes-vous toujours là ?" countdown before the wipe.'))
+    read_aloud: bool = Field(default=True, description=(
+        'Offer the "Écouter" button: espeak-ng reads the question on the screen aloud (off: the button stays silent).'))
+    dpi: Seconds = Field(default=0.0, description=(
+        "Pixels per inch of the kiosk's screen, for 15 mm touch targets; 0 lets Kivy ask the display."))
+    max_fps: Count = Field(default=120, description=(
+        "How often, at most, the kiosk looks for touches and draws (a frame is drawn only when something changed): a "
+        "touch waits at most one period, 8 ms at 120."))
+
+
+class Settings(_Section):
+    """A kiosk's settings: ``config_version`` and one table per section."""
+    config_version: Version = Field(default=CONFIG_VERSION, description=(
+        "The layout of the settings the file is written for; an older one is migrated on loading."))
+    site: SiteSettings = Field(default_factory=SiteSettings, description="The place the kiosk serves.")
+    ants: AntsSettings = Field(default_factory=AntsSettings, description="The ANTS service.")
+    scanner: ScannerSettings = Field(default_factory=ScannerSettings, description="The document scanner.")
+    printer: PrinterSettings = Field(default_factory=PrinterSettings, description="The receipt printer.")
+    a4: A4Settings = Field(default_factory=A4Settings, description="The A4 printer.")
+    workspace: WorkspaceSettings = Field(default_factory=WorkspaceSettings, description=(
+        "Where a user's files are kept."))
+    stats: StatsSettings = Field(default_factory=StatsSettings, description="The anonymous statistics.")
+    ui: UiSettings = Field(default_factory=UiSettings, description="The touchscreen.")
 
     def workspace_root(self) -> Path:
         if self.workspace.root:
@@ -228,74 +340,89 @@ class Settings:
         return self.data_dir().parent / "pointnum-ants-mock" / "ants-mock.db"
 
 
-_CHOICES = {
-    "scanner.driver": ("sane", "simulated"),
-    "scanner.mode": ("Color", "Gray", "Lineart"),
-    "scanner.fault": ("", "unplugged", "jam", "timeout", "no-paper", "cover-open", "hang"),
-    "printer.driver": ("network", "usb", "serial", "file", "capture"),
-    "printer.status_unanswered": ("fail", "assume_ok"),
-    "a4.driver": ("cups", "capture"),
-    "a4.fault": ("", "paper-out", "paper-low", "cover-open", "jam", "unplugged"),
-}
+# -- From pydantic's errors to the technician's line -------------------------------------
+
+_TYPES = {"int_type": "int", "int_parsing": "int", "int_from_float": "int", "float_type": "float",
+          "float_parsing": "float", "string_type": "str", "bool_type": "bool", "dict_type": "dict",
+          "list_type": "list"}
 
 
-def _apply(obj: object, data: dict, source: str, prefix: str = "") -> None:
-    hints = typing.get_type_hints(type(obj))
-    names = {f.name for f in dataclasses.fields(obj)}
-    for key, value in data.items():
-        dotted = f"{prefix}{key}"
-        if key not in names:
-            raise ConfigError(source, dotted, value, "clé inconnue (unknown key)")
-        current = getattr(obj, key)
-        if dataclasses.is_dataclass(current):
-            if not isinstance(value, dict):
-                raise ConfigError(source, dotted, value, "doit être une section [table]")
-            _apply(current, value, source, dotted + ".")
-            continue
-        expected = hints[key]
-        given = value
-        if expected is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        expected = typing.get_origin(expected) or expected
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ConfigError(source, dotted, given, f"type attendu : {expected.__name__}")
-        choices = _CHOICES.get(dotted)
-        if dotted == "site.closing_time" and value and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
-            raise ConfigError(source, dotted, value, "heure attendue au format HH:MM, par exemple 18:30")
-        if choices and value not in choices:
-            raise ConfigError(source, dotted, value, "valeurs possibles : " + ", ".join(repr(c) for c in choices))
-        if expected in (int, float) and value < 0:
-            raise ConfigError(source, dotted, given, "doit être positif")
-        if dotted == "scanner.resolution" and not 0 < value <= MAX_RESOLUTION:
-            # every page is bounded to an A4 sheet at this resolution (drivers/scanner/_base.py)
-            raise ConfigError(source, dotted, given, f"entre 1 et {MAX_RESOLUTION} dpi")
-        setattr(obj, key, value)
+def _field_type(loc: tuple[int | str, ...]) -> Any:
+    """The annotation of the field at ``loc`` (sections then key), or None."""
+    model: Any = Settings
+    annotation: Any = None
+    for part in loc:
+        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
+            return None
+        annotation = model = model.model_fields[str(part)].annotation
+    return annotation
 
 
-def _read(path: Path | str, text: str) -> dict:
+def _reason(error: ErrorDetails) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "setting":
+        return error["msg"]
+    if kind == "extra_forbidden":
+        return "clé inconnue (unknown key)"
+    if kind in ("model_type", "model_attributes_type"):
+        return "doit être une section [table]"
+    if kind in _TYPES:
+        return f"type attendu : {_TYPES[kind]}"
+    if kind == "literal_error":
+        annotation = _field_type(error["loc"])
+        if get_origin(annotation) is Literal:
+            return "valeurs possibles : " + ", ".join(repr(c) for c in get_args(annotation))
+        return f"valeurs possibles : {ctx.get('expected')}"
+    if kind == "greater_than_equal" and ctx.get("ge") == 0:
+        return "doit être positif"
+    return error["msg"]  # pragma: no cover - every constraint above has its sentence
+
+
+def _validate(data: dict[str, Any], source: str) -> Settings:
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]  # one line for the technician: the first fault, then the next run shows the next
+        key = ".".join(str(part) for part in error["loc"])
+        raise ConfigError(source, key, error["input"], _reason(error)) from None
+
+
+# -- Loading ------------------------------------------------------------------------------
+
+def _read(path: Path | str, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), "-", "-", f"TOML invalide : {exc}") from None
 
 
-def load_settings(*paths: Path | str, overrides: dict | None = None) -> Settings:
-    """Packaged defaults, then each existing file in order, then ``overrides``."""
-    settings = Settings()
+def _merge(base: dict[str, Any], layer: dict[str, Any]) -> dict[str, Any]:
+    """``layer``'s keys over ``base``'s: a section is merged key by key; a value (a
+    table value too, such as ``[scanner] options``) replaces the one below."""
+    merged = dict(base)
+    for key, value in layer.items():
+        below = merged.get(key)
+        merged[key] = {**below, **value} if isinstance(below, dict) and isinstance(value, dict) else value
+    return merged
+
+
+def load_settings(*paths: Path | str, overrides: dict[str, Any] | None = None) -> Settings:
+    """Packaged defaults, then each file in order, then ``overrides``.
+
+    Raises ConfigError for a file that is missing, is not TOML, or has a key or a
+    value the settings do not accept."""
     defaults = resources.files("config").joinpath("defaults.toml")
-    _apply(settings, _read("defaults.toml", defaults.read_text(encoding="utf-8")), "defaults.toml")
+    layers = [("defaults.toml", _read("defaults.toml", defaults.read_text(encoding="utf-8")))]
     for path in paths:
-        path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = Path(path).read_text(encoding="utf-8")
         except FileNotFoundError:
             raise ConfigError(str(path), "-", "-", "fichier introuvable") from None
-        data = _read(path, text)
-        version = data.get("config_version", CONFIG_VERSION)
-        if version != CONFIG_VERSION:
-            raise ConfigError(str(path), "config_version", version,
-                              f"version {CONFIG_VERSION} attendue")
-        _apply(settings, data, str(path))
+        layers.append((str(path), migrate(_read(path, text), str(path))))
     if overrides:
-        _apply(settings, overrides, "ligne de commande")
-    return settings
+        layers.append(("ligne de commande", overrides))
+    merged: dict[str, Any] = {}
+    for source, data in layers:
+        _validate(data, source)  # alone, so that an error names its layer
+        merged = _merge(merged, data)
+    return _validate(merged, "configuration")

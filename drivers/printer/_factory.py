@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from functools import cache
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Literal
 
 from ._errors import PrinterUnavailable
 from ._receipt import ReceiptPrinter
@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from config import PrinterSettings
 
 OpenDevice = Callable[[], "Escpos"]
+
+#: The receipt printers ``printer.driver`` may name: the keys of PRINTER_DRIVERS, the
+#: choices the settings offer (config/_settings.py), defined here only.
+ReceiptPrinterDriver = Literal["network", "usb", "serial", "file", "capture"]
+#: The A4 printers ``a4.driver`` may name: the keys of A4_PRINTER_DRIVERS.
+A4PrinterDriver = Literal["cups", "capture"]
 
 
 def _network(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
@@ -80,7 +86,7 @@ def _capture(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
 
 
 #: ``printer.driver`` -> builder.
-PRINTER_DRIVERS: dict[str, Callable[["PrinterSettings"], tuple[OpenDevice, bool]]] = {
+PRINTER_DRIVERS: dict[ReceiptPrinterDriver, Callable[["PrinterSettings"], tuple[OpenDevice, bool]]] = {
     "network": _network,
     "usb": _usb,
     "serial": _serial,
@@ -118,7 +124,7 @@ def _capture_a4(s: object) -> A4Printer:
 
 
 #: ``a4.driver`` -> builder.
-A4_PRINTER_DRIVERS: dict[str, Callable[[object], A4Printer]] = {
+A4_PRINTER_DRIVERS: dict[A4PrinterDriver, Callable[[object], A4Printer]] = {
     "cups": _cups,
     "capture": _capture_a4,
 }
@@ -126,10 +132,7 @@ A4_PRINTER_DRIVERS: dict[str, Callable[[object], A4Printer]] = {
 
 def make_a4_printer(settings: object | None = None) -> A4Printer:
     """The A4 printer named by ``settings.driver`` (default: capture)."""
-    driver = getattr(settings, "driver", "capture")
-    try:
-        build = A4_PRINTER_DRIVERS[driver]
-    except KeyError:
-        raise ValueError(f"unknown A4 printer driver {driver!r}: "
-                         f"expected one of {sorted(A4_PRINTER_DRIVERS)}") from None
-    return build(settings)
+    driver: str = getattr(settings, "driver", "capture")
+    if driver in A4_PRINTER_DRIVERS:
+        return A4_PRINTER_DRIVERS[driver](settings)
+    raise ValueError(f"unknown A4 printer driver {driver!r}: expected one of {sorted(A4_PRINTER_DRIVERS)}")

@@ -1,22 +1,31 @@
+"""Scanners by ``scanner.driver``. Each builder imports its scanner's module
+when called: both need Pillow, and the settings import this module for the
+driver names alone."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Literal
 
 from ._base import Scanner
-from ._sane import SaneScanner
-from ._simulated import SimulatedScanner
 
 if TYPE_CHECKING:
     from config import ScannerSettings
 
+#: The scanners ``scanner.driver`` may name: the keys of SCANNER_DRIVERS, the choices
+#: the settings offer (config/_settings.py), defined here only.
+ScannerDriver = Literal["sane", "simulated"]
+
 
 def _sane(s: "ScannerSettings") -> Scanner:
+    from ._sane import SaneScanner
+
     # options: extra SANE options by name, a newer setting read with a default
     return SaneScanner(device=s.device, mode=s.mode, resolution=s.resolution, timeout=s.timeout,
                        options=dict(getattr(s, "options", None) or {}))
 
 
 def _simulated(s: "ScannerSettings") -> Scanner:
+    from ._simulated import SimulatedScanner
+
     # duplex and fault_file are newer settings: read with a default until
     # config/ has them
     return SimulatedScanner(folder=s.folder or None, fault=s.fault, resolution=s.resolution,
@@ -27,7 +36,7 @@ def _simulated(s: "ScannerSettings") -> Scanner:
 
 
 #: ``scanner.driver`` -> builder.
-SCANNER_DRIVERS: dict[str, Callable[["ScannerSettings"], Scanner]] = {
+SCANNER_DRIVERS: dict[ScannerDriver, Callable[["ScannerSettings"], Scanner]] = {
     "sane": _sane,
     "simulated": _simulated,
 }

@@ -226,7 +226,7 @@ def test_one_scan_at_a_time(worker, tmp_path):
 
 
 def test_a_scanner_that_cannot_be_built_is_reported(tmp_path):
-    with ScanWorker(ScannerSettings(driver="twain")) as w:
+    with ScanWorker(ScannerSettings.model_construct(driver="twain")) as w:  # past the settings' own check
         with pytest.raises(ScannerError) as info:
             w.scan("flatbed", 100, tmp_path)
     assert "unknown scanner driver 'twain'" in str(info.value)

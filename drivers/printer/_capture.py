@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 from escpos.constants import RT_STATUS_ONLINE, RT_STATUS_PAPER
 from escpos.printer import Dummy
@@ -27,7 +28,7 @@ _PAPER_END = 0x60
 FAULTS = ("paper-out", "paper-low", "cover-open", "unplugged")
 
 
-class CapturePrinter(Dummy):
+class CapturePrinter(Dummy):  # type: ignore[misc]  # python-escpos ships no type hints
     """Keeps the latest jobs' bytes in ``jobs``; appends them to ``path`` if given.
 
     ``inject_fault("paper-out" | "paper-low" | "cover-open" | "unplugged")``:
@@ -35,7 +36,7 @@ class CapturePrinter(Dummy):
     status queries, as a real printer would report them.
     """
 
-    def __init__(self, path: str | Path | None = None, fault: str = "", *args, **kwargs):
+    def __init__(self, path: str | Path | None = None, fault: str = "", *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.path = Path(path) if path else None
         self.jobs: deque[bytes] = deque(maxlen=KEEP_JOBS)

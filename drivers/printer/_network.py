@@ -10,14 +10,14 @@ nothing comes back, so that the receipt printer decides what silence means
 (``printer.status_unanswered``)."""
 from __future__ import annotations
 
-import socket
+from typing import Any
 
 from escpos.printer import Network
 
 
-class NetworkPrinter(Network):
-    def __init__(self, host: str = "", port: int = 9100, timeout: float = 60, *args,
-                 status_timeout: float = 1.0, **kwargs):
+class NetworkPrinter(Network):  # type: ignore[misc]  # python-escpos ships no type hints
+    def __init__(self, host: str = "", port: int = 9100, timeout: float = 60, *args: Any,
+                 status_timeout: float = 1.0, **kwargs: Any) -> None:
         super().__init__(host, port, timeout, *args, **kwargs)
         self.status_timeout = status_timeout
 
@@ -28,8 +28,9 @@ class NetworkPrinter(Network):
         try:
             self._raw(mode)
             try:
-                return device.recv(16)
-            except socket.timeout:
+                answer: bytes = device.recv(16)
+                return answer
+            except TimeoutError:
                 return b""
         finally:
             device.settimeout(self.timeout)

@@ -31,6 +31,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from ._errors import (
@@ -158,7 +159,8 @@ class CupsPrinter(A4Printer):
 
     # -- connection ----------------------------------------------------------
 
-    def _connect(self):
+    def _connect(self) -> tuple[ModuleType, Any]:
+        """pycups and a connection to the CUPS server (pycups is untyped)."""
         try:
             import cups
         except ImportError as exc:
@@ -173,13 +175,13 @@ class CupsPrinter(A4Printer):
             raise PrinterUnavailable(f"CUPS at {self.host or 'localhost'}:{self.port}: {exc}") from exc
         return cups, conn
 
-    def _queue(self, conn) -> str:
-        queue = self.queue or conn.getDefault()
+    def _queue(self, conn: Any) -> str:
+        queue: str | None = self.queue or conn.getDefault()
         if not queue:
             raise PrinterUnavailable("CUPS has no default printer and none is configured")
         return queue
 
-    def _printer_state(self, cups, conn, queue: str) -> tuple[PrinterStatus, str]:
+    def _printer_state(self, cups: ModuleType, conn: Any, queue: str) -> tuple[PrinterStatus, str]:
         try:
             attrs = conn.getPrinterAttributes(queue, requested_attributes=[
                 "printer-state", "printer-state-reasons", "printer-is-accepting-jobs"])
@@ -231,11 +233,12 @@ class CupsPrinter(A4Printer):
         """The job's IPP attributes (``sides``, ``job-state``...)."""
         cups, conn = self._connect()
         try:
-            return conn.getJobAttributes(job_id)
+            attributes: dict[str, Any] = conn.getJobAttributes(job_id)
+            return attributes
         except cups.IPPError as exc:
             raise PrinterUnavailable(f"CUPS job {job_id}: {exc}") from exc
 
-    def _give_up(self, conn, job_id: int) -> bool:
+    def _give_up(self, conn: Any, job_id: int) -> bool:
         """Cancel the job if it is not over, and purge it (document and history).
         True when it is gone; a failure is logged and kept (:meth:`purge_failed`)."""
         import cups

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -83,22 +84,22 @@ class A4Document:
             "caption": ParagraphStyle("caption", fontName=regular, fontSize=9, leading=12),
         }
         self._regular = regular
-        self._story: list = [Paragraph(escape(title), self._styles["title"])]
+        self._story: list[Any] = [Paragraph(escape(title), self._styles["title"])]
         if subtitle:
             self._story.append(Paragraph(escape(subtitle), self._styles["subtitle"]))
 
     # -- blocks ------------------------------------------------------------------
 
-    def heading(self, text: str) -> "A4Document":
+    def heading(self, text: str) -> A4Document:
         self._story.append(Paragraph(escape(text), self._styles["heading"]))
         return self
 
-    def paragraph(self, text: str) -> "A4Document":
+    def paragraph(self, text: str) -> A4Document:
         """Plain text (no markup); line breaks are kept."""
         self._story.append(Paragraph(escape(text).replace("\n", "<br/>"), self._styles["body"]))
         return self
 
-    def fields(self, pairs: list[tuple[str, str]]) -> "A4Document":
+    def fields(self, pairs: list[tuple[str, str]]) -> A4Document:
         """Key/value lines, aligned in two columns."""
         rows = [[Paragraph(escape(k), self._styles["key"]), Paragraph(escape(v), self._styles["value"])]
                 for k, v in pairs]
@@ -109,7 +110,7 @@ class A4Document:
         self._story += [table, Spacer(1, 3 * mm)]
         return self
 
-    def qr(self, data: str, caption: str = "", size_mm: float = 35) -> "A4Document":
+    def qr(self, data: str, caption: str = "", size_mm: float = 35) -> A4Document:
         """A QR code of ``data`` (vector), with an optional caption beside it."""
         widget = QrCodeWidget(data, barLevel="M")
         x0, y0, x1, y1 = widget.getBounds()
@@ -126,13 +127,13 @@ class A4Document:
         self._story.append(KeepTogether([Spacer(1, 2 * mm), block]))
         return self
 
-    def page_break(self) -> "A4Document":
+    def page_break(self) -> A4Document:
         self._story.append(PageBreak())
         return self
 
     # -- output ------------------------------------------------------------------
 
-    def _decorate(self, canvas, doc) -> None:
+    def _decorate(self, canvas: Any, doc: Any) -> None:
         canvas.saveState()
         canvas.setFont(self._regular, 8.5)
         canvas.setFillColor(colors.HexColor("#555555"))

@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -55,7 +56,7 @@ class ProcessedPage:
 
 
 def _dpi_of(image: Image.Image, default: int = 300) -> int:
-    dpi = image.info.get("dpi")
+    dpi: Any = image.info.get("dpi")  # Pillow: a pair of numbers, when the file says
     try:
         return max(1, int(round(float(dpi[0]))))
     except (TypeError, ValueError, IndexError):
@@ -85,16 +86,19 @@ def _box_sum(mask: np.ndarray, size: int) -> np.ndarray:
     padded = np.pad(mask.astype(np.int32), r + 1)
     integral = padded.cumsum(axis=0).cumsum(axis=1)
     h, w = mask.shape
-    return (integral[size:size + h, size:size + w] - integral[:h, size:size + w]
-            - integral[size:size + h, :w] + integral[:h, :w])
+    counts: np.ndarray = (integral[size:size + h, size:size + w] - integral[:h, size:size + w]
+                          - integral[size:size + h, :w] + integral[:h, :w])
+    return counts
 
 
 def _erode(mask: np.ndarray, size: int) -> np.ndarray:
-    return _box_sum(mask, size) == size * size
+    eroded: np.ndarray = _box_sum(mask, size) == size * size
+    return eroded
 
 
 def _dilate(mask: np.ndarray, size: int) -> np.ndarray:
-    return _box_sum(mask, size) > 0
+    dilated: np.ndarray = _box_sum(mask, size) > 0
+    return dilated
 
 
 def _clean(mask: np.ndarray, size: int = 5) -> np.ndarray:
@@ -116,11 +120,12 @@ def _document_mask(gray: np.ndarray, background: float) -> np.ndarray:
 def _fill_spans(mask: np.ndarray) -> np.ndarray:
     """Each row filled from its first True to its last."""
     w = mask.shape[1]
-    has = mask.any(axis=1)
-    first = np.argmax(mask, axis=1)
-    last = w - 1 - np.argmax(mask[:, ::-1], axis=1)
+    has: np.ndarray = np.any(mask, axis=1)
+    first: np.ndarray = np.argmax(mask, axis=1)
+    last: np.ndarray = w - 1 - np.argmax(mask[:, ::-1], axis=1)
     cols = np.arange(w)
-    return (cols >= first[:, None]) & (cols <= last[:, None]) & has[:, None]
+    filled: np.ndarray = (cols >= first[:, None]) & (cols <= last[:, None]) & has[:, None]
+    return filled
 
 
 def find_document(image: Image.Image) -> tuple[int, int, int, int] | None:
@@ -178,13 +183,14 @@ def _ink(gray: np.ndarray, background: float) -> np.ndarray:
         paper = float(np.median(gray[sheet]))
         # the sheet's own edge is ink too on a dark background; shrink the sheet first
         inner = _erode(sheet, 9)
-        return ((gray < paper * 0.6) & inner).astype(np.float32)
+        ink: np.ndarray = ((gray < paper * 0.6) & inner).astype(np.float32)
+        return ink
     paper = float(np.percentile(gray, 90))
     return (gray < paper * 0.6).astype(np.float32)
 
 
 def _profile_score(ink_image: Image.Image, angle: float) -> float:
-    rotated = np.asarray(ink_image.rotate(angle, resample=Image.NEAREST), dtype=np.float32)
+    rotated = np.asarray(ink_image.rotate(angle, resample=Image.Resampling.NEAREST), dtype=np.float32)
     rows = rotated.sum(axis=1)
     return float(np.sum(np.diff(rows) ** 2))
 
@@ -260,7 +266,7 @@ def deskew(image: Image.Image, angle: float) -> Image.Image:
     dark = float(np.median(border.mean(axis=1))) < _DARK_BACKGROUND
     # bicubic keeps strokes sharpest; on a colour A4 page at 300 dpi it costs
     # 0.65 s against 0.25 s, so colour pages (photos, cards) get bilinear
-    resample = Image.BICUBIC if image.mode == "L" else Image.BILINEAR
+    resample = Image.Resampling.BICUBIC if image.mode == "L" else Image.Resampling.BILINEAR
     turned = image.rotate(angle, resample=resample, expand=dark,
                           fillcolor=fill[0] if image.mode == "L" else fill)
     turned.info = dict(image.info)
@@ -308,7 +314,7 @@ def encode_jpeg(image: Image.Image, budget: int = DEFAULT_BUDGET, *,
         new_dpi = max(MIN_DPI, int(dpi * factor))
         factor = new_dpi / dpi
         image = image.resize((max(1, round(image.width * factor)), max(1, round(image.height * factor))),
-                             Image.LANCZOS)
+                             Image.Resampling.LANCZOS)
         dpi = new_dpi
 
 
@@ -351,10 +357,11 @@ def assemble_pdf(pages: Sequence[bytes | str | Path] | Iterable[bytes | str | Pa
     items = [p if isinstance(p, bytes) else str(p) for p in pages]
     if not items:
         raise ValueError("no page to assemble")
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     if a4:
         a4_pt = (img2pdf.mm_to_pt(A4_MM[0]), img2pdf.mm_to_pt(A4_MM[1]))
         kwargs["layout_fun"] = img2pdf.get_layout_fun(a4_pt, fit=img2pdf.FitMode.shrink)
     if title:
         kwargs["title"] = title
-    return img2pdf.convert(items, **kwargs)
+    pdf: bytes = img2pdf.convert(items, **kwargs)
+    return pdf

@@ -25,7 +25,7 @@ class PageProcessing:
     grayscale: bool | None = None
     """True/False forces it; None makes pages that are effectively grey into grey JPEGs."""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.rotate % 90 or not 0 <= self.rotate < 360:
             raise ValueError(f"rotate must be 0, 90, 180 or 270, not {self.rotate!r}")
         if self.budget < 20_000:

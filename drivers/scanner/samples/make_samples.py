@@ -8,6 +8,7 @@ saved as palette PNGs to keep the repository small. Run from anywhere:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -23,7 +24,7 @@ def mm(value: float) -> int:
     return round(value / 25.4 * DPI)
 
 
-def font(size: int, mono: bool = False, bold: bool = False) -> ImageFont.FreeTypeFont:
+def font(size: int, mono: bool = False, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     names = (["DejaVuSansMono-Bold.ttf" if bold else "DejaVuSansMono.ttf"] if mono
              else ["DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"])
     for folder in ("/usr/share/fonts/truetype/dejavu",):
@@ -46,7 +47,7 @@ def watermark(image: Image.Image, text: str, box: tuple[int, int, int, int], siz
     f = font(size, bold=True)
     w = d.textlength(text, font=f)
     d.text(((layer.width - w) / 2, (layer.height - size) / 2), text, font=f, fill=(200, 30, 30, 110))
-    layer = layer.rotate(18, resample=Image.BICUBIC)
+    layer = layer.rotate(18, resample=Image.Resampling.BICUBIC)
     image.paste(layer, box[:2], layer)
 
 
@@ -93,7 +94,6 @@ def identity_recto() -> Image.Image:
 def identity_verso() -> Image.Image:
     image, d = page()
     x0, y0, x1, y1 = card(d, (mm(15), mm(15)))
-    f = font(13)
     lines = [("Adresse / Address", "12 RUE DE L'EXEMPLE"), ("", "99000 EXEMPLEVILLE"),
              ("Date de délivrance", "01 03 2022"), ("Date d'expiration", "28 02 2032"),
              ("Autorité", "PRÉFECTURE DE DÉMONSTRATION")]
@@ -236,8 +236,8 @@ def on_dark_lid(document: Image.Image, angle: float = 2.5) -> Image.Image:
     """``document`` as a scanner with a black lid sees it: a little smaller than
     the glass, off-centre and tilted by ``angle`` degrees (counter-clockwise)."""
     glass = Image.new("RGB", A4, (38, 38, 42))
-    sheet = document.resize((round(A4[0] * 0.88), round(A4[1] * 0.88)), Image.LANCZOS)
-    sheet = sheet.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=(38, 38, 42))
+    sheet = document.resize((round(A4[0] * 0.88), round(A4[1] * 0.88)), Image.Resampling.LANCZOS)
+    sheet = sheet.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(38, 38, 42))
     glass.paste(sheet, (mm(9), mm(7)))
     return glass
 
@@ -245,7 +245,7 @@ def on_dark_lid(document: Image.Image, angle: float = 2.5) -> Image.Image:
 #: The tilt of the dark-lid sample, in degrees counter-clockwise.
 DARK_SAMPLE_ANGLE = 2.5
 
-DOCUMENTS = {
+DOCUMENTS: dict[str, Callable[[], Image.Image]] = {
     "01-cni-specimen-recto.png": identity_recto,
     "02-cni-specimen-verso.png": identity_verso,
     "03-facture-electricite.png": electricity_bill,

@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -19,6 +20,9 @@ import requests
 from ._errors import AntsError, AntsRejected, AntsSessionExpired, AntsUnavailable, FieldError
 
 log = logging.getLogger("ants.client")
+
+#: A multipart part for requests' ``files=``: (filename, bytes, content type), or no filename for a form field.
+_FilePart = tuple[str, bytes, str] | tuple[None, bytes]
 
 _RETRY_STATUSES = frozenset({502, 503, 504})
 _IDEMPOTENT = frozenset({"GET", "DELETE", "HEAD"})
@@ -228,7 +232,8 @@ class AntsClient:
     def answer_complement(self, numero: str, pieces: list[PieceFile], pieces_dates: dict | None = None) -> dict:
         """Send the pièces an agent asked for; the demande goes back to instruction."""
         template = "/api/v1/demandes/{numero}/complements"
-        files = [(f"piece:{p.piece_id}", (p.filename, p.data, p.content_type)) for p in pieces]
+        files: list[tuple[str, _FilePart]] = [(f"piece:{p.piece_id}", (p.filename, p.data, p.content_type))
+                                             for p in pieces]
         if pieces_dates:
             files.append(("pieces_dates", (None, json.dumps(pieces_dates).encode())))
         response = self._request("POST", f"/api/v1/demandes/{_q(numero)}/complements", template=template,
@@ -345,7 +350,7 @@ class AntsClient:
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> "AntsClient":
+    def __enter__(self) -> AntsClient:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -356,9 +361,9 @@ def _q(value: str) -> str:
     return requests.utils.quote(value, safe="")
 
 
-def _multipart(dossier: dict, pieces: list[PieceFile]) -> list:
+def _multipart(dossier: dict, pieces: list[PieceFile]) -> list[tuple[str, _FilePart]]:
     # The dossier goes as a filename-less part so the body is multipart even without pièces.
-    files = [("dossier", (None, json.dumps(dossier, ensure_ascii=False).encode("utf-8")))]
+    files: list[tuple[str, _FilePart]] = [("dossier", (None, json.dumps(dossier, ensure_ascii=False).encode("utf-8")))]
     files += [(f"piece:{p.piece_id}", (p.filename, p.data, p.content_type)) for p in pieces]
     return files
 

@@ -84,7 +84,9 @@ def lines_of(demande: dict) -> list[tuple[str, str]]:
     """The recto's (label, value) lines, from the stored demande."""
     dossier = demande["dossier"]
     etat = dossier.get("etat_civil") if isinstance(dossier.get("etat_civil"), dict) else {}
-    prenoms = etat.get("prenoms") if isinstance(etat.get("prenoms"), list) else []
+    prenoms = etat.get("prenoms")
+    if not isinstance(prenoms, list):
+        prenoms = []
     naissance = dossier.get("naissance") if isinstance(dossier.get("naissance"), dict) else {}
     lieu = ", ".join(str(naissance[k]) for k in ("commune", "pays") if naissance.get(k))
     lines = [("Numéro de demande", demande["numero"]),

@@ -48,7 +48,7 @@ class Deps:
 
         def current_session(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Session:
             row = store.session(credentials.credentials) if credentials is not None else None
-            if row is None:
+            if credentials is None or row is None:
                 raise ApiError(401, "session_invalide", SESSION_REFUSED)
             return Session(credentials.credentials, row["type"], row["compte"], row["token_hash"])
 

@@ -17,9 +17,11 @@ import asyncio
 import json
 import random
 from dataclasses import asdict, dataclass
+from typing import Literal, get_args
 
 CONTROL_PATH = "/api/v1/formation/pannes"
-MODES = ("erreur", "latence", "timeout", "coupure")
+Mode = Literal["erreur", "latence", "timeout", "coupure"]
+MODES: tuple[Mode, ...] = get_args(Mode)
 
 
 class DroppedConnection(Exception):

@@ -42,7 +42,10 @@ def check_card_fields(carte: str, expiration: str, cryptogramme: str) -> list[Er
 def bank_answer(carte: str, expiration: str, today: date, test_cards: dict[str, str]) -> Erreur | None:
     """None when the payment goes through, else the refusal (HTTP 402)."""
     carte = carte.replace(" ", "")
-    month, year = _EXPIRATION.fullmatch(expiration).groups()
+    found = _EXPIRATION.fullmatch(expiration)
+    if found is None:
+        raise ValueError("bank_answer takes an expiration that check_card_fields accepted")
+    month, year = found.groups()
     if (2000 + int(year), int(month)) < (today.year, today.month):
         return Erreur("expiration", "carte_expiree", "Cette carte est expirée. Utilisez une autre carte.")
     outcome = test_cards.get(carte)

@@ -60,7 +60,7 @@ class Ctx:
 @dataclass
 class Plan:
     pieces: dict[str, bool] = field(default_factory=dict)   # accepted pièce -> required here
-    fee: Decimal = Decimal("0")
+    fee: Decimal | None = Decimal("0")  # None: not known from this dossier (motif, vehicle missing)
     photo: str | None = None          # code photo-signature to consume
     timbre: str | None = None         # timbre to consume, or "differe"
     statut: str = STATUT_DEPOT

@@ -89,10 +89,11 @@ def register(app: FastAPI, deps: Deps) -> None:
         complement = None
         commentaire = body.commentaire or DEFAULT_COMMENTS.get(body.statut, "")
         if body.statut == "rejetee":
-            if not (body.motif or "").strip():
+            motif = (body.motif or "").strip()
+            if not motif:
                 raise invalid([Erreur("motif", "champ_requis", "Un rejet doit être motivé.")],
                               "La transition est mal formée.", "transition_invalide")
-            commentaire = "Demande rejetée : " + body.motif.strip()
+            commentaire = "Demande rejetée : " + motif
         if body.statut == "complement_demande":
             unknown = [p for p in body.pieces if p not in PIECES]
             erreurs = []
@@ -100,12 +101,13 @@ def register(app: FastAPI, deps: Deps) -> None:
                 erreurs.append(Erreur("pieces", "champ_requis", "Indiquez les pièces à fournir."))
             if unknown:
                 erreurs.append(Erreur("pieces", "piece_inconnue", "Pièce inconnue : " + ", ".join(unknown[:3])))
-            if not (body.message or "").strip():
+            message = (body.message or "").strip()
+            if not message:
                 erreurs.append(Erreur("message", "champ_requis", "Expliquez à l'usager ce qui manque."))
             if erreurs:
                 raise invalid(erreurs, "La transition est mal formée.", "transition_invalide")
-            complement = {"message": body.message.strip(), "pieces": list(dict.fromkeys(body.pieces))}
-            commentaire = "Demande suspendue : " + body.message.strip()
+            complement = {"message": message, "pieces": list(dict.fromkeys(body.pieces))}
+            commentaire = "Demande suspendue : " + message
 
         predemande_done = None
         if body.statut == "en_production":

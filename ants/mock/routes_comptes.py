@@ -8,6 +8,7 @@ import hmac
 import re
 import secrets
 import uuid
+from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.responses import Response
@@ -17,7 +18,7 @@ from . import franceconnect
 from .contract import Corps, refusals
 from .deps import Deps, Session
 from .errors import ApiError, invalid
-from .rules import Collector, Erreur, _EMAIL, _MOBILE, is_name
+from .rules import _EMAIL, _MOBILE, Collector, Erreur, is_name
 from .store import iso, utcnow
 
 _PASSWORD_RULE = "Le mot de passe compte au moins 8 caractères, dont une lettre et un chiffre."
@@ -85,12 +86,12 @@ def register(app: FastAPI, deps: Deps) -> None:
 
     @app.get("/api/v1/sessions/current")
     def whoami(session: Session = Depends(current_session)) -> dict:
-        out = {"type": session.type}
+        out: dict[str, Any] = {"type": session.type}
         if session.type == "compte":
-            row = store.compte(session.compte)
+            row = store.compte(session.compte) if session.compte else None
             out["compte"] = {"email": row["email"], "nom": row["nom"], "prenom": row["prenom"]} if row else None
         if session.type == "franceconnect":
-            out["identite"] = franceconnect.claims_of(session.compte.removeprefix("fc:"))
+            out["identite"] = franceconnect.claims_of((session.compte or "").removeprefix("fc:"))
         return out
 
     @app.delete("/api/v1/sessions/current", status_code=204)

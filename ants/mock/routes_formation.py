@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any
 
 from fastapi import FastAPI, Query
 from fastapi.responses import Response
@@ -15,7 +15,7 @@ from . import franceconnect, identifiers, images, payments, procedures, rules, s
 from .contract import Corps, Entier, Jour, refusals
 from .deps import Deps
 from .errors import ApiError
-from .faults import MODES
+from .faults import Mode
 from .rules import Erreur
 from .store import utcnow
 
@@ -48,7 +48,7 @@ class Panne(Corps):
     nombre: Entier = Field(1, ge=0, le=1000)
     methode: str | None = Field(None, max_length=10)
     chemin: str = Field("/", max_length=200, description="path prefix")
-    mode: Literal[MODES] | None = Field(
+    mode: Mode | None = Field(
         None, description="default: erreur if statut else latence")
     probabilite: float = Field(1.0, gt=0, le=1)
 
@@ -119,10 +119,10 @@ def register(app: FastAPI, deps: Deps) -> None:
         if not rules.is_code_postal(achat.code_postal):
             erreurs.append(Erreur("code_postal", "format_invalide",
                                   "Le code postal compte 5 chiffres (2A ou 2B en Corse)."))
-        facts = {"motif": achat.motif, "code_postal": achat.code_postal, "age": None, "vehicule": None}
+        facts: dict[str, Any] = {"motif": achat.motif, "code_postal": achat.code_postal, "age": None, "vehicule": None}
         if achat.date_naissance:
             born, code, message = rules.parse_birth_date(achat.date_naissance, date.today(), 0)
-            if code:
+            if born is None:
                 erreurs.append(Erreur("date_naissance", code, message))
             else:
                 facts["age"] = rules.age_on(born, date.today())
@@ -133,7 +133,7 @@ def register(app: FastAPI, deps: Deps) -> None:
                                       "Indiquez l'immatriculation d'un véhicule connu."))
             facts["vehicule"] = vehicle
         erreurs += payments.check_card_fields(achat.carte, achat.expiration, achat.cryptogramme)
-        if erreurs:
+        if erreurs or proc is None:  # (no procedure is among the erreurs)
             raise ApiError(422, "paiement_invalide", "Le paiement n'a pas pu être fait.", erreurs)
         amount = Decimal(proc.fee(settings, facts)).quantize(Decimal("0.01"))
         if amount <= 0:

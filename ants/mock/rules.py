@@ -94,7 +94,8 @@ def is_name(value: str) -> bool:
     return all(c.isalpha() or c in "- " or c in _APOSTROPHES for c in value)
 
 
-def parse_birth_date(value: Any, today: date, min_age: int = MIN_AGE) -> tuple[date | None, str | None, str | None]:
+def parse_birth_date(value: Any, today: date, min_age: int = MIN_AGE) -> tuple[date | None, str, str]:
+    """The birth date, or None with the refusal's code and message."""
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         return None, "format_invalide", "La date de naissance doit être au format AAAA-MM-JJ."
     try:
@@ -108,7 +109,7 @@ def parse_birth_date(value: Any, today: date, min_age: int = MIN_AGE) -> tuple[d
         return None, "age_insuffisant", f"Il faut avoir au moins {min_age} ans pour cette démarche."
     if age > MAX_AGE:
         return None, "date_invalide", "Cette date de naissance n'est pas vraisemblable."
-    return born, None, None
+    return born, "", ""
 
 
 def check_etat_civil(c: Collector, dossier: dict, today: date, min_age: int = MIN_AGE,

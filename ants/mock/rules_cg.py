@@ -11,8 +11,16 @@ from decimal import Decimal
 
 from . import identifiers as ids
 from .procedures import Ctx, Plan, Procedure, check_motif
-from .rules import (Collector, check_adresse, check_attestation, check_bool, check_contact, check_date,
-                    check_etat_civil, check_paiement)
+from .rules import (
+    Collector,
+    check_adresse,
+    check_attestation,
+    check_bool,
+    check_contact,
+    check_date,
+    check_etat_civil,
+    check_paiement,
+)
 from .settings import MockSettings
 
 _PLATE_RULE = "L'immatriculation s'écrit AA-123-AA (ou, pour un ancien numéro, 123 ABC 75)."
@@ -201,8 +209,10 @@ class ChangementAdresse(CgProcedure):
                   "sauf FranceConnect)", "adresse": "la nouvelle adresse",
                   "date_demenagement": "facultatif ; la démarche est due dans le mois"}
     pieces_doc = {"domicile": "toujours (moins de 6 mois)"}
-    frais_doc = "gratuit (étiquette) pour une plaque SIV ; frais.cg_acheminement (2,76 €) et nouveau numéro pour un ancien numéro FNI"
-    apres_depot = "Plaque SIV : étiquette envoyée. Ancien numéro FNI : nouveau numéro SIV (delivre.nouvelle_immatriculation)."
+    frais_doc = ("gratuit (étiquette) pour une plaque SIV ; frais.cg_acheminement (2,76 €) et nouveau numéro "
+                 "pour un ancien numéro FNI")
+    apres_depot = ("Plaque SIV : étiquette envoyée. Ancien numéro FNI : nouveau numéro SIV "
+                   "(delivre.nouvelle_immatriculation).")
 
     def specific(self, c, dossier, ctx, plan, vehicle):
         check_date(c, dossier, "", "date_demenagement", "date du déménagement", ctx.today, required=False)

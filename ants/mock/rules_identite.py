@@ -10,8 +10,7 @@ from decimal import Decimal
 
 from . import identifiers as ids
 from .procedures import Ctx, Plan, Procedure, check_motif
-from .rules import (Collector, age_on, check_adresse, check_attestation, check_contact, check_etat_civil,
-                    check_paiement)
+from .rules import Collector, age_on, check_adresse, check_attestation, check_contact, check_etat_civil, check_paiement
 from .settings import MockSettings
 
 MOTIFS = {"premiere": "Première demande", "renouvellement": "Renouvellement", "perte": "Perte", "vol": "Vol",

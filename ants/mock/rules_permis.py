@@ -7,8 +7,20 @@ from decimal import Decimal
 
 from . import identifiers as ids
 from .procedures import Ctx, Plan, Procedure, check_motif
-from .rules import (Collector, age_on, check_adresse, check_attestation, check_bool, check_choice,
-                    check_contact, check_date, check_etat_civil, check_paiement, check_pattern, check_photo)
+from .rules import (
+    Collector,
+    age_on,
+    check_adresse,
+    check_attestation,
+    check_bool,
+    check_choice,
+    check_contact,
+    check_date,
+    check_etat_civil,
+    check_paiement,
+    check_pattern,
+    check_photo,
+)
 from .settings import MockSettings
 
 HEAVY = {"C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE"}
@@ -158,7 +170,8 @@ class Duplicata(PermisProcedure):
     id, titre = "permis-perte", "Perte, vol ou détérioration du permis"
     motifs = {"perte": "Perte du titre", "vol": "Vol du titre", "deterioration": "Détérioration du titre"}
     champs_doc = {"motif": "perte | vol | deterioration", "neph": "facultatif (12 chiffres)",
-                  "categories": "facultatif ; avec C ou D, l'avis médical est accepté (sinon duplicata à validité inchangée)"}
+                  "categories": "facultatif ; avec C ou D, l'avis médical est accepté "
+                                "(sinon duplicata à validité inchangée)"}
     pieces_doc = {"identite": "toujours", "domicile": "toujours",
                   "recepisse_vol": "motif vol (la déclaration de vol se fait d'abord en police ou gendarmerie)",
                   "avis_medical": "facultatif, pour les catégories C et D"}
@@ -203,7 +216,8 @@ class EtatCivil(PermisProcedure):
     def specific(self, c, dossier, ctx, plan):
         nature = check_choice(c, dossier, "", "nature", self.NATURES, "nature du changement")
         if nature == "mariage":
-            c.add("nature", "demarche_inutile", "Un mariage ne change pas le permis : seul le nom de naissance y figure.")
+            c.add("nature", "demarche_inutile",
+                  "Un mariage ne change pas le permis : seul le nom de naissance y figure.")
         c.text(dossier, "", "ancien_nom", "ancien nom", nature in ("nom", "divorce"))
         plan.need("justificatif_etat_civil")
 

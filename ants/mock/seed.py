@@ -5,9 +5,8 @@ from __future__ import annotations
 import random
 import secrets
 import string
-from decimal import Decimal
-
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from . import identifiers
 from .settings import MockSettings

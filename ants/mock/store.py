@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import sqlite_utils
 
@@ -101,15 +102,15 @@ class Store(RegistryMixin):
         db = self.db
         with self._lock:
             if "meta" not in db.table_names():
-                db["meta"].create({"key": str, "value": str}, pk="key")
-            db["sessions"].create(
+                db.table("meta").create({"key": str, "value": str}, pk="key")
+            db.table("sessions").create(
                 {"token_hash": str, "cree_le": str, "expire_le": str, "type": str, "compte": str},
                 pk="token_hash", if_not_exists=True)
-            _add_missing_columns(db["sessions"], {"type": str, "compte": str})
-            db["photo_codes"].create(
+            _add_missing_columns(db.table("sessions"), {"type": str, "compte": str})
+            db.table("photo_codes").create(
                 {"code": str, "cree_le": str, "expire_le": str, "utilise_le": str, "demo": int},
                 pk="code", if_not_exists=True)
-            db["timbres"].create(
+            db.table("timbres").create(
                 {"numero": str, "montant_centimes": int, "motif": str, "cree_le": str,
                  "expire_le": str, "utilise_le": str, "demo": int},
                 pk="numero", if_not_exists=True)
@@ -118,45 +119,45 @@ class Store(RegistryMixin):
                                "nom": str, "prenoms": str, "date_naissance": str, "sexe": str,
                                "proprietaire": str, "delivre_json": str, "complement_json": str,
                                "modifie_le": str, "frais_centimes": int, "session_depot": str}
-            db["demandes"].create(demande_columns, pk="numero", if_not_exists=True)
-            _add_missing_columns(db["demandes"], demande_columns)
-            db["pieces"].create(
+            db.table("demandes").create(demande_columns, pk="numero", if_not_exists=True)
+            _add_missing_columns(db.table("demandes"), demande_columns)
+            db.table("pieces").create(
                 {"id": int, "demande": str, "piece_id": str, "filename": str, "content_type": str,
                  "format": str, "pages": int, "taille": int, "sha256": str, "data": bytes, "lot": int},
                 pk="id", foreign_keys=[("demande", "demandes", "numero")], if_not_exists=True)
-            _add_missing_columns(db["pieces"], {"lot": int})
-            db["historique"].create(
+            _add_missing_columns(db.table("pieces"), {"lot": int})
+            db.table("historique").create(
                 {"id": int, "demande": str, "statut": str, "date": str, "commentaire": str, "acteur": str},
                 pk="id", foreign_keys=[("demande", "demandes", "numero")], if_not_exists=True)
-            _add_missing_columns(db["historique"], {"acteur": str})
-            db["comptes"].create(
+            _add_missing_columns(db.table("historique"), {"acteur": str})
+            db.table("comptes").create(
                 {"id": str, "email": str, "password_hash": str, "nom": str, "prenom": str, "sexe": str,
                  "telephone": str, "code_confirmation": str, "confirme_le": str, "cree_le": str, "source": str},
                 pk="id", if_not_exists=True)
-            db["mails"].create({"id": int, "destinataire": str, "sujet": str, "corps": str, "envoye_le": str},
+            db.table("mails").create({"id": int, "destinataire": str, "sujet": str, "corps": str, "envoye_le": str},
                                pk="id", if_not_exists=True)
-            db["nephs"].create({"neph": str, "nom": str, "prenoms": str, "date_naissance": str,
+            db.table("nephs").create({"neph": str, "nom": str, "prenoms": str, "date_naissance": str,
                                 "categories": str, "cree_le": str, "demo": int}, pk="neph", if_not_exists=True)
-            db["vehicules"].create(
+            db.table("vehicules").create(
                 {"plate_key": str, "immatriculation": str, "numero_formule": str, "code_confidentiel": str,
                  "titulaire_nom": str, "titulaire_prenom": str, "date_premiere_immatriculation": str,
                  "puissance_fiscale": int, "marque": str, "adresse_json": str, "cede_le": str, "demo": int},
                 pk="plate_key", if_not_exists=True)
-            db["cessions"].create(
+            db.table("cessions").create(
                 {"id": int, "plate_key": str, "code": str, "demande": str, "date_cession": str,
                  "expire_le": str, "utilise_le": str, "cree_le": str}, pk="id", if_not_exists=True)
-            db["predemandes"].create({"numero": str, "etat": str, "cree_le": str, "expire_le": str, "demo": int},
+            db.table("predemandes").create({"numero": str, "etat": str, "cree_le": str, "expire_le": str, "demo": int},
                                      pk="numero", if_not_exists=True)
-            db["rendez_vous"].create(
+            db.table("rendez_vous").create(
                 {"id": int, "application_id": str, "meeting_point": str, "meeting_point_id": str,
                  "appointment_date": str, "management_url": str, "cree_le": str}, pk="id", if_not_exists=True)
-            db["fc_codes"].create(
+            db.table("fc_codes").create(
                 {"code_hash": str, "identite": str, "redirect_uri": str, "nonce": str, "expire_le": str,
                  "utilise_le": str}, pk="code_hash", if_not_exists=True)
-            db["fc_tokens"].create(
+            db.table("fc_tokens").create(
                 {"token_hash": str, "identite": str, "expire_le": str, "session_fc": str},
                 pk="token_hash", if_not_exists=True)
-            db["meta"].insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, replace=True)
+            db.table("meta").insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, replace=True)
 
     # -- meta ----------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -166,14 +167,14 @@ class Store(RegistryMixin):
 
     def set_meta(self, key: str, value: str) -> None:
         with self._lock:
-            self.db["meta"].insert({"key": key, "value": value}, replace=True)
+            self.db.table("meta").insert({"key": key, "value": value}, replace=True)
 
     # -- sessions ------------------------------------------------------------
     def add_session(self, token: str, ttl_seconds: int, kind: str = "invite", compte: str | None = None) -> None:
         now = utcnow()
         with self._lock:
-            self.db["sessions"].delete_where("expire_le < ?", [iso(now)])
-            self.db["sessions"].insert({
+            self.db.table("sessions").delete_where("expire_le < ?", [iso(now)])
+            self.db.table("sessions").insert({
                 "token_hash": token_hash(token), "cree_le": iso(now),
                 "expire_le": iso(now + timedelta(seconds=ttl_seconds)), "type": kind, "compte": compte})
 
@@ -200,7 +201,7 @@ class Store(RegistryMixin):
                "expire_le": iso(created + timedelta(days=validity_days)),
                "utilise_le": None, "demo": int(demo)}
         with self._lock:
-            self.db["photo_codes"].insert(row)
+            self.db.table("photo_codes").insert(row)
         return row
 
     def photo_code(self, code: str) -> dict | None:
@@ -214,7 +215,7 @@ class Store(RegistryMixin):
                "cree_le": iso(created), "expire_le": iso(created + timedelta(days=validity_days)),
                "utilise_le": None, "demo": int(demo)}
         with self._lock:
-            self.db["timbres"].insert(row)
+            self.db.table("timbres").insert(row)
         return row
 
     def timbre(self, numero: str) -> dict | None:
@@ -265,8 +266,12 @@ class Store(RegistryMixin):
         ``session_hash``: the session that filed it (a guest's demande has no other owner).
         """
         now = iso(utcnow())
-        etat = dossier.get("etat_civil") if isinstance(dossier.get("etat_civil"), dict) else {}
-        prenoms = etat.get("prenoms") if isinstance(etat.get("prenoms"), list) else []
+        etat = dossier.get("etat_civil")
+        if not isinstance(etat, dict):
+            etat = {}
+        prenoms = etat.get("prenoms")
+        if not isinstance(prenoms, list):
+            prenoms = []
         with self.transaction() as db:
             for table, key, value, what in (("photo_codes", "code", photo_code, "photo"),
                                             ("timbres", "numero", timbre, "timbre")):
@@ -283,7 +288,8 @@ class Store(RegistryMixin):
                    "dossier_json": json.dumps(dossier, ensure_ascii=False),
                    "photo_code": photo_code, "timbre": timbre,
                    "nom": str(etat.get("nom_naissance") or "").upper(),
-                   "prenoms": " ".join(str(p) for p in prenoms), "date_naissance": str(etat.get("date_naissance") or ""),
+                   "prenoms": " ".join(str(p) for p in prenoms),
+                   "date_naissance": str(etat.get("date_naissance") or ""),
                    "sexe": str(etat.get("sexe") or ""), "proprietaire": proprietaire, "delivre_json": "{}",
                    "complement_json": None, "frais_centimes": frais_centimes, "session_depot": session_hash}
             if draft:
@@ -291,13 +297,13 @@ class Store(RegistryMixin):
                 if not current or current[0]["statut"] != "brouillon":
                     raise Conflict(current[0]["statut"] if current else "inconnue")
                 row.update(seq=current[0]["seq"], cree_le=current[0]["cree_le"])
-                db["demandes"].update(numero, row)
+                db.table("demandes").update(numero, row)
                 db.conn.execute("DELETE FROM pieces WHERE demande = ?", [numero])
             else:
-                db["demandes"].insert(row)
+                db.table("demandes").insert(row)
             for piece in pieces:
-                db["pieces"].insert({**piece, "demande": numero, "lot": 0})
-            db["historique"].insert({"demande": numero, "statut": statut, "date": now,
+                db.table("pieces").insert({**piece, "demande": numero, "lot": 0})
+            db.table("historique").insert({"demande": numero, "statut": statut, "date": now,
                                      "commentaire": commentaire, "acteur": "usager"})
             delivre = apply(db) if apply else {}
             db.conn.execute("UPDATE demandes SET delivre_json = ? WHERE numero = ?",
@@ -384,11 +390,11 @@ class Store(RegistryMixin):
                 lot = list(db.query("SELECT COALESCE(MAX(lot), 0) + 1 AS n FROM pieces WHERE demande = ?",
                                     [numero]))[0]["n"]
                 for piece in pieces:
-                    db["pieces"].insert({**piece, "demande": numero, "lot": lot})
+                    db.table("pieces").insert({**piece, "demande": numero, "lot": lot})
             db.conn.execute("UPDATE demandes SET statut = ?, modifie_le = ?, complement_json = ? WHERE numero = ?",
                             [statut, now, json.dumps(complement, ensure_ascii=False) if complement else None,
                              numero])
-            db["historique"].insert({"demande": numero, "statut": statut, "date": now,
+            db.table("historique").insert({"demande": numero, "statut": statut, "date": now,
                                      "commentaire": commentaire, "acteur": acteur})
             if apply:
                 apply(db)

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+import threading
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import sqlite_utils
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def iso(moment: datetime) -> str:
@@ -36,10 +41,17 @@ class UsedMeanwhile(Exception):
 
 
 class RegistryMixin:
+    # Store's, declared for the type checker.
+    db: sqlite_utils.Database
+    _lock: threading.RLock
+
+    if TYPE_CHECKING:
+        def transaction(self) -> AbstractContextManager[sqlite_utils.Database]: ...
+
     # -- accounts and mails ----------------------------------------------------
     def add_compte(self, row: dict) -> None:
         with self._lock:
-            self.db["comptes"].insert(row)
+            self.db.table("comptes").insert(row)
 
     def compte_by_email(self, email: str) -> dict | None:
         with self._lock:
@@ -58,7 +70,7 @@ class RegistryMixin:
 
     def send_mail(self, destinataire: str, sujet: str, corps: str) -> None:
         with self._lock:
-            self.db["mails"].insert({"destinataire": destinataire, "sujet": sujet, "corps": corps,
+            self.db.table("mails").insert({"destinataire": destinataire, "sujet": sujet, "corps": corps,
                                      "envoye_le": iso(utcnow())})
 
     def mails(self, destinataire: str | None) -> list[dict]:
@@ -77,7 +89,7 @@ class RegistryMixin:
     def add_neph(self, neph: str, nom: str, prenoms: str, date_naissance: str, categories: list[str],
                  demo: bool = False) -> None:
         with self._lock:
-            self.db["nephs"].insert({"neph": neph, "nom": nom.upper(), "prenoms": prenoms,
+            self.db.table("nephs").insert({"neph": neph, "nom": nom.upper(), "prenoms": prenoms,
                                      "date_naissance": date_naissance, "categories": ",".join(categories),
                                      "cree_le": iso(utcnow()), "demo": int(demo)})
 
@@ -89,7 +101,7 @@ class RegistryMixin:
             neph = new_neph()
             if not list(db.query("SELECT 1 FROM nephs WHERE neph = ?", [neph])):
                 break
-        db["nephs"].insert({"neph": neph, "nom": etat["nom_naissance"].upper(),
+        db.table("nephs").insert({"neph": neph, "nom": etat["nom_naissance"].upper(),
                             "prenoms": " ".join(etat["prenoms"]), "date_naissance": etat["date_naissance"],
                             "categories": ",".join(categories), "cree_le": iso(now), "demo": 0})
         return neph
@@ -105,7 +117,7 @@ class RegistryMixin:
         row = {"cede_le": None, "demo": 0, "adresse_json": "{}", **row,
                "plate_key": plate_key(row["immatriculation"])}
         with self._lock:
-            self.db["vehicules"].insert(row)
+            self.db.table("vehicules").insert(row)
         return row
 
     def add_cession_tx(self, db, vehicle: dict, numero: str, sold, expires, ctx) -> str:
@@ -117,7 +129,7 @@ class RegistryMixin:
         if cursor.rowcount != 1:
             raise UsedMeanwhile("cession")
         code = random_string(settings.code_cession_alphabet, settings.code_cession_length)
-        db["cessions"].insert({"plate_key": vehicle["plate_key"], "code": code, "demande": numero,
+        db.table("cessions").insert({"plate_key": vehicle["plate_key"], "code": code, "demande": numero,
                                "date_cession": sold.isoformat(), "expire_le": expires.isoformat(),
                                "utilise_le": None, "cree_le": iso(ctx.now)})
         return code
@@ -160,7 +172,7 @@ class RegistryMixin:
 
     def add_predemande_tx(self, db, numero: str, etat: str, now: datetime, expires: datetime,
                           demo: bool = False) -> None:
-        db["predemandes"].insert({"numero": numero, "etat": etat, "cree_le": iso(now), "expire_le": iso(expires),
+        db.table("predemandes").insert({"numero": numero, "etat": etat, "cree_le": iso(now), "expire_le": iso(expires),
                                   "demo": int(demo)}, replace=True)
 
     def add_predemande(self, numero: str, etat: str, now: datetime, expires: datetime, demo: bool = False) -> None:
@@ -177,7 +189,7 @@ class RegistryMixin:
 
     def add_rendez_vous(self, row: dict) -> None:
         with self._lock:
-            self.db["rendez_vous"].insert({**row, "cree_le": iso(utcnow())})
+            self.db.table("rendez_vous").insert({**row, "cree_le": iso(utcnow())})
 
     def rendez_vous(self, application_id: str) -> list[dict]:
         with self._lock:
@@ -195,7 +207,7 @@ class RegistryMixin:
     # -- FranceConnect stand-in ----------------------------------------------------
     def add_fc_code(self, code: str, identite: str, redirect_uri: str, nonce: str, ttl_seconds: int) -> None:
         with self._lock:
-            self.db["fc_codes"].insert({"code_hash": token_hash(code), "identite": identite,
+            self.db.table("fc_codes").insert({"code_hash": token_hash(code), "identite": identite,
                                         "redirect_uri": redirect_uri, "nonce": nonce,
                                         "expire_le": iso(utcnow() + timedelta(seconds=ttl_seconds)),
                                         "utilise_le": None})
@@ -212,7 +224,7 @@ class RegistryMixin:
 
     def add_fc_token(self, token: str, identite: str, ttl_seconds: int, session_fc: str) -> None:
         with self._lock:
-            self.db["fc_tokens"].insert({"token_hash": token_hash(token), "identite": identite,
+            self.db.table("fc_tokens").insert({"token_hash": token_hash(token), "identite": identite,
                                          "expire_le": iso(utcnow() + timedelta(seconds=ttl_seconds)),
                                          "session_fc": session_fc})
 

@@ -1,6 +1,9 @@
-"""A whole scripted session through the same session engine, ANTS client and
-drivers as the touchscreen app: fill each step, scan each pièce, pay, submit,
-print the récépissé and the guidance, then end and wipe.
+"""A whole scripted session through the same session, flow, ANTS client and
+drivers as the touchscreen app: the script answers what the flow
+(session/flow.py) asks, step after step, as a person at the screen would
+(the values typed, the FranceConnect login, the pièces to scan, the papers to
+print), and calls the same intents in the same order; then the session ends
+and is wiped. It has no rule of its own on what comes next.
 
 Every procedure has scripted variants (``kioskctl/scripts/<procedure>.toml``),
 one per branch worth proving: each motif, each condition (age, nationality,
@@ -21,6 +24,7 @@ from importlib import resources
 import requests
 
 from config.factories import Services, make_client
+from session.flow import ANSWER, CONNECT, PRINT_GUIDANCE, PRINT_RECEIPT, Flow, FlowListener
 
 #: Test card of the mock's timbre shop (accepted; see ants/mock).
 TEST_CARD = {"carte": "4970100000000014", "expiration": "12/30", "cryptogramme": "123"}
@@ -233,6 +237,15 @@ def _prepare(services: Services, variant: Variant, values: dict, index: int, tra
 
 
 # --- the run ------------------------------------------------------------------------
+class _Told(FlowListener):
+    """What the script hears of the flow: only that the person is done, and how."""
+
+    outcome = ""
+
+    def finished(self, outcome: str) -> None:
+        self.outcome = outcome
+
+
 def simulate(services: Services, procedure_id: str, *, index: int = 0, motif: str | None = None,
              canary: str = "", variant: str | None = None) -> SimulationResult:
     chosen = variant_of(procedure_id, variant, motif)
@@ -262,55 +275,39 @@ def simulate(services: Services, procedure_id: str, *, index: int = 0, motif: st
         raise SimulationError(f"préparation : {getattr(exc, 'message_fr', exc)}") from exc
 
     session = services.new_session(procedure_id)
-    if getattr(session, "a4", None) is None:
-        session.a4 = services.a4  # until config/factories passes it
-    outcome = "abandoned"
+    told = _Told()
+    flow = Flow(session, told)
     scanned: list[str] = []
     guidance_printed = ""
     guidance = None
-    statut = ""
     try:
         wizard = session.wizard
         for _ in range(50):  # a procedure has about ten steps: a loop means a bug
-            view = wizard.view()
-            kind = view.step.kind
-            if kind == "connexion":
-                session.login_franceconnect(login.get("login", ""), login.get("password", ""))
-            elif kind == "suivi":
-                statut = session.lookup_demande(values.get("numero", ""))["statut"]
-            elif kind in ("pieces", "complement"):
-                for piece in view.pieces:
-                    if piece.required and not session.workspace.page_count(piece.id):
-                        session.scan_piece(piece.id)
-                        scanned.append(piece.id)
-                if kind == "complement":
-                    statut = session.answer_complement().get("statut", "")
-                    continue
-            elif kind == "recap":
-                raw = {f.id: values.get(f.id, "") for f in view.fields}
-                if not wizard.set_values(raw) or not wizard.step_complete():
-                    raise SimulationError(f"récapitulatif : {wizard.errors}")
-                session.submit()
-                continue
-            elif kind == "confirmation":
-                session.print_receipt()
-            elif kind == "guidance":
-                guidance = session.guidance().as_dict()
-                guidance_printed = session.print_guidance(a4=True)
+            state = flow.state
+            if told.outcome:
                 break
-            for f in view.fields:
+            for f in state.fields:
                 _fill_lazily(f, values, wizard.values, booth, procedure)
-            raw = {f.id: values.get(f.id, "") for f in view.fields}
-            if not wizard.next(raw):
-                raise SimulationError(f"étape {view.step.id} : {wizard.errors or 'pièces manquantes'}")
-            if wizard.current.id == view.step.id:
-                break  # the last step: nowhere further to go
+            for piece in state.to_scan:
+                flow.scan(piece.id)
+                scanned.append(piece.id)
+            if state.can(PRINT_GUIDANCE):
+                guidance = session.guidance().as_dict()
+                guidance_printed = flow.print_guidance(a4=True)
+            if state.can(CONNECT):
+                done = flow.connect(login.get("login", ""), login.get("password", ""))
+            elif state.can(ANSWER):
+                done = flow.answer({f.id: values.get(f.id, "") for f in state.fields})
+            else:  # nothing more to answer: the ticket to take away, if not printed yet, then the end
+                if state.can(PRINT_RECEIPT) and not session.receipt_printed:
+                    flow.print_receipt()
+                done = flow.finish()
+            if not done:
+                raise SimulationError(f"étape {wizard.current.id} : {wizard.errors or 'pièces manquantes'}")
         else:
             raise SimulationError("le parcours ne se termine pas")
-        if (session.numero or session.suivi) and not session.receipt_printed:
-            session.print_receipt()  # the récépissé, or the suivi's ticket
-        outcome = "submitted" if session.numero else "guided"
         numero = session.numero or (session.suivi or {}).get("numero", "")
+        statut = (session.suivi or {}).get("statut", "")
         delivre = dict(session.delivre)
         if "immatriculation" in wizard.values:
             delivre["_immatriculation"] = wizard.values["immatriculation"]
@@ -326,8 +323,8 @@ def simulate(services: Services, procedure_id: str, *, index: int = 0, motif: st
     finally:
         booth.close()
         training.close()
-        report = session.end(outcome)
-    filed = numero if outcome == "submitted" else ""
+        report = flow.end(told.outcome or "abandoned")
+    filed = numero if told.outcome == "submitted" else ""
     if not report.clean:
         raise SimulationError(f"effacement incomplet : {len(report.leftovers)} élément(s) : "
                               + ", ".join(report.leftovers), numero=filed)

@@ -9,6 +9,7 @@ from drivers._lazy import lazy_exports
 _EXPORTS = {
     "Catalogue": "catalogue", "CatalogueError": "catalogue", "Field": "catalogue", "Piece": "catalogue",
     "Procedure": "catalogue", "Step": "catalogue", "load_procedure": "catalogue",
+    "Flow": "flow", "FlowListener": "flow", "FlowState": "flow",
     "Guidance": "guidance", "GuidanceSection": "guidance",
     "SessionFigures": "stats", "StatsStore": "stats",
     "SessionError": "usersession", "UserSession": "usersession",

@@ -76,14 +76,16 @@ class KioskApp(App):
         controller, root = self.controller, self._kiosk_root
         # Off the UI thread: the libraries a session uses, then the scanner's
         # process (started now, not in the middle of someone's session).
-        controller.warming = True
+        controller.ahead.warming = True
         controller.jobs.submit(_warm_imports)
-        controller.jobs.submit(self.services.scanner.start, on_done=controller.warmed, on_error=controller.warmed)
+        controller.jobs.submit(self.services.scanner.start, on_done=controller.ahead.warmed,
+                               on_error=controller.ahead.warmed)
         self.services.watch_devices()
         Clock.schedule_interval(self._retry_logouts, self.LOGOUT_RETRY_S)
         # On the UI thread, between frames: the other screens, then the chooser's tiles and lists.
-        controller.prepare([*root.make_ahead(), root.manager.size_screens,
-                            lambda: controller.prepare(root.manager.get_screen("chooser").prepare())])
+        ahead = controller.ahead
+        ahead.prepare([*root.make_ahead(), root.manager.size_screens,
+                       lambda: ahead.prepare(root.manager.get_screen("chooser").prepare())])
 
     #: Seconds between two attempts at the ANTS logouts that could not be done at a session's end.
     LOGOUT_RETRY_S = 60

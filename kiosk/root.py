@@ -11,7 +11,7 @@ import weakref
 from pathlib import Path
 
 from kivy.lang import Builder
-from kivy.properties import StringProperty, BooleanProperty, ObjectProperty
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
@@ -26,7 +26,7 @@ class KScreenManager(ScreenManager):
     """Kivy's screen manager without its stencil (see root.kv).
 
     Every screen has the manager's size, shown or not: widgets made ahead for a
-    screen (see Controller.prepare) are then laid out, and their text drawn, at
+    screen (see kiosk/ahead.py) are then laid out, and their text drawn, at
     their final width before the screen is shown."""
 
     controller = None
@@ -109,7 +109,7 @@ class KioskRoot(FloatLayout):
         self._paint_background()
 
     def make_ahead(self) -> list:
-        """The work of making the other screens, one per slice (see Controller.prepare)."""
+        """The work of making the other screens, one per slice (see kiosk/ahead.py)."""
         return [lambda name=name: self.manager.make(name) for name in NAMES if not self.manager.has_screen(name)]
 
     def _paint_background(self, *_):
@@ -183,8 +183,8 @@ class KioskRoot(FloatLayout):
         if self.controller.session is not None or screen.name == "checklist":
             if hasattr(screen, "refresh") and screen.name not in ("welcome",):
                 raw = screen.collect() if hasattr(screen, "collect") else None
-                if raw and self.controller.session is not None:
-                    self.controller.session.wizard.set_values(raw)
+                if raw:
+                    self.controller.keep(raw)
                 screen.refresh()
 
     def dismiss_notice(self) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib
 
+from session.flow import CHECKLIST, FOUND
+
 from .base import KioskScreen
 
 #: Screen name -> (module, class).
@@ -24,6 +26,19 @@ WHERE = {
 }
 NAMES = tuple(WHERE)
 
+#: Which screen shows which stage of the session's flow (session.flow): a
+#: step's kind, or a stage of the flow's own. A kind not listed (a new one the
+#: session learns before the kiosk has a screen for it) is shown by the form
+#: screen: its title, its intro text, its fields if any, and "Continuer".
+SCREEN_FOR = {"form": "form", "pieces": "pieces", "recap": "recap", "confirmation": "confirmation",
+              "guidance": "guidance", "suivi": "form", "complement": "pieces", "connexion": "connexion",
+              FOUND: "suivi", CHECKLIST: "checklist"}
+
+
+def screen_for(stage: str) -> str:
+    """The screen that shows a stage of the flow (or a step of that kind)."""
+    return SCREEN_FOR.get(stage, "form")
+
 
 def screen_class(name: str) -> type[KioskScreen]:
     module, cls = WHERE[name]
@@ -38,4 +53,4 @@ def all_screens(controller) -> list[KioskScreen]:
     return [make_screen(name, controller) for name in NAMES]
 
 
-__all__ = ["NAMES", "WHERE", "KioskScreen", "all_screens", "make_screen", "screen_class"]
+__all__ = ["NAMES", "SCREEN_FOR", "WHERE", "KioskScreen", "all_screens", "make_screen", "screen_class", "screen_for"]

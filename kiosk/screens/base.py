@@ -17,7 +17,7 @@ def load_kv(module_file: str) -> None:
 
 
 class MadeAhead:
-    """Widgets made ahead (see Controller.prepare), kept by key for the language
+    """Widgets made ahead (see kiosk/ahead.py), kept by key for the language
     they were made in: ``made(key, make)`` gives the one made before, or makes it."""
 
     def __init__(self):

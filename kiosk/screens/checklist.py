@@ -14,7 +14,7 @@ class ChecklistScreen(KioskScreen):
         self._demo = None
 
     def prepare(self, procedure) -> list:
-        """The work of making ``procedure``'s list ahead (see Controller.prepare)."""
+        """The work of making ``procedure``'s list ahead (see kiosk/ahead.py)."""
         return [lambda: self._labels(procedure)]
 
     def _labels(self, procedure) -> list[KLabel]:
@@ -30,7 +30,7 @@ class ChecklistScreen(KioskScreen):
         self._items = list(procedure.checklist)
         for label in self._labels(procedure):
             box.add_widget(label)
-        codes = self.controller.demo_codes()
+        codes = self.controller.demo
         if codes.get("photo_codes") or codes.get("timbres"):
             lines = [tr._("Démonstration : codes à utiliser")]
             if codes.get("photo_codes"):
@@ -46,7 +46,7 @@ class ChecklistScreen(KioskScreen):
         self.ids.checklist_items.clear_widgets()
 
     def back(self) -> None:
-        self.controller.show("chooser")
+        self.controller.back()
 
     def begin(self) -> None:
         self.controller.begin()

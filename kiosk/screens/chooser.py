@@ -77,7 +77,7 @@ class ChooserScreen(KioskScreen):
         checklist = self.controller.manager.get_screen("checklist") if self.controller.manager else None
         if checklist is not None:
             for procedure in procedures:
-                self.controller.prepare(checklist.prepare(procedure))
+                self.controller.ahead.prepare(checklist.prepare(procedure))
 
     # The catalogue does not change while the kiosk runs: the tiles and each
     # group's buttons are made once (ahead, see prepare).
@@ -111,7 +111,7 @@ class ChooserScreen(KioskScreen):
         return self._buttons_made((group,), lambda: [self._procedure_button(p)
                                                      for p in self.controller.catalogue.in_group(group)])
 
-    def _procedure_button(self, procedure) -> "ProcedureButton":
+    def _procedure_button(self, procedure) -> ProcedureButton:
         button = ProcedureButton(title=tr.text(procedure.title), summary=tr.text(procedure.summary),
                                  width=self.ids.body.width)
         button.procedure_id = procedure.id

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from session.flow import PRINT_ATTESTATION
+
 from ..i18n import tr
 from .base import KioskScreen, load_kv, sentences
 
@@ -19,7 +21,7 @@ class ConfirmationScreen(KioskScreen):
 
     def refresh(self) -> None:
         session = self.controller.session
-        self.attestation = session.procedure.attestation_inscription and bool(session.numero)
+        self.attestation = self.controller.can(PRINT_ATTESTATION)
         self.ids.numero.text = session.numero or ""
         self.receipt_fault = "" if session.receipt_printed else tr.text(session.receipt_error)
         self.ids.printed.text = (
@@ -50,7 +52,7 @@ class ConfirmationScreen(KioskScreen):
         self.controller.print_receipt()
 
     def finish(self) -> None:
-        self.controller.after_confirmation()
+        self.controller.next()  # what is left to do by post comes first, if any; else the end
 
 
 load_kv(__file__)

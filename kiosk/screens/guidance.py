@@ -39,7 +39,7 @@ class GuidanceScreen(KioskScreen):
         self.controller.print_guidance()
 
     def finish(self) -> None:
-        self.controller.finish("guided")
+        self.controller.done()
 
     def spoken_text(self) -> str:
         texts = [w.text for w in reversed(self.ids.sections.children) if hasattr(w, "text")]

@@ -41,7 +41,7 @@ class PiecesScreen(KioskScreen):
         self._rows: dict[str, PieceRow] = {}
 
     def prepare(self, step) -> list:
-        """The work of making ``step``'s rows ahead (see Controller.prepare)."""
+        """The work of making ``step``'s rows ahead (see kiosk/ahead.py)."""
         return [lambda piece=piece: self._row(step, piece) for piece in step.pieces]
 
     def _row(self, step, piece) -> PieceRow:

@@ -49,7 +49,7 @@ class RecapScreen(KioskScreen):
 
     def fill(self) -> list[RecapSection]:
         """The sections, with what the user entered so far. Also called ahead,
-        after each step (see Controller._show_step): when the récapitulatif
+        after each step (see kiosk/ahead.py): when the récapitulatif
         comes, its text is already drawn."""
         session = self.controller.session
         if session is None:
@@ -111,7 +111,7 @@ class RecapScreen(KioskScreen):
         return sentences(*parts, self.ids.error.text)
 
     def validate(self) -> None:
-        self.controller.submit(self.collect())
+        self.controller.next(self.collect())
 
     def go_back(self) -> None:
         self.controller.back(self.collect())

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from session.flow import ANSWER
+
 from ..i18n import tr
 from ..widgets.common import KLabel
 from .base import KioskScreen, load_kv, sentences
@@ -25,8 +27,9 @@ class SuiviScreen(KioskScreen):
             box.add_widget(KLabel(text=line))
         complement = found.get("complement")
         self.ids.complement.text = complement["message"] if complement else ""
-        self.ids.send.opacity = 1 if complement else 0
-        self.ids.send.disabled = not complement
+        can_send = self.controller.can(ANSWER)
+        self.ids.send.opacity = 1 if can_send else 0
+        self.ids.send.disabled = not can_send
 
     def clear(self) -> None:
         for name in ("numero", "procedure", "statut", "next_text", "complement"):
@@ -34,10 +37,10 @@ class SuiviScreen(KioskScreen):
         self.ids.history.clear_widgets()
 
     def send_documents(self) -> None:
-        self.controller.to_complement()
+        self.controller.next()
 
     def finish(self) -> None:
-        self.controller.finish("guided")
+        self.controller.done()
 
     def spoken_text(self) -> str:
         ids = self.ids

@@ -106,6 +106,7 @@ def test_a_stop_waits_for_an_end_already_under_way(kiosk_on_mock, workspace_root
 def test_a_stop_during_a_scan_leaves_no_page_behind(kiosk_on_mock, workspace_root):
     kiosk, _backend, _services = kiosk_on_mock(scanner={"resolution": 100, "page_seconds": 3.0})
     session = start_permis_perte(kiosk)
+    session.wizard.goto("pieces")  # the flow offers a scan where the step asks for pièces
     kiosk.controller.scan("identite")  # on the job queue, as the scan button does
     job = wait_until(lambda: session.scan_job, timeout=30, message="the scan to start")
     wait_until(lambda: job.progress.page_bytes > 0, timeout=30, message="the page on its way")

@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any, Protocol
 
 from .validation import CATEGORIES, VALIDATORS, age_on, departement, plate_kind
 
@@ -55,6 +57,18 @@ class CatalogueError(ValueError):
 
 
 # --- conditions ---------------------------------------------------------------
+class Predicate(Protocol):
+    """What every condition below is: it holds or not for the values typed so far."""
+
+    def holds(self, values: dict[str, str], today: _dt.date | None = None) -> bool: ...
+
+    def fields(self) -> set[str]: ...
+
+
+#: Conditions that must all hold (a ``when``).
+Conditions = tuple[Predicate, ...]
+
+
 @dataclass(frozen=True)
 class Condition:
     """True when the field ``field`` holds one of ``values`` (one of its items, for a list field)."""
@@ -111,7 +125,7 @@ class DerivedCondition:
 
 @dataclass(frozen=True)
 class AnyOf:
-    alternatives: tuple[tuple, ...]
+    alternatives: tuple[Conditions, ...]
 
     def holds(self, values: dict[str, str], today: _dt.date | None = None) -> bool:
         return any(all(c.holds(values, today) for c in alt) for alt in self.alternatives)
@@ -122,7 +136,7 @@ class AnyOf:
 
 @dataclass(frozen=True)
 class Not:
-    conditions: tuple
+    conditions: Conditions
 
     def holds(self, values: dict[str, str], today: _dt.date | None = None) -> bool:
         return not all(c.holds(values, today) for c in self.conditions)
@@ -131,12 +145,12 @@ class Not:
         return {f for c in self.conditions for f in c.fields()}
 
 
-def _conditions(raw: dict | None, source: str = "?", where: str = "when") -> tuple:
+def _conditions(raw: dict[str, Any] | None, source: str = "?", where: str = "when") -> Conditions:
     if raw is None:
         return ()
     if not isinstance(raw, dict):
         raise CatalogueError(source, where, raw, "une condition est une table { champ = [valeurs] }")
-    out: list = []
+    out: list[Predicate] = []
     for key, value in raw.items():
         at = f"{where}.{key}"
         if key in ("age_below", "age_at_least"):
@@ -161,7 +175,7 @@ def _conditions(raw: dict | None, source: str = "?", where: str = "when") -> tup
     return tuple(out)
 
 
-def _all_hold(conditions: tuple, values: dict[str, str], today: _dt.date | None) -> bool:
+def _all_hold(conditions: Conditions, values: dict[str, str], today: _dt.date | None) -> bool:
     return all(c.holds(values, today) for c in conditions)
 
 
@@ -175,13 +189,13 @@ class Field:
     required: bool = True
     help: str = ""
     input: str = "text"  # text | number | date | choice | multichoice | accept: which keyboard and widget
-    options: dict = field(default_factory=dict)
-    when: tuple = ()
+    options: dict[str, Any] = field(default_factory=dict)
+    when: Conditions = ()
     #: False: the value guides the wizard (a condition) but is not part of the dossier.
     send: bool = True
     #: Required only when this holds (the field is always shown): for a condition on a field
     #: of the same step, which the screen cannot know before the user moves on.
-    required_when: tuple = ()
+    required_when: Conditions = ()
 
     def applies(self, values: dict[str, str], today: _dt.date | None = None) -> bool:
         return _all_hold(self.when, values, today)
@@ -201,7 +215,7 @@ class Piece:
     help: str = ""
     max_pages: int = 1
     required: bool = True
-    when: tuple = ()
+    when: Conditions = ()
 
     def applies(self, values: dict[str, str], today: _dt.date | None = None) -> bool:
         return _all_hold(self.when, values, today)
@@ -211,7 +225,7 @@ class Piece:
 class Notice:
     """A text shown on a step when its condition holds (e.g. vol: go to the police first)."""
     text: str
-    when: tuple = ()
+    when: Conditions = ()
     title: str = ""
 
     def applies(self, values: dict[str, str], today: _dt.date | None = None) -> bool:
@@ -230,7 +244,7 @@ class GuidanceBlock:
     paragraphs: tuple[str, ...] = ()
     address: tuple[str, ...] = ()
     address_from: str = ""
-    when: tuple = ()
+    when: Conditions = ()
 
     def applies(self, values: dict[str, str], today: _dt.date | None = None) -> bool:
         return _all_hold(self.when, values, today)
@@ -244,7 +258,7 @@ class Step:
     intro: str = ""
     fields: tuple[Field, ...] = ()
     pieces: tuple[Piece, ...] = ()
-    when: tuple = ()
+    when: Conditions = ()
     notices: tuple[Notice, ...] = ()
     guidance: tuple[GuidanceBlock, ...] = ()
 
@@ -304,7 +318,7 @@ _DEFAULT_INPUT = {"date": "date", "choice": "choice", "yesno": "choice", "catego
                   "neph": "number", "code_confidentiel": "number", "integer": "number"}
 
 
-def _field(data: dict, source: str, where: str) -> Field:
+def _field(data: dict[str, Any], source: str, where: str) -> Field:
     kind = data.get("kind", "text")
     if kind not in VALIDATORS:
         raise CatalogueError(source, f"{where}.kind", kind, "validateur inconnu")
@@ -329,13 +343,13 @@ def _field(data: dict, source: str, where: str) -> Field:
     )
 
 
-def load_pieces() -> dict[str, dict]:
+def load_pieces() -> dict[str, dict[str, Any]]:
     """The pièces ANTS knows (``session/pieces.toml``): label, help, max_pages by id."""
     text = resources.files("session").joinpath("pieces.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
-def _piece(data: dict, known: dict[str, dict], source: str, where: str) -> Piece:
+def _piece(data: dict[str, Any], known: dict[str, dict[str, Any]], source: str, where: str) -> Piece:
     if "id" not in data:
         raise CatalogueError(source, f"{where}.id", None, "champ obligatoire manquant")
     base = known.get(data["id"], {})
@@ -347,13 +361,13 @@ def _piece(data: dict, known: dict[str, dict], source: str, where: str) -> Piece
                  when=_conditions(data.get("when"), source, f"{where}.when"))
 
 
-def load_step_blocks() -> dict[str, dict]:
+def load_step_blocks() -> dict[str, dict[str, Any]]:
     """Steps shared by many procedures (``session/steps.toml``), by name."""
     text = resources.files("session").joinpath("steps.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
-def _use_block(step: dict, blocks: dict[str, dict], source: str, where: str) -> dict:
+def _use_block(step: dict[str, Any], blocks: dict[str, dict[str, Any]], source: str, where: str) -> dict[str, Any]:
     name = step["use"]
     if name not in blocks:
         raise CatalogueError(source, f"{where}.use", name, f"bloc inconnu ; connus : {', '.join(blocks)}")
@@ -368,7 +382,7 @@ def _use_block(step: dict, blocks: dict[str, dict], source: str, where: str) -> 
     return merged
 
 
-def parse_procedure(data: dict, source: str, pieces: dict[str, dict] | None = None) -> Procedure:
+def parse_procedure(data: dict[str, Any], source: str, pieces: dict[str, dict[str, Any]] | None = None) -> Procedure:
     for k in ("id", "group", "title", "steps"):
         if k not in data:
             raise CatalogueError(source, k, None, "clé obligatoire manquante")
@@ -376,7 +390,7 @@ def parse_procedure(data: dict, source: str, pieces: dict[str, dict] | None = No
     steps = []
     seen: set[str] = set()
     referenced: list[tuple[str, set[str]]] = []
-    blocks: dict | None = None
+    blocks: dict[str, dict[str, Any]] | None = None
     for i, s in enumerate(data["steps"]):
         where = f"steps[{i}]"
         if "use" in s:
@@ -411,7 +425,8 @@ def parse_procedure(data: dict, source: str, pieces: dict[str, dict] | None = No
         step = Step(id=s["id"], title=s["title"], kind=s["kind"], intro=s.get("intro", ""), fields=fields,
                     pieces=step_pieces, when=_conditions(s.get("when"), source, f"{where}.when"),
                     notices=notices, guidance=guidance)
-        for part in (step, *step_pieces, *notices, *guidance):
+        parts: tuple[Step | Piece | Notice | GuidanceBlock, ...] = (step, *step_pieces, *notices, *guidance)
+        for part in parts:
             referenced += [(f"{where}.when", c.fields()) for c in part.when]
         steps.append(step)
     for where, names in referenced:
@@ -453,7 +468,7 @@ class Catalogue:
         self._by_id = {p.id: p for p in procedures}
 
     @classmethod
-    def load(cls, *extra_dirs: Path) -> "Catalogue":
+    def load(cls, *extra_dirs: Path) -> Catalogue:
         files = sorted(
             Path(str(f)) for f in resources.files("session").joinpath("procedures").iterdir()
             if f.name.endswith(".toml")
@@ -468,7 +483,7 @@ class Catalogue:
     def __contains__(self, procedure_id: str) -> bool:
         return procedure_id in self._by_id
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Procedure]:
         return iter(self._by_id.values())
 
     def in_group(self, group: str) -> list[Procedure]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 #: Where the user is, as far as the idle policy cares.
 CONTEXTS = ("first", "step", "scan", "mediator")
@@ -25,7 +25,8 @@ class IdleTimeouts:
     warning: float = 30.0
 
     def for_context(self, context: str) -> float:
-        return getattr(self, context)
+        seconds: float = getattr(self, context)
+        return seconds
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -48,7 +48,7 @@ class StatsStore:
         import sqlite_utils
 
         db = sqlite_utils.Database(self.conn)
-        db["sessions"].create(
+        db.table("sessions").create(
             {"id": int, **{k: type(v) for k, v in asdict(SessionFigures()).items()}},
             pk="id", if_not_exists=True,
         )
@@ -57,13 +57,16 @@ class StatsStore:
     def record(self, figures: SessionFigures) -> int:
         if figures.outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {figures.outcome!r}")
-        return self.db["sessions"].insert(asdict(figures), alter=True).last_pk
+        row = self.db.table("sessions").insert(asdict(figures), alter=True).last_pk
+        if not isinstance(row, int):
+            raise RuntimeError(f"the statistics row was not stored (last_pk {row!r})")
+        return row
 
     def mark_wipe_failed(self, row: int) -> None:
-        self.db["sessions"].update(row, {"wipe_failed": 1})
+        self.db.table("sessions").update(row, {"wipe_failed": 1})
 
-    def rows(self) -> list[dict]:
-        return list(self.db["sessions"].rows)
+    def rows(self) -> list[dict[str, Any]]:
+        return list(self.db.table("sessions").rows)
 
     def close(self) -> None:
         self.conn.close()

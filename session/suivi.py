@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from functools import lru_cache
+from typing import Any
 
 from .catalogue import Piece, load_pieces
 
@@ -58,7 +59,7 @@ def pieces_asked(ids: list[str]) -> tuple[Piece, ...]:
     return tuple(out)
 
 
-def describe(raw: dict) -> dict:
+def describe(raw: dict[str, Any]) -> dict[str, Any]:
     """The answer of ``GET /api/v1/demandes/{numero}`` as the screen shows it."""
     statut = raw.get("statut", "")
     complement = raw.get("complement") if statut == "complement_demande" else None

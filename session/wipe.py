@@ -48,9 +48,9 @@ import shutil
 import stat
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from ahocorasick_rs import BytesAhoCorasick, Implementation
 
@@ -203,8 +203,8 @@ class _Needles:
     def __bool__(self) -> bool:
         return self._automaton is not None
 
-    def found_in(self, data) -> bool:
-        return bool(self._automaton.find_matches_as_indexes(data))
+    def found_in(self, data: bytes) -> bool:
+        return self._automaton is not None and bool(self._automaton.find_matches_as_indexes(data))
 
 
 class _Stop(Exception):
@@ -217,8 +217,8 @@ class _Stop(Exception):
 
 
 class _Search:
-    def __init__(self, needles: _Needles, report: CheckReport, *, since, writers: Writers, excluded: set,
-                 deadline: float, max_bytes: int, max_file: int):
+    def __init__(self, needles: _Needles, report: CheckReport, *, since: float | None, writers: Writers,
+                 excluded: set[tuple[int, int]], deadline: float, max_bytes: int, max_file: int):
         self.needles = needles
         self.report = report
         self.since = since

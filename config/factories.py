@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,13 +22,20 @@ from drivers.printer import make_a4_printer, make_receipt_printer
 from drivers.scanner import PageProcessing, ScanWorker
 from session import Catalogue, SessionFigures, StatsStore
 from session.logbuffer import RecentLog
-from session.wipe import (CheckReport, Finding, check_leftovers, default_places, needles_of, purge_workspaces,
-                          system_places)
+from session.wipe import (
+    CheckReport,
+    Finding,
+    check_leftovers,
+    default_places,
+    needles_of,
+    purge_workspaces,
+    system_places,
+)
 
 from ._settings import Settings
 
 if TYPE_CHECKING:  # imported where used: the HTTP client and a user's session are slow to load
-    from ants import AntsClient
+    from ants import AntsClient, PendingLogouts
     from session import UserSession
 
 log = logging.getLogger(__name__)
@@ -53,10 +61,10 @@ class Services:
     devices: DeviceStatus = field(default_factory=DeviceStatus)
     watch: DeviceWatch | None = None
     #: Tokens whose logout could not reach ANTS (ants.PendingLogouts), made on first use.
-    _pending_logouts: object = None
+    _pending_logouts: PendingLogouts | None = None
 
     @property
-    def pending_logouts(self):
+    def pending_logouts(self) -> PendingLogouts:
         if self._pending_logouts is None:
             from ants import PendingLogouts
 
@@ -68,7 +76,8 @@ class Services:
 
     def retry_logouts(self) -> int:
         """Tell ANTS of the logouts it missed; returns how many are still pending."""
-        return self._pending_logouts.retry() if self.logouts_pending() else 0
+        pending = self._pending_logouts
+        return pending.retry() if pending is not None and self.logouts_pending() else 0
 
     def watch_devices(self) -> None:
         """Follow scanners and printers coming and going (pyudev); the app calls it."""
@@ -124,7 +133,7 @@ class Services:
                 self.stats.record(SessionFigures(outcome="crash"))
         return count
 
-    def verify_clean(self, canaries: list[str] = (), *, time_limit: float | None = None,
+    def verify_clean(self, canaries: Iterable[str] = (), *, time_limit: float | None = None,
                      max_bytes: int | None = None) -> CheckReport:
         """The wipe's check on demand: no workspace left, no journal beside the
         statistics, and none of the ``canaries`` in any place the kiosk writes to,
@@ -211,7 +220,7 @@ class BundledMock:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self, timeout: float = 20.0) -> "BundledMock":
+    def start(self, timeout: float = 20.0) -> BundledMock:
         from ants.mock.identity import IDENTITY_ENV
 
         if self.db is None:

@@ -140,7 +140,6 @@ exit status:
 
 def cmd_verify_clean(args) -> int:
     from config.factories import build_services
-
     from session.wipe import OTHER_FILESYSTEM
 
     services = build_services(_settings(args), with_stats=False)

@@ -22,7 +22,8 @@ from config._settings import SITE_FILE
 def _prepare_kivy(settings, windowed: bool) -> None:
     """Kivy reads its environment at import: set it first."""
     # Kivy's own files (config, any log) stay in RAM beside the workspaces.
-    home = settings.workspace_root().parent / f"pointnum-kivy-{os.getuid()}" if not os.environ.get("KIVY_HOME") else None
+    home = (settings.workspace_root().parent / f"pointnum-kivy-{os.getuid()}"
+            if not os.environ.get("KIVY_HOME") else None)
     if home is not None:
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.environ["KIVY_HOME"] = str(home)

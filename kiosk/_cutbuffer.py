@@ -16,6 +16,22 @@ window's own (``KIVY_CLIPBOARD=sdl2``), which the wipe clears.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import Any
+
+
+class _WithoutCutBuffer:
+    """Kivy's ``core_select_lib``, answering None for the cut buffer."""
+
+    no_cut_buffer = True
+
+    def __init__(self, select: Callable[..., Any]) -> None:
+        self.select = select
+
+    def __call__(self, category: str, *args: Any, **kwargs: Any) -> Any:
+        if category.lower() == "cutbuffer":
+            return None
+        return self.select(category, *args, **kwargs)
 
 
 def disable() -> None:
@@ -27,11 +43,4 @@ def disable() -> None:
     select = kivy.core.core_select_lib
     if getattr(select, "no_cut_buffer", False):
         return
-
-    def core_select_lib(category, *args, **kwargs):
-        if category.lower() == "cutbuffer":
-            return None
-        return select(category, *args, **kwargs)
-
-    core_select_lib.no_cut_buffer = True
-    kivy.core.core_select_lib = core_select_lib
+    kivy.core.core_select_lib = _WithoutCutBuffer(select)

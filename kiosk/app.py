@@ -3,6 +3,9 @@ Nothing else: the rules live in session/, the devices in drivers/."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -14,7 +17,10 @@ from .controller import Controller
 from .idle import IdleWatcher
 from .jobs import JobQueue
 from .root import KioskRoot
-from .speech import make_speaker
+from .speech import Speaker, make_speaker
+
+if TYPE_CHECKING:
+    from config.factories import Services
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +38,8 @@ class KioskApp(App):
     title = "Point numérique"
     use_kivy_settings = False
 
-    def __init__(self, services, *, now=None, wall=None, speaker=None, **kwargs):
+    def __init__(self, services: Services, *, now: Callable[[], float] | None = None,
+                 wall: Callable[[], datetime] | None = None, speaker: Speaker | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
         self.speaker = speaker
@@ -91,7 +98,7 @@ class KioskApp(App):
     LOGOUT_RETRY_S = 60
 
     def _retry_logouts(self, _dt) -> None:
-        if self.services.logouts_pending():
+        if self.controller is not None and self.services.logouts_pending():
             self.controller.jobs.submit(self.services.retry_logouts)
 
     def _on_request_close(self, *_args, **_kwargs):

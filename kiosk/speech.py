@@ -93,7 +93,7 @@ class EspeakSpeaker:
 class CaptureSpeaker:
     """Keeps what would be said: (language, text) pairs."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.said: list[tuple[str, str]] = []
         self.stopped = 0
 

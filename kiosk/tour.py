@@ -16,6 +16,7 @@ from kivy.base import EventLoop
 from kivy.tests.common import UnitTestTouch
 
 from .app import KioskApp
+from .controller import Controller
 from .speech import CaptureSpeaker
 from .widgets.common import KCheck, KInput, KToggle
 from .widgets.keyboard import BACKSPACE, SHIFT, SPACE, Key
@@ -35,7 +36,9 @@ class KioskDriver:
         self.speaker = speaker if speaker is not None else CaptureSpeaker()
         self.app = KioskApp(services, now=now, wall=wall, speaker=self.speaker)
         self.root = self.app.build()
-        self.controller = self.app.controller
+        if self.app.controller is None:
+            raise RuntimeError("KioskApp.build() made no controller")
+        self.controller: Controller = self.app.controller
         self.window.add_widget(self.root)
         self.pump(3)
 
@@ -283,7 +286,10 @@ def walk_permis_perte(driver: KioskDriver, user: dict, photo_code: str, timbre: 
     driver.wait(lambda: driver.screen.name == "confirmation", what="the confirmation screen")
     driver.wait_idle()
     shot("etape-8-confirmation")
-    numero = driver.controller.session.numero
+    session = driver.controller.session
+    if session is None:
+        raise RuntimeError(f"the session ended before its numero was read; notice {driver.controller.notice!r}")
+    numero = session.numero
     driver.tap_button("Terminer")
     driver.wait_idle()
     shot("au-revoir")

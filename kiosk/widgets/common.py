@@ -6,9 +6,14 @@ from pathlib import Path
 
 from kivy.graphics import ScissorPop, ScissorPush
 from kivy.lang import Builder
-from kivy.properties import (BooleanProperty, ColorProperty, NumericProperty, ObjectProperty, OptionProperty,
-                             StringProperty)
-from kivy.uix.behaviors import ButtonBehavior, ToggleButtonBehavior
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    NumericProperty,
+    ObjectProperty,
+    OptionProperty,
+    StringProperty,
+)
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label

@@ -7,8 +7,18 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from kivy.clock import Clock
-from kivy.graphics import (ClearBuffers, ClearColor, Color, Ellipse, Fbo, Line, Rectangle, RoundedRectangle,
-                           Translate, Triangle)
+from kivy.graphics import (
+    ClearBuffers,
+    ClearColor,
+    Color,
+    Ellipse,
+    Fbo,
+    Line,
+    Rectangle,
+    RoundedRectangle,
+    Translate,
+    Triangle,
+)
 from kivy.metrics import dp
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.widget import Widget

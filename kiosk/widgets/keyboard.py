@@ -14,9 +14,9 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
-Builder.load_file(str(Path(__file__).with_name("keyboard.kv")))
-
 from ..i18n import N_, tr
+
+Builder.load_file(str(Path(__file__).with_name("keyboard.kv")))
 
 BACKSPACE = N_("Effacer")
 SHIFT = N_("Maj")

@@ -27,7 +27,8 @@ def sprite(kind: str, size: int) -> Texture:
     white = (255, 255, 255, 255)
     stroke = max(big // 11, _SUPER * 2)
     if kind == "ring":
-        pen.ellipse((stroke // 2, stroke // 2, big - 1 - stroke // 2, big - 1 - stroke // 2), outline=white, width=stroke)
+        inset = stroke // 2
+        pen.ellipse((inset, inset, big - 1 - inset, big - 1 - inset), outline=white, width=stroke)
     elif kind == "dot":
         pen.ellipse((0, 0, big - 1, big - 1), fill=white)
     elif kind == "box":
@@ -38,7 +39,7 @@ def sprite(kind: str, size: int) -> Texture:
         pen.line(points, fill=white, width=int(stroke * 1.6), joint="curve")
     else:
         raise ValueError(f"unknown sprite {kind!r}")
-    image = image.resize((size, size), Image.LANCZOS)
+    image = image.resize((size, size), Image.Resampling.LANCZOS)
     texture = Texture.create(size=(size, size), colorfmt="rgba")
-    texture.blit_buffer(image.transpose(Image.FLIP_TOP_BOTTOM).tobytes(), colorfmt="rgba", bufferfmt="ubyte")
+    texture.blit_buffer(image.transpose(Image.Transpose.FLIP_TOP_BOTTOM).tobytes(), colorfmt="rgba", bufferfmt="ubyte")
     return texture

@@ -1,7 +1,10 @@
-"""Typed failures of the ANTS client, each with a sentence a kiosk user can act on."""
+"""Typed failures of the ANTS client, each with a sentence a kiosk user can act on
+(a :class:`userfacing.UserFacingError`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from userfacing import UserFacingError
 
 
 @dataclass(frozen=True)
@@ -12,15 +15,16 @@ class FieldError:
     message: str
 
 
-class AntsError(Exception):
-    """Base of every client failure. ``message_fr`` is safe to show on screen."""
+class AntsError(UserFacingError):
+    """Base of every client failure. ``message_fr`` is safe to show on screen;
+    ``str()`` (the method, the path template, the status) is for logs."""
 
-    default_message_fr = "Le service de l'ANTS a renvoyé une réponse inattendue. Réessayez ou appelez le médiateur."
+    key = "ants.error"
+    template = "Le service de l'ANTS a renvoyé une réponse inattendue. Réessayez ou appelez le médiateur."
 
     def __init__(self, detail: str, message_fr: str | None = None, *, status: int | None = None,
                  code: str | None = None):
-        super().__init__(detail)
-        self.message_fr = message_fr or self.default_message_fr
+        super().__init__(detail, template=message_fr or None)
         self.status = status
         self.code = code
 
@@ -28,20 +32,24 @@ class AntsError(Exception):
 class AntsUnavailable(AntsError):
     """The service cannot be reached, timed out, or failed (5xx)."""
 
-    default_message_fr = ("Le service de l'ANTS ne répond pas. Réessayez dans quelques minutes "
-                          "ou appelez le médiateur.")
+    key = "ants.unavailable"
+    template = ("Le service de l'ANTS ne répond pas. Réessayez dans quelques minutes "
+                "ou appelez le médiateur.")
 
 
 class AntsSessionExpired(AntsError):
     """The server refused the session token (401); the client has forgotten it."""
 
-    default_message_fr = "Votre connexion à l'ANTS a expiré. Il faut vous reconnecter."
+    key = "ants.session_expired"
+    template = "Votre connexion à l'ANTS a expiré. Il faut vous reconnecter."
 
 
 class AntsRejected(AntsError):
-    """The server refused the request (4xx); ``erreurs`` lists the reasons per field."""
+    """The server refused the request (4xx); ``erreurs`` lists the reasons per field.
+    ``message_fr`` is the server's own sentence when it gave one."""
 
-    default_message_fr = "L'ANTS a refusé la demande. Corrigez les informations signalées."
+    key = "ants.rejected"
+    template = "L'ANTS a refusé la demande. Corrigez les informations signalées."
 
     def __init__(self, detail: str, message_fr: str | None = None, *, status: int | None = None,
                  code: str | None = None, erreurs: list[FieldError] | None = None):

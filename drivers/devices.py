@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
+from userfacing import UserFacingError
+
 __all__ = ["SCANNER_VENDORS", "DeviceEvent", "DeviceInfo", "DeviceStatus", "DeviceWatch", "KindStatus",
            "is_usable"]
 
@@ -241,8 +243,8 @@ class DeviceStatus:
         self._update(info.kind, devices=tuple(devices))
 
     def report_error(self, kind: str, error: BaseException | str) -> None:
-        """Remember a driver's error (its ``message_fr`` when it has one)."""
-        message = getattr(error, "message_fr", None) or str(error)
+        """Remember a driver's error (its ``message_fr`` when the user may read it)."""
+        message = error.message_fr if isinstance(error, UserFacingError) else str(error)
         name = type(error).__name__ if isinstance(error, BaseException) else ""
         self._update(kind, last_error=message, last_error_at=self.clock(), error_class=name)
 

@@ -209,13 +209,12 @@ class Controller(EventDispatcher):
         self.jobs.submit(fn, done, failed)
 
     def _told(self, exc: BaseException) -> None:
-        from session import SessionError
+        from userfacing import UserFacingError
 
         self.busy = False
-        if isinstance(exc, SessionError):
-            self.notice = exc.message_fr
-        else:
-            log.error("unexpected failure: %s", type(exc).__name__)
+        if isinstance(exc, UserFacingError):
+            self.notice = exc.translated(tr._)
+        else:  # a bug: the job queue has logged its traceback
             self.notice = tr._("Un problème est survenu. Réessayez ou appelez le médiateur.")
 
     # --- the end (see kiosk/sessions.py) -----------------------------------------

@@ -4,15 +4,24 @@ A scan, a submission or a print can take seconds or hang; the screen must
 keep answering meanwhile. Jobs run one at a time on a worker thread, in the
 order given, and their results come back on Kivy's thread through
 ``Clock.schedule_once``, where the screens may touch widgets.
+
+A job's failure goes to its ``on_error`` whatever it is. An error the user
+may read (:class:`userfacing.UserFacingError`: a device's fault, ANTS's
+refusal, the session's word) is expected; anything else is a bug, and its
+traceback is logged here, where it was caught: code and our own messages,
+which carry no user's data.
 """
 from __future__ import annotations
 
 import logging
 import queue
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from kivy.clock import Clock
+
+from userfacing import UserFacingError
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +54,10 @@ class JobQueue:
             try:
                 result = fn()
             except BaseException as exc:  # reported to the UI, never lost
-                log.info("job failed: %s", type(exc).__name__)
+                if isinstance(exc, UserFacingError):
+                    log.info("job failed: %s (%s)", type(exc).__name__, exc.key)
+                else:
+                    log.exception("job failed: a bug, not a fault the user can be told of")
                 self._deliver(on_error, exc)
             else:
                 self._deliver(on_done, result)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import string
 import tomllib
+import traceback
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -25,6 +26,7 @@ import requests
 
 from config.factories import Services, make_client
 from session.flow import ANSWER, CONNECT, PRINT_GUIDANCE, PRINT_RECEIPT, Flow, FlowListener
+from userfacing import UserFacingError
 
 #: Test card of the mock's timbre shop (accepted; see ants/mock).
 TEST_CARD = {"carte": "4970100000000014", "expiration": "12/30", "cryptogramme": "123"}
@@ -45,12 +47,14 @@ class SimulationError(RuntimeError):
 
 def _fault(exc: BaseException) -> str:
     """What the user is told, and the device's own detail for the technician
-    (a setting or a state, never the user's data)."""
-    told = getattr(exc, "message_fr", None)
-    if told is None:
-        return repr(exc)
+    (a setting or a state, never the user's data). Any other error is a bug,
+    not a device's fault: said so, with its traceback."""
+    if not isinstance(exc, UserFacingError):
+        trace = "".join(traceback.format_exception(exc)).rstrip()
+        return f"bogue du logiciel, pas une panne d'appareil : {type(exc).__name__}\n{trace}"
+    told = exc.message_fr
     cause = exc.__cause__
-    detail = " ".join(str(getattr(cause, "detail", "") if cause is not None else "").split())  # one line
+    detail = " ".join((cause.detail if isinstance(cause, UserFacingError) else "").split())  # one line
     return f"{told} ({detail})" if detail and detail != told else told
 
 
@@ -272,7 +276,7 @@ def simulate(services: Services, procedure_id: str, *, index: int = 0, motif: st
     except Exception as exc:
         booth.close()
         training.close()
-        raise SimulationError(f"préparation : {getattr(exc, 'message_fr', exc)}") from exc
+        raise SimulationError(f"préparation : {exc.message_fr if isinstance(exc, UserFacingError) else exc}") from exc
 
     session = services.new_session(procedure_id)
     told = _Told()

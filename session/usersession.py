@@ -17,6 +17,7 @@ from typing import Callable
 
 from ants import AntsError, AntsRejected, AntsSessionExpired, AntsUnavailable, PieceFile
 from drivers.printer import Receipt
+from userfacing import UserFacingError
 
 from . import guidance as _guidance
 from . import suivi as _suivi
@@ -32,15 +33,25 @@ from .workspace import WipeReport, Workspace
 log = logging.getLogger(__name__)
 
 
-class SessionError(RuntimeError):
-    """A failure the user must be told about, in plain French."""
+class SessionError(UserFacingError, RuntimeError):
+    """A failure the user must be told about, in plain French: ``message_fr``
+    is the sentence with its ``{name}`` placeholders filled from ``params``
+    (never a user's data); the kiosk translates the sentence (kiosk/locale)."""
 
-    def __init__(self, message_fr: str):
-        super().__init__(message_fr)
-        self.message_fr = message_fr
+    key = "session.error"
+
+    def __init__(self, message_fr: str, *, key: str | None = None, **params: object):
+        super().__init__(key=key, template=message_fr, params=params)
+
+    @classmethod
+    def of(cls, error: UserFacingError) -> SessionError:
+        """What a driver's or the ANTS client's ``error`` tells the user, as the
+        session's error: the same key, sentence and values, and its detail."""
+        told = cls(error.template, key=error.key, **error.params)
+        told.detail = error.detail
+        return told
 
 
-GENERIC_DEVICE_ERROR = "L'appareil ne répond pas. Réessayez ou appelez le médiateur."
 SESSION_ENDED = "Votre session est terminée. Touchez l'écran pour commencer."
 NO_A4_PRINTER = "Il n'y a pas d'imprimante A4 sur cette borne. Demandez au médiateur."
 
@@ -115,8 +126,8 @@ class UserSession:
         piece = self._piece(piece_id)
         room = piece.max_pages - self.workspace.page_count(piece_id)
         if room <= 0:
-            raise SessionError(f"Ce document a déjà {piece.max_pages} page(s) : c'est le maximum. "
-                               "Supprimez une page pour en numériser une autre.")
+            raise SessionError("Ce document a déjà {pages} page(s) : c'est le maximum. "
+                               "Supprimez une page pour en numériser une autre.", pages=piece.max_pages)
         prefix = f"{piece_id}-{secrets.token_hex(3)}"
         with self._lock:
             if self._ended:
@@ -141,7 +152,7 @@ class UserSession:
                 job.cancel()
             pages = job.wait()
             error = None
-        except Exception as exc:  # driver errors carry message_fr
+        except UserFacingError as exc:  # a fault the user is told of; anything else is a bug: not caught
             pages = list(self.scan_job.pages) if self.scan_job is not None else []
             error = exc
         finally:
@@ -156,7 +167,7 @@ class UserSession:
         self._figures.pages_scanned += added
         self._sync_pages()
         if error is not None and added == 0:
-            raise SessionError(getattr(error, "message_fr", GENERIC_DEVICE_ERROR)) from error
+            raise SessionError.of(error) from error
         if error is not None:
             log.warning("scan stopped after %d page(s): %s", added, type(error).__name__)
         return self.workspace.page_count(piece_id)
@@ -311,7 +322,7 @@ class UserSession:
             raise SessionError("Ce document n'est pas demandé pour cette demande.")
         missing = [p.label for p in self.wizard.complement_pieces if p.id in wanted and not self.workspace.page_count(p.id)]
         if missing:
-            raise SessionError("Scannez d'abord : " + ", ".join(missing) + ".")
+            raise SessionError("Scannez d'abord : {pieces}.", pieces=", ".join(missing))
         files = [PieceFile(p, f"{p}.pdf", "application/pdf", self.workspace.piece_pdf(p)) for p in wanted]
         numero = self.suivi["numero"]
         for attempt in (1, 2):
@@ -365,8 +376,8 @@ class UserSession:
         try:
             self.printer.print_receipt(g.to_receipt(numero=self.numero or "", qr=qr))
             return "receipt"
-        except Exception as exc:  # printer errors carry message_fr
-            raise SessionError(getattr(exc, "message_fr", GENERIC_DEVICE_ERROR)) from exc
+        except UserFacingError as exc:  # the printer's fault; anything else is a bug: not caught
+            raise SessionError.of(exc) from exc
 
     def _map_server_errors(self, exc: AntsRejected) -> dict[str, str]:
         today = self._now().date()
@@ -438,11 +449,11 @@ class UserSession:
             self.printer.print_receipt(self.receipt())
         except SessionError:
             raise
-        except Exception as exc:  # printer errors carry message_fr
+        except UserFacingError as exc:  # the printer's fault; anything else is a bug: not caught
             # The driver's detail names the setting or the state at fault, never the user's data.
             log.error("récépissé not printed: %s: %s", type(exc).__name__, exc)
-            self.receipt_error = getattr(exc, "message_fr", GENERIC_DEVICE_ERROR)
-            raise SessionError(self.receipt_error) from exc
+            self.receipt_error = exc.message_fr
+            raise SessionError.of(exc) from exc
         self.receipt_printed = True
         self.receipt_error = ""
         self._figures.receipts_printed += 1
@@ -526,8 +537,8 @@ class UserSession:
             job = self.a4.print_pdf(pdf, title=title, duplex=duplex)
             if wait:
                 self.a4.wait(job)
-        except Exception as exc:  # printer errors carry message_fr
-            raise SessionError(getattr(exc, "message_fr", GENERIC_DEVICE_ERROR)) from exc
+        except UserFacingError as exc:  # the printer's fault; anything else is a bug: not caught
+            raise SessionError.of(exc) from exc
         finally:
             if job is not None and self.a4.purge_failed(job):  # still in the spool: told at the end
                 self._unpurged.append(job)

@@ -11,11 +11,16 @@ import re
 import unicodedata
 from typing import Callable
 
+from userfacing import UserFacingError
 
-class Invalid(ValueError):
-    def __init__(self, message_fr: str):
-        super().__init__(message_fr)
-        self.message_fr = message_fr
+
+class Invalid(UserFacingError, ValueError):
+    """What the user typed is refused: ``message_fr`` says what to do, next to the field."""
+
+    key = "validation.invalid"
+
+    def __init__(self, message_fr: str, **params: object):
+        super().__init__(template=message_fr, params=params)
 
 
 Validator = Callable[[str, dict], str]

@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("kiosk", "kioskctl", "session", "drivers", "ants", "config")
+PACKAGES = ("kiosk", "kioskctl", "session", "drivers", "ants", "config", "userfacing")
 
 
 def test_the_wheel_carries_every_data_file(tmp_path):
@@ -32,3 +32,4 @@ def test_the_wheel_carries_every_data_file(tmp_path):
     assert data, "no data file found: is this a git checkout?"
     missing = [p for p in data if p not in names]
     assert missing == []
+    assert [p for p in PACKAGES if f"{p}/__init__.py" not in names] == []  # every top-level package

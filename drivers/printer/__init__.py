@@ -17,7 +17,8 @@ from .._lazy import lazy_exports
 _EXPORTS = {
     "FAULTS": "_capture", "CapturePrinter": "_capture",
     "PrinterCoverOpen": "_errors", "PrinterError": "_errors", "PrinterJam": "_errors",
-    "PrinterPaperOut": "_errors", "PrinterStatus": "_errors", "PrinterUnavailable": "_errors",
+    "PrinterNotConfirmed": "_errors", "PrinterPaperOut": "_errors", "PrinterStatus": "_errors",
+    "PrinterUnavailable": "_errors",
     "A4_PRINTER_DRIVERS": "_factory", "PRINTER_DRIVERS": "_factory",
     "make_a4_printer": "_factory", "make_receipt_printer": "_factory",
     "Receipt": "_receipt", "ReceiptPrinter": "_receipt", "nfc": "_receipt",

@@ -2,35 +2,47 @@ from __future__ import annotations
 
 import enum
 
+from userfacing import UserFacingError
 
-class PrinterError(Exception):
+
+class PrinterError(UserFacingError):
     """Printing failed. ``message_fr`` is what the kiosk shows; ``str()`` is for logs."""
 
-    message_fr = "L'imprimante a rencontré un problème. Appelez le médiateur."
+    key = "printer.error"
+    template = "L'imprimante a rencontré un problème. Appelez le médiateur."
 
     def __init__(self, detail: str = "", *, message_fr: str | None = None):
-        super().__init__(detail or self.message_fr)
-        self.detail = detail
-        if message_fr is not None:
-            self.message_fr = message_fr
+        super().__init__(detail, template=message_fr)
 
 
 class PrinterUnavailable(PrinterError):
     """The printer cannot be reached: unplugged, switched off, timeout, missing library."""
 
-    message_fr = "L'imprimante ne répond pas. Appelez le médiateur."
+    key = "printer.unavailable"
+    template = "L'imprimante ne répond pas. Appelez le médiateur."
+
+
+class PrinterNotConfirmed(PrinterUnavailable):
+    """The job was sent, then the printer did not say it could still print: the
+    paper may be in the tray or not, so the user keeps the numéro."""
+
+    key = "printer.not_confirmed"
+    template = "L'imprimante n'a pas confirmé l'impression. Notez votre numéro et appelez le médiateur."
 
 
 class PrinterPaperOut(PrinterError):
-    message_fr = "L'imprimante n'a plus de papier. Appelez le médiateur."
+    key = "printer.paper_out"
+    template = "L'imprimante n'a plus de papier. Appelez le médiateur."
 
 
 class PrinterCoverOpen(PrinterError):
-    message_fr = "Le capot de l'imprimante est ouvert. Appelez le médiateur."
+    key = "printer.cover_open"
+    template = "Le capot de l'imprimante est ouvert. Appelez le médiateur."
 
 
 class PrinterJam(PrinterError):
-    message_fr = "Une feuille est coincée dans l'imprimante. Appelez le médiateur."
+    key = "printer.jam"
+    template = "Une feuille est coincée dans l'imprimante. Appelez le médiateur."
 
 
 class PrinterStatus(str, enum.Enum):

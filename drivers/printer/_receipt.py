@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable
 from ._errors import (
     PrinterCoverOpen,
     PrinterError,
+    PrinterNotConfirmed,
     PrinterPaperOut,
     PrinterStatus,
     PrinterUnavailable,
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
 #: ``printer.status_unanswered``: see :class:`ReceiptPrinter`.
 UNANSWERED = ("fail", "assume_ok")
 BEFORE, AFTER = "before the job", "after the job"
-#: Said when the job went out but the printer did not say it printed.
-NOT_CONFIRMED = "L'imprimante n'a pas confirmé l'impression. Notez votre numéro et appelez le médiateur."
 
 # Bits of the status bytes (Epson ESC/POS reference, DLE EOT n).
 _FIXED_MASK, _FIXED_BITS = 0x93, 0x12
@@ -169,11 +168,10 @@ class ReceiptPrinter:
         if state is None:
             if self.unanswered == "assume_ok":
                 return
-            raise PrinterUnavailable(
+            raise (PrinterNotConfirmed if when == AFTER else PrinterUnavailable)(
                 f"the printer did not answer a status request (DLE EOT) {when}, and "
                 f'printer.status_unanswered = "fail": check its cable and settings, or set '
-                f'printer.status_unanswered = "assume_ok" if it cannot answer (a print server)',
-                message_fr=(NOT_CONFIRMED if when == AFTER else None))
+                f'printer.status_unanswered = "assume_ok" if it cannot answer (a print server)')
         if state is PrinterStatus.PAPER_OUT:
             raise PrinterPaperOut(f"the printer reports no paper {when}")
         if state is PrinterStatus.COVER_OPEN:

@@ -1,11 +1,14 @@
 """The scanner port: what the kiosk asks of any scanner, and the errors it may
-raise, each carrying the sentence shown to the person at the kiosk."""
+raise, each carrying the sentence shown to the person at the kiosk (a
+:class:`userfacing.UserFacingError`: its key, its French template)."""
 from __future__ import annotations
 
 import abc
 import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
+
+from userfacing import UserFacingError
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -35,59 +38,92 @@ MAX_PAGE_PIXELS = round(210 / 25.4 * MAX_RESOLUTION * PAGE_MARGIN) * round(297 /
 Progress = Callable[..., None]
 
 
-class ScannerError(Exception):
+class ScannerError(UserFacingError):
     """A scan failed. ``message_fr`` is what the kiosk shows; ``str()`` is for logs."""
 
-    message_fr = "Le scanner a rencontré un problème. Réessayez ou appelez le médiateur."
+    key = "scanner.error"
+    template = "Le scanner a rencontré un problème. Réessayez ou appelez le médiateur."
 
     def __init__(self, detail: str = "", *, message_fr: str | None = None):
-        super().__init__(detail or self.message_fr)
-        self.detail = detail
-        if message_fr is not None:
-            self.message_fr = message_fr
+        super().__init__(detail, template=message_fr)
 
 
 class ScannerUnavailable(ScannerError):
     """No scanner: unplugged, switched off, or its library is missing."""
 
-    message_fr = "Le scanner n'est pas branché ou ne répond pas. Appelez le médiateur."
+    key = "scanner.unavailable"
+    template = "Le scanner n'est pas branché ou ne répond pas. Appelez le médiateur."
+
+
+class ScannerBusy(ScannerUnavailable):
+    """Another scan is running (on this worker, or on the device)."""
+
+    key = "scanner.busy"
+    template = "Le scanner est occupé. Patientez, puis réessayez."
 
 
 class ScannerJam(ScannerError):
     """Paper jammed in the feeder."""
 
-    message_fr = "Une feuille est coincée dans le scanner. Retirez-la doucement, puis réessayez."
+    key = "scanner.jam"
+    template = "Une feuille est coincée dans le scanner. Retirez-la doucement, puis réessayez."
 
 
 class ScannerNoPaper(ScannerError):
     """The feeder is empty (no page was scanned at all)."""
 
-    message_fr = "Il n'y a pas de feuille dans le chargeur. Posez vos documents, puis réessayez."
+    key = "scanner.no_paper"
+    template = "Il n'y a pas de feuille dans le chargeur. Posez vos documents, puis réessayez."
 
 
 class ScannerTimeout(ScannerError):
     """The scanner gave no image within the allowed time."""
 
-    message_fr = "Le scanner met trop de temps à répondre. Réessayez ou appelez le médiateur."
+    key = "scanner.timeout"
+    template = "Le scanner met trop de temps à répondre. Réessayez ou appelez le médiateur."
+
+
+class ScannerWarmingUp(ScannerTimeout):
+    """The scanner's lamp is warming up (SANE_STATUS_WARMING_UP)."""
+
+    key = "scanner.warming_up"
+    template = "Le scanner chauffe. Patientez un instant, puis réessayez."
 
 
 class ScannerCoverOpen(ScannerError):
     """The scanner's lid or feeder cover is open."""
 
-    message_fr = "Le capot du scanner est ouvert. Fermez-le, puis réessayez."
+    key = "scanner.cover_open"
+    template = "Le capot du scanner est ouvert. Fermez-le, puis réessayez."
+
+
+class ScannerNoFeeder(ScannerError):
+    """A feeder scan asked of a scanner that has no document feeder."""
+
+    key = "scanner.no_feeder"
+    template = "Ce scanner n'a pas de chargeur de feuilles. Posez votre document sur la vitre."
+
+
+class ScannerNoDuplex(ScannerError):
+    """A recto-verso scan asked of a feeder that scans one side."""
+
+    key = "scanner.no_duplex"
+    template = "Ce scanner ne numérise pas les deux faces à la fois. Retournez la feuille pour le verso."
 
 
 class ScannerPageTooLarge(ScannerError):
     """A page with more pixels than :data:`MAX_PAGE_PIXELS`, refused before it was decoded."""
 
-    message_fr = ("Cette page est trop grande pour être numérisée. "
-                  "Utilisez une feuille au format A4 au plus, ou appelez le médiateur.")
+    key = "scanner.page_too_large"
+    template = ("Cette page est trop grande pour être numérisée. "
+                "Utilisez une feuille au format A4 au plus, ou appelez le médiateur.")
 
 
 class ScanCancelled(ScannerError):
     """The scan was cancelled through its ``cancel`` event."""
 
-    message_fr = "La numérisation a été annulée."
+    key = "scanner.cancelled"
+    template = "La numérisation a été annulée."
 
 
 class Scanner(abc.ABC):

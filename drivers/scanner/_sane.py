@@ -24,11 +24,15 @@ from ._base import (
     Progress,
     Scanner,
     ScannerCoverOpen,
+    ScannerBusy,
     ScannerError,
     ScannerJam,
+    ScannerNoDuplex,
+    ScannerNoFeeder,
     ScannerNoPaper,
     ScannerTimeout,
     ScannerUnavailable,
+    ScannerWarmingUp,
     check_cancel,
     check_page_pixels,
     check_source,
@@ -94,8 +98,7 @@ def _map_sane_error(exc: Exception, opening: bool = False) -> ScannerError:
     if code == S.COVER_OPEN:
         return ScannerCoverOpen(detail)
     if code == S.WARMING_UP:
-        return ScannerTimeout(detail, message_fr="Le scanner chauffe. "
-                                                 "Patientez un instant, puis réessayez.")
+        return ScannerWarmingUp(detail)
     if opening or code in (S.INVAL, S.IO_ERROR, S.ACCESS_DENIED, S.DEVICE_BUSY,
                            S.HW_LOCKED, S.UNSUPPORTED):
         return ScannerUnavailable(detail)
@@ -235,13 +238,9 @@ class SaneScanner(Scanner):
     def _configure(self, dev, source: str, resolution: int) -> None:
         values = self._source_values(dev)
         if source == "adf" and source not in values:
-            raise ScannerError(f"{self.name} has no document feeder",
-                               message_fr="Ce scanner n'a pas de chargeur de feuilles. "
-                                          "Posez votre document sur la vitre.")
+            raise ScannerNoFeeder(f"{self.name} has no document feeder")
         if source == "adf-duplex" and source not in values:
-            raise ScannerError(f"{self.name} has no duplex feeder",
-                               message_fr="Ce scanner ne numérise pas les deux faces à la fois. "
-                                          "Retournez la feuille pour le verso.")
+            raise ScannerNoDuplex(f"{self.name} has no duplex feeder")
         if values.get(source):
             self._set(dev, "source", values[source])
         if "duplex" in dev.options and dev.options["duplex"].capabilities.is_active():
@@ -289,8 +288,7 @@ class SaneScanner(Scanner):
         _, rawapi = _pyinsane()
         # pyinsane2 has one global handle; a feeder scan keeps it between pages.
         if not _LOCK.acquire(timeout=self.timeout):
-            raise ScannerUnavailable("another scan is still running",
-                                     message_fr="Le scanner est occupé. Patientez, puis réessayez.")
+            raise ScannerBusy("another scan is still running")
         last = None  # a flatbed page is yielded after the device is released
         try:
             dev = self._open()

@@ -16,6 +16,7 @@ from ._base import (
     ScannerCoverOpen,
     ScannerError,
     ScannerJam,
+    ScannerNoDuplex,
     ScannerNoPaper,
     ScannerPageTooLarge,
     ScannerTimeout,
@@ -136,9 +137,7 @@ class SimulatedScanner(Scanner):
         check_source(source)
         self._read_fault_file()
         if source == "adf-duplex" and not self.has_duplex:
-            raise ScannerError(f"{self.name} has no duplex feeder",
-                               message_fr="Ce scanner ne numérise pas les deux faces à la fois. "
-                                          "Retournez la feuille pour le verso.")
+            raise ScannerNoDuplex(f"{self.name} has no duplex feeder")
         resolution = int(resolution or self.resolution)
         count = {"flatbed": 1, "adf": self.adf_pages, "adf-duplex": 2 * self.adf_pages}[source]
         check_cancel(cancel)

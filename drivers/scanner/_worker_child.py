@@ -53,11 +53,14 @@ def preview_of(partial) -> bytes | None:
 PROGRESS_INTERVAL = 0.1
 
 
-def dump_error(exc: BaseException) -> tuple[str, str, str]:
-    """What crosses the process boundary for an error: class name, detail, message_fr."""
+def dump_error(exc: BaseException) -> tuple[Any, ...]:
+    """What crosses the process boundary for an error (see ``worker.load_error``):
+    a ScannerError as (class name, detail, key, template, params); anything else
+    is a bug, not the scanner's fault: ("bug", its traceback), which the parent
+    raises as ScanWorkerBug and the kiosk's crash path logs."""
     if isinstance(exc, ScannerError):
-        return type(exc).__name__, exc.detail or str(exc), exc.message_fr
-    return "ScannerError", f"{type(exc).__name__}: {exc}", ScannerError.message_fr
+        return type(exc).__name__, exc.detail or str(exc), exc.key, exc.template, exc.params
+    return "bug", "".join(traceback.format_exception(exc)).rstrip()
 
 
 def folder_gone(folder: Path) -> ScanCancelled:
@@ -159,10 +162,7 @@ class Child:
                     "mode": page.mode, "dpi": page.dpi, "size": len(page.data),
                     "quality": page.quality, "skew": page.skew, "cropped": page.cropped}))
                 check_cancel(self.cancel)
-        except ScannerError as exc:
-            self.send(("error", job, dump_error(exc)))
         except Exception as exc:
-            traceback.print_exc()
             self.send(("error", job, dump_error(exc)))
         else:
             self.send(("done", job, done))
@@ -172,8 +172,11 @@ class Child:
         assert kind == "init", kind
         try:
             self.scanner = (factory or make_scanner)(settings)
-        except Exception as exc:
+        except ScannerError as exc:
             self.send(("failed", dump_error(exc)))
+            return
+        except Exception as exc:  # a setting or a library the scanner needs: there is no scanner
+            self.send(("failed", dump_error(ScannerError(f"{type(exc).__name__}: {exc}"))))
             return
         threading.Thread(target=self.read_control, name="scan-control", daemon=True).start()
         self.send(("ready", os.getpid(), getattr(self.scanner, "name", "scanner")))

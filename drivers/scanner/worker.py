@@ -16,7 +16,9 @@ hung backend: the child is killed, the job fails with ScannerTimeout and a new
 child is started. ``cancel()`` asks the child to stop; if it has not within
 ``cancel_grace`` seconds it is killed the same way. A child that dies fails its
 job with ScannerUnavailable, and the next call starts a new one. Errors cross
-the boundary as the same ScannerError classes with their ``message_fr``.
+the boundary as the same ScannerError classes with their key, French template
+and values; anything else the child raises is a bug, not a scanner's fault: it
+crosses as :class:`ScanWorkerBug`, which no one shows to the user.
 
 Callbacks (``on_progress``, ``on_page``, ``on_done``) run on the worker's
 reader thread: a UI hands them over to its own thread (Kivy's
@@ -40,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import _base
-from ._base import ScanCancelled, ScannerError, ScannerTimeout, ScannerUnavailable, check_source
+from ._base import ScanCancelled, ScannerBusy, ScannerError, ScannerTimeout, ScannerUnavailable, check_source
 from .processing import PageProcessing
 
 if TYPE_CHECKING:
@@ -55,13 +57,22 @@ _ERRORS: dict[str, type[ScannerError]] = {
 }
 
 
-def load_error(dumped: tuple[str, str, str]) -> ScannerError:
-    """The ScannerError a child described as (class name, detail, message_fr)."""
-    name, detail, message_fr = dumped
+class ScanWorkerBug(RuntimeError):
+    """A programming error in the scan worker's child (see ``_worker_child.dump_error``),
+    not a scanner's fault: the session lets it through to the kiosk's crash path.
+    Its message is the child's traceback."""
+
+
+def load_error(dumped: tuple[Any, ...]) -> ScannerError | ScanWorkerBug:
+    """The error a child described as (class name, detail[, key, template, params]);
+    class name "bug": a programming error, its detail the child's traceback."""
+    name, detail, *told = dumped
+    if name == "bug":
+        return ScanWorkerBug(detail)
     cls = _ERRORS.get(name, ScannerError)
     error = cls(detail)
-    if message_fr and message_fr != cls.message_fr:
-        error.message_fr = message_fr
+    if len(told) == 3:
+        error.key, error.template, error.params = told
     return error
 
 
@@ -113,7 +124,7 @@ class ScanJob:
     on_done: Callable[["ScanJob"], None] | None = None
     pages: list[ScannedPage] = field(default_factory=list)
     progress: ScanProgress = field(default_factory=ScanProgress)
-    error: ScannerError | None = None
+    error: ScannerError | ScanWorkerBug | None = None
     _finished: threading.Event = field(default_factory=threading.Event, repr=False)
     _worker: "ScanWorker | None" = field(default=None, repr=False)
 
@@ -154,7 +165,7 @@ class _Child:
         self.data = data
         self.control = control
         self.ready = threading.Event()
-        self.failed: ScannerError | None = None
+        self.failed: ScannerError | ScanWorkerBug | None = None
         self.name = ""
         self.dead = False
 
@@ -380,7 +391,7 @@ class ScanWorker:
         except Exception:
             log.exception("scan callback failed")
 
-    def _finish(self, job: ScanJob, error: ScannerError | None) -> None:
+    def _finish(self, job: ScanJob, error: ScannerError | ScanWorkerBug | None) -> None:
         with self._lock:
             if job.done():
                 return
@@ -410,8 +421,7 @@ class ScanWorker:
         child = self._ensure_child()
         with self._lock:
             if self._job is not None:
-                raise ScannerUnavailable("a scan is already running",
-                                         message_fr="Le scanner est occupé. Patientez, puis réessayez.")
+                raise ScannerBusy("a scan is already running")
             job = ScanJob(next(self._ids), source, resolution, dest, on_progress=on_progress,
                           on_page=on_page, on_done=on_done, _worker=self)
             self._job = job
@@ -481,8 +491,7 @@ class ScanWorker:
 
     def _idle_call(self, method: str) -> Any:
         if self._job is not None:
-            raise ScannerUnavailable("a scan is running",
-                                     message_fr="Le scanner est occupé. Patientez, puis réessayez.")
+            raise ScannerBusy("a scan is running")
         return self._call("call", method)
 
     def is_available(self) -> bool:

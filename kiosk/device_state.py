@@ -3,6 +3,8 @@ en panne"… from udev's add and remove events (drivers.devices.DeviceWatch, on
 pyudev's thread) and from what the drivers said when the session used them."""
 from __future__ import annotations
 
+from userfacing import UserFacingError
+
 from .i18n import N_, tr
 
 #: Each device's name, and the property of the screen's model (the controller) that shows its state.
@@ -43,13 +45,13 @@ class DeviceStates:
 
     def report(self, kind: str, error: BaseException | None) -> None:
         """The session used the device: a driver's failure marks it, a success clears it.
-        A failure that is not the device's (the session ended meanwhile) changes nothing."""
+        A failure that is not the device's (the session ended meanwhile, a bug) changes nothing."""
         if self.devices is None:
             return
         if error is None:
             self.devices.clear_error(kind)
             return
         fault = next((e for e in (error, error.__cause__)
-                      if e is not None and type(e).__module__.startswith("drivers.")), None)
+                      if isinstance(e, UserFacingError) and type(e).__module__.startswith("drivers.")), None)
         if fault is not None:
             self.devices.report_error(kind, fault)

@@ -92,6 +92,7 @@ def test_a_bug_in_the_scanner_reaches_the_crash_path(driver, make_services, mock
     text = the_bug_logged(caplog, ScanWorkerBug)
     assert 'buggy_drivers.py", line' in text  # the child's own frames, where the bug is
     assert [value for value in personal(session) if value in text] == []
+    assert services.devices["scanner"].last_error == ""  # the scanner is not broken: the top bar says so
     # Nothing is lost: the session goes on.
     assert kiosk.screen.name == "pieces" and session.wizard.values["nom_naissance"] == "Durand"
     session.end("abandoned")

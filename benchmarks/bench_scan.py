@@ -73,12 +73,13 @@ def per_page(tmp: Path) -> None:
     for index, document in enumerate(scanner.documents()):
         scanner._next = index
         (page,) = scanner.scan(resolution=DPI)
-        elapsed, processed = median_time(lambda: P.process_page(page.copy()))
-        skew_time, _ = median_time(lambda: P.find_skew(page))
+        elapsed, processed = median_time(lambda page=page: P.process_page(page.copy()))
+        skew_time, _ = median_time(lambda page=page: P.find_skew(page))
         png = tmp / f"{document.stem}.png"
         page.save(png)  # what scanimage --format=png writes
         pdf = tmp / f"{document.stem}.pdf"
-        tech_time, _ = median_time(lambda: subprocess.run([IMG2PDF, str(png), "-o", str(pdf)], check=True))
+        tech_time, _ = median_time(lambda png=png, pdf=pdf: subprocess.run([IMG2PDF, str(png), "-o", str(pdf)],
+                                                                            check=True))
         ratio = pdf.stat().st_size / len(processed.data)
         ratios.append(ratio)
         totals.append(elapsed)
@@ -118,7 +119,8 @@ def end_to_end(tmp: Path) -> None:
         kiosk_time, (pages, pdf) = median_time(kiosk)
     with Image.open(tech_png) as image:
         size = image.size
-    print(f"   scanimage --format=png + img2pdf : {tech_time:6.2f} s  {kib(tech_pdf.stat().st_size)}  ({size[0]}×{size[1]})")
+    print(f"   scanimage --format=png + img2pdf : {tech_time:6.2f} s  {kib(tech_pdf.stat().st_size)}  "
+          f"({size[0]}×{size[1]})")
     print(f"   ScanWorker + pipeline + img2pdf  : {kiosk_time:6.2f} s  {kib(len(pdf))}  "
           f"({pages[0].width}×{pages[0].height}, {pages[0].mode}, JPEG q{pages[0].quality})")
     print(f"   time ratio kiosk/technician {kiosk_time / tech_time:.2f}×, "

@@ -45,7 +45,6 @@ def main() -> int:
     private_tmp = Path(tempfile.mkdtemp(prefix="bench-wipe-tmp-"))
     os.environ["TMPDIR"] = str(private_tmp)
     tempfile.tempdir = None
-    from ants import AntsClient
     from config import load_settings
     from config.factories import build_services
 

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
+
 from support import free_port, tmpfs_folder, wait_until  # noqa: F401  (tests import them from support)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +52,7 @@ class MockBackend:
         self.proc: subprocess.Popen | None = None
         self.log = db.with_suffix(".log")
 
-    def start(self) -> "MockBackend":
+    def start(self) -> MockBackend:
         import requests
 
         self._log_file = open(self.log, "wb")
@@ -182,7 +183,7 @@ class TcpPrinterListener:
         while not self._stop.is_set():
             try:
                 conn, _ = self.sock.accept()
-            except (socket.timeout, OSError):
+            except (TimeoutError, OSError):
                 continue
             self.connections += 1
             pending = b""  # the start of a status request split across reads
@@ -191,7 +192,7 @@ class TcpPrinterListener:
                 while not self._stop.is_set():
                     try:
                         chunk = conn.recv(65536)
-                    except socket.timeout:
+                    except TimeoutError:
                         continue
                     except OSError:
                         break

@@ -32,7 +32,8 @@ def test_the_server_refuses_the_old_token_after_the_wipe(tmp_path, mock_backend,
         session.client.open_session()
         token = session.client._token
         headers = {"Authorization": f"Bearer {token}"}
-        assert requests.get(mock_backend.url + "/api/v1/sessions/current", headers=headers, timeout=5).status_code == 200
+        current = requests.get(mock_backend.url + "/api/v1/sessions/current", headers=headers, timeout=5)
+        assert current.status_code == 200
         report = session.end("abandoned")
         assert report.clean
         assert session.client._token is None

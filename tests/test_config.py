@@ -14,7 +14,8 @@ def test_packaged_defaults_and_every_site_template_load():
 
 def test_site_file_overrides_defaults(tmp_path):
     site = tmp_path / "kiosk.toml"
-    site.write_text('config_version = 1\n[site]\nname = "Sous-préfecture de Brest"\n[printer]\ndriver = "network"\nport = 9101\n')
+    site.write_text('config_version = 1\n[site]\nname = "Sous-préfecture de Brest"\n'
+                    '[printer]\ndriver = "network"\nport = 9101\n')
     s = load_settings(site)
     assert (s.site.name, s.printer.driver, s.printer.port, s.printer.profile) == \
         ("Sous-préfecture de Brest", "network", 9101, "TM-T20II")

@@ -3,15 +3,24 @@ from __future__ import annotations
 
 import logging
 import socket
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 import requests
 
 import ants as ants_pkg
-from ants import (AntsClient, AntsError, AntsRejected, AntsSessionExpired, AntsUnavailable, DemandeCreee,
-                  FieldError, PieceFile, Timbre)
+from ants import (
+    AntsClient,
+    AntsError,
+    AntsRejected,
+    AntsSessionExpired,
+    AntsUnavailable,
+    DemandeCreee,
+    FieldError,
+    PieceFile,
+    Timbre,
+)
 from ants_builders import ACCEPTED_CARD, EXPIRED_CARD, REFUSED_CARD, base_dossier, standard_pieces
 
 UNAVAILABLE_FR = ("Le service de l'ANTS ne répond pas. Réessayez dans quelques minutes "
@@ -49,7 +58,7 @@ def test_full_user_session(client):
     assert isinstance(created, DemandeCreee)
     assert created.statut == "en_instruction"
     assert created.cree_le.tzinfo is not None
-    assert abs((datetime.now(timezone.utc) - created.cree_le).total_seconds()) < 60
+    assert abs((datetime.now(UTC) - created.cree_le).total_seconds()) < 60
     suivi = client.get_demande(created.numero)
     assert suivi["numero"] == created.numero
     assert [h["statut"] for h in suivi["historique"]] == ["en_instruction"]

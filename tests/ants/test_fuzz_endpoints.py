@@ -12,7 +12,8 @@ import re
 import pytest
 import requests
 import schemathesis
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ants_builders import AGENT_TOKEN, RDV_TOKEN
 

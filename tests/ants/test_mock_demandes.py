@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import requests
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ants import PieceFile
-from ants_builders import (erreurs_of, jpeg_bytes, pdf_bytes, png_bytes, standard_pieces, tiff_bytes)
+from ants_builders import erreurs_of, jpeg_bytes, pdf_bytes, png_bytes, standard_pieces, tiff_bytes
 
 
 def test_happy_path_with_pdf_and_jpeg_pieces_is_en_instruction_with_history(ants):
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     response = ants.submit(ants.dossier())
     assert response.status_code == 201, response.text
     body = response.json()
@@ -22,7 +23,7 @@ def test_happy_path_with_pdf_and_jpeg_pieces_is_en_instruction_with_history(ants
     assert body["statut"] == "en_instruction"
     assert body["numero"].startswith(f"PC{before.year}") and len(body["numero"]) == 14
     created = datetime.fromisoformat(body["cree_le"])
-    assert before <= created <= datetime.now(timezone.utc) + timedelta(seconds=1)
+    assert before <= created <= datetime.now(UTC) + timedelta(seconds=1)
 
     suivi = requests.get(f"{ants.url}/api/v1/demandes/{body['numero']}", timeout=5)
     assert suivi.status_code == 200

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -83,7 +83,7 @@ def test_booth_makes_a_fresh_22_character_code_valid_6_months(ants):
     body = response.json()
     assert re.fullmatch(r"[A-Z0-9]{22}", body["code"])
     expires = datetime.fromisoformat(body["expire_le"])
-    assert abs(expires - (datetime.now(timezone.utc) + timedelta(days=183))) < timedelta(minutes=1)
+    assert abs(expires - (datetime.now(UTC) + timedelta(days=183))) < timedelta(minutes=1)
 
 
 def test_demo_lists_seeded_codes_and_timbres(ants):

@@ -118,7 +118,8 @@ def test_changement_adresse_siv_is_free_and_fni_gets_a_new_number(proc):
     assert re.fullmatch(r"[A-Z]{2}-\d{3}-[A-Z]{2}", body["delivre"]["nouvelle_immatriculation"])
 
 
-@pytest.mark.parametrize("motif, extra", [("perte", []), ("vol", ["recepisse_vol"]), ("deterioration", ["carte_grise"])])
+@pytest.mark.parametrize("motif, extra",
+                         [("perte", []), ("vol", ["recepisse_vol"]), ("deterioration", ["carte_grise"])])
 def test_duplicata_cg(proc, motif, extra):
     vehicle = proc.vehicle()
     dossier = cg("cg-duplicata", vehicle, motif=motif)

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
 from support import wait_until
 
 #: The system files these tests use, and the Debian package of each.
@@ -81,7 +82,7 @@ class ThrowawayCups:
         self.proc: subprocess.Popen | None = None
         self._queues = 0
 
-    def start(self) -> "ThrowawayCups":
+    def start(self) -> ThrowawayCups:
         r = self.root
         for sub in ("etc/ppd", "spool/tmp", "cache", "state", "log", "ssl", "bin/backend"):
             (r / sub).mkdir(parents=True, exist_ok=True)

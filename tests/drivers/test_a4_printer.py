@@ -9,7 +9,6 @@ import socket
 import stat
 
 import pytest
-from support import wait_until
 
 from drivers.printer import (
     A4_PRINTER_DRIVERS,
@@ -26,6 +25,7 @@ from drivers.printer import (
 )
 from drivers.printer.a4 import status_from_reasons
 from drivers.printer.a4doc import A4Document
+from support import wait_until
 
 FAULTS = {
     "paper-out": (PrinterPaperOut, PrinterStatus.PAPER_OUT,

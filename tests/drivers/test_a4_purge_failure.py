@@ -26,7 +26,7 @@ class PurgeRefused:
     (the purge) while ``printer.refusals`` lasts, as to a user its policy does not
     let cancel."""
 
-    def __init__(self, conn, printer: "RefusingCupsPrinter"):
+    def __init__(self, conn, printer: RefusingCupsPrinter):
         self._conn = conn
         self._printer = printer
 

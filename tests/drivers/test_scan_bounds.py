@@ -15,9 +15,9 @@ from drivers.scanner import (
     SaneScanner,
     ScannerPageTooLarge,
     SimulatedScanner,
+    _base,
     process_page,
 )
-from drivers.scanner import _base
 from drivers.scanner.worker import ScanWorker
 
 TOO_LARGE = ("Cette page est trop grande pour être numérisée. "

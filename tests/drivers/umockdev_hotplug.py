@@ -7,10 +7,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from support import wait_until
 
 from drivers.devices import DeviceEvent, DeviceInfo, DeviceStatus, DeviceWatch
 from drivers.scanner import ScannerUnavailable
+from support import wait_until
 
 
 @pytest.fixture

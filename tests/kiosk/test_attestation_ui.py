@@ -6,9 +6,9 @@ import subprocess
 
 import pikepdf
 import pytest
-from test_groups import walk
 
 from drivers.printer import PrinterPaperOut
+from test_groups import walk
 
 pytestmark = pytest.mark.ui
 

@@ -3,17 +3,17 @@ sentence, nothing lost, and the session goes on once the fault is cleared."""
 import subprocess
 
 import pytest
-from support import fill_permis_perte_to_pieces
 
 from drivers.printer import PrinterPaperOut
 from drivers.scanner import ScannerJam, ScannerUnavailable
+from support import fill_permis_perte_to_pieces
 
 pytestmark = pytest.mark.ui
 
 
 def to_pieces(kiosk, services, mock):
-    from kioskctl.simulate import TEST_CARD
     from ants import AntsClient
+    from kioskctl.simulate import TEST_CARD
 
     kiosk.tap_button("Touchez ici")
     kiosk.tap_group("permis")

@@ -4,9 +4,9 @@ real window, against the mock backend: values come from kioskctl's scripts
 import pytest
 
 from config.factories import make_client
-from kioskctl.simulate import _fill_lazily, _prepare, _resolve, _Training, script_values, variant_of
 from kiosk.screens.chooser import ProcedureButton
 from kiosk.widgets.common import KToggle
+from kioskctl.simulate import _fill_lazily, _prepare, _resolve, _Training, script_values, variant_of
 
 pytestmark = pytest.mark.ui
 

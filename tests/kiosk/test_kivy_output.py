@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from support import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]

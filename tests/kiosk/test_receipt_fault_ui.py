@@ -4,10 +4,10 @@ standing for it). The fault stays under the numéro in large type, in the user's
 language, with "Réimprimer"; once the paper is back, the button prints it."""
 import pytest
 import sqlite_utils
-from test_groups import walk
 
 from drivers.printer import PrinterPaperOut
 from kiosk.theme import THEME
+from test_groups import walk
 
 pytestmark = pytest.mark.ui
 

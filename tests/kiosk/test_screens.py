@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from kiosk.i18n import tr
-from kiosk.theme import THEME, TEXT_SIZES
+from kiosk.theme import TEXT_SIZES, THEME
 from screens_support import off_window, too_small
 from test_flow import booth_and_shop
 

@@ -4,10 +4,10 @@ import os
 import shutil
 
 import pytest
-from support import tmpfs_folder
 
 from config import load_settings
 from config.factories import build_services
+from support import tmpfs_folder
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+
 from support import make_canary
 
 CANARY = make_canary()

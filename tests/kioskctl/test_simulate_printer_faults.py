@@ -9,11 +9,11 @@ import sys
 
 import pytest
 import sqlite_utils
-from test_simulate import site_file
 
 from config import load_settings
 from config.factories import build_services
 from kioskctl.simulate import SimulationError, simulate
+from test_simulate import site_file
 
 
 def run_simulate(site):

@@ -2,7 +2,8 @@ import datetime as dt
 import string
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from session.validation import REQUIRED, Invalid, validate
 
@@ -22,7 +23,8 @@ def message(kind, raw, **opts):
     ("date", "31/02/1980", {"today": TODAY}, "Cette date n'existe pas. Vérifiez le jour et le mois."),
     ("date", "01/01/2030", {"today": TODAY}, "Cette date est dans le futur. Vérifiez l'année."),
     ("date", "1980-01-01", {"today": TODAY}, "Écrivez la date sous la forme JJ/MM/AAAA, par exemple 05/03/1980."),
-    ("date", "01/01/2020", {"today": TODAY, "min_age": 15}, "Il faut avoir au moins 15 ans pour cette démarche. Vérifiez l'année."),
+    ("date", "01/01/2020", {"today": TODAY, "min_age": 15},
+     "Il faut avoir au moins 15 ans pour cette démarche. Vérifiez l'année."),
     ("date", "01/01/1850", {"today": TODAY}, "Cette date est trop ancienne. Vérifiez l'année."),
     ("code_postal", "7501", {}, "Le code postal a 5 chiffres, par exemple 75011."),
     ("email", "marie@", {}, "Cette adresse e-mail n'est pas complète. Exemple : prenom.nom@exemple.fr"),
@@ -119,7 +121,8 @@ from session.validation import CATEGORIES, departement, plate_kind  # noqa: E402
 
 
 @pytest.mark.parametrize("kind, raw, opts, expected", [
-    ("code_postal", "2A004", {}, "En Corse aussi, le code postal a 5 chiffres : il commence par 20, par exemple 20000."),
+    ("code_postal", "2A004", {},
+     "En Corse aussi, le code postal a 5 chiffres : il commence par 20, par exemple 20000."),
     ("code_postal", "96100", {}, "Ce code postal n'existe pas. Vérifiez-le sur un courrier."),
     ("commune", "75011", {}, "Écrivez le nom de la commune en lettres, par exemple Saint-Denis."),
     ("commune", "L" + "a" * 70, {}, "Ce nom de commune est trop long : 60 caractères au plus."),
@@ -131,23 +134,28 @@ from session.validation import CATEGORIES, departement, plate_kind  # noqa: E402
     ("numero_formule", "2009A12345", {}, "Le numéro de formule a 2 à 4 chiffres, 2 lettres et 5 chiffres, par exemple "
                                          "2009AB12345. Il est écrit sur la carte grise."),
     ("code_cession", "A-1", {}, "Le code de cession est fait de lettres et de chiffres. Le vendeur vous l'a donné."),
-    ("code_confidentiel", "1234", {}, "Le code confidentiel a 5 chiffres. Il est sur le courrier reçu avec la carte grise."),
+    ("code_confidentiel", "1234", {},
+     "Le code confidentiel a 5 chiffres. Il est sur le courrier reçu avec la carte grise."),
     ("predemande", "ABC12345", {}, "Le numéro de pré-demande a 10 lettres et chiffres."),
     ("numero_demande", "PC-12", {}, "Écrivez le numéro comme sur votre récépissé : des lettres et des chiffres."),
     ("categories", "B, Z", {}, "Choisissez les catégories écrites sur le permis, par exemple B."),
     ("yesno", "peut-être", {}, "Répondez oui ou non."),
     ("integer", "12,5", {}, "Écrivez seulement des chiffres, sans espace ni virgule."),
     ("integer", "6000000", {"max": 5000000}, "Ce nombre est trop grand : 5000000 au plus."),
-    ("pays", "Maroc", {}, "Écrivez le code du pays en 2 lettres, par exemple MA pour le Maroc. Le médiateur peut vous aider."),
+    ("pays", "Maroc", {},
+     "Écrivez le code du pays en 2 lettres, par exemple MA pour le Maroc. Le médiateur peut vous aider."),
     ("pays", "FR", {}, "Un permis français ne s'échange pas. Choisissez le pays qui a donné le permis."),
     ("date", "01/01/2026", {"today": TODAY, "max_days_ago": 122,
-                            "too_old_message": "Le certificat d'examen n'est valable que 4 mois. Parlez-en à votre auto-école."},
+                            "too_old_message":
+                                "Le certificat d'examen n'est valable que 4 mois. Parlez-en à votre auto-école."},
      "Le certificat d'examen n'est valable que 4 mois. Parlez-en à votre auto-école."),
     ("date", "01/10/2026", {"today": TODAY, "min_days_ago": 183,
-                            "too_recent_message": "Après une invalidation, il faut attendre 6 mois avant de redemander le permis."},
+                            "too_recent_message":
+                                "Après une invalidation, il faut attendre 6 mois avant de redemander le permis."},
      "Après une invalidation, il faut attendre 6 mois avant de redemander le permis."),
     ("date", "01/10/2026", {"today": TODAY, "max_days_ago": 15}, "Cette date est trop ancienne pour cette démarche."),
-    ("date", "01/01/1990", {"today": TODAY, "max_age": 18}, "Cette démarche est pour les moins de 18 ans. Vérifiez l'année."),
+    ("date", "01/01/1990", {"today": TODAY, "max_age": 18},
+     "Cette démarche est pour les moins de 18 ans. Vérifiez l'année."),
 ])
 def test_more_user_messages(kind, raw, opts, expected):
     assert message(kind, raw, **opts) == expected
@@ -298,7 +306,8 @@ def test_max_days_ago_is_exact(d, limit):
     ("text", "x" * 81, {}, "Ce texte est trop long : 80 caractères au plus."),
     ("name", "A" * 61, {}, "Ce nom est trop long. Écrivez-le comme sur votre pièce d'identité."),
     ("choice", "incendie", {"choices": [["perte", "Perte"]]}, "Choisissez une des réponses proposées."),
-    ("accept", "0", {"message": "Cochez la case pour valider votre demande."}, "Cochez la case pour valider votre demande."),
+    ("accept", "0", {"message": "Cochez la case pour valider votre demande."},
+     "Cochez la case pour valider votre demande."),
     ("accept", "non", {}, "Cochez la case pour continuer."),
     ("email", "marie@exemple..fr", {}, "Cette adresse e-mail n'est pas complète. Exemple : prenom.nom@exemple.fr"),
     ("mobile", "+33123456789", {}, "Écrivez un numéro de portable de 10 chiffres qui commence par 06 ou 07."),

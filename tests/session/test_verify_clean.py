@@ -20,11 +20,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from support import make_canary, wait_until
 
 import session.wipe as wipe
-from session.wipe import (OTHER_FILESYSTEM, CheckReport, NotSearched, check_leftovers, kiosk_writers,
-                          needles_of)
+from session.wipe import OTHER_FILESYSTEM, CheckReport, NotSearched, check_leftovers, kiosk_writers, needles_of
+from support import make_canary, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 CANARY = make_canary()

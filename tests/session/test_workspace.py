@@ -8,10 +8,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 from PIL import Image
-from support import tmpfs_folder
 
 from session import Workspace, WorkspaceError
 from session.workspace import _is_tmpfs
+from support import tmpfs_folder
 
 
 def test_workspace_is_private_and_on_tmpfs(workspace_root):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Literal
+from typing import Any, Literal
 
 from userfacing import UserFacingError
 
@@ -56,21 +57,22 @@ class DeviceEvent:
     device: DeviceInfo
 
 
-def _attr(device, name: str) -> str:
+# pyudev ships no type hints: its Device objects are typed ``Any`` here.
+def _attr(device: Any, name: str) -> str:
     try:
-        return device.attributes.asstring(name).strip()
+        return str(device.attributes.asstring(name)).strip()
     except (KeyError, UnicodeDecodeError, AttributeError):
         return ""
 
 
-def _prop(device, name: str) -> str:
+def _prop(device: Any, name: str) -> str:
     try:
         return str(device.properties[name]).strip()
     except KeyError:
         return ""
 
 
-def _is_printer(device) -> bool:
+def _is_printer(device: Any) -> bool:
     if _attr(device, "bDeviceClass") == _PRINTER_CLASS:
         return True
     # udev's usb_id: ":070102:0e0100:" lists each interface's class, subclass, protocol
@@ -81,7 +83,7 @@ def _is_printer(device) -> bool:
                for child in getattr(device, "children", ()))
 
 
-def classify(device, scanner_vendors=SCANNER_VENDORS) -> list[DeviceInfo]:
+def classify(device: Any, scanner_vendors: dict[str, str] = SCANNER_VENDORS) -> list[DeviceInfo]:
     """The DeviceInfos (0, 1, or 2 for a multifunction) that a pyudev USB device is."""
     devtype = _prop(device, "DEVTYPE")
     if devtype and devtype != "usb_device":
@@ -109,8 +111,8 @@ class DeviceWatch:
     """Lists present scanners and printers; with :meth:`start`, calls
     ``on_change(DeviceEvent)`` from a pyudev observer thread on plug/unplug."""
 
-    def __init__(self, on_change: Callable[[DeviceEvent], None], *, context=None,
-                 scanner_vendors: dict[str, str] | None = None):
+    def __init__(self, on_change: Callable[[DeviceEvent], None], *, context: Any = None,
+                 scanner_vendors: dict[str, str] | None = None) -> None:
         import pyudev  # a hard dependency, imported here to keep module import cheap
 
         self._pyudev = pyudev
@@ -119,7 +121,7 @@ class DeviceWatch:
         self.scanner_vendors = SCANNER_VENDORS if scanner_vendors is None else scanner_vendors
         self._known: dict[str, list[DeviceInfo]] = {}
         self._lock = threading.Lock()
-        self._observer = None
+        self._observer: Any = None  # a pyudev.MonitorObserver once started
 
     def present(self) -> dict[str, list[DeviceInfo]]:
         found: dict[str, list[DeviceInfo]] = {kind: [] for kind in KINDS}
@@ -153,7 +155,7 @@ class DeviceWatch:
         if observer is not None:
             observer.stop()
 
-    def _on_udev(self, device) -> None:
+    def _on_udev(self, device: Any) -> None:
         action = device.action
         if action == "add":
             infos = classify(device, self.scanner_vendors)
@@ -165,7 +167,7 @@ class DeviceWatch:
                 self._known[device.sys_path] = infos
         elif action == "remove":
             with self._lock:
-                infos = self._known.pop(device.sys_path, None) or classify(device, self.scanner_vendors)
+                infos = self._known.pop(device.sys_path, []) or classify(device, self.scanner_vendors)
         else:
             return
         for info in infos:
@@ -217,7 +219,7 @@ class DeviceStatus:
         with self._lock:
             return self._kinds[kind]
 
-    def _update(self, kind: str, **changes) -> None:
+    def _update(self, kind: str, **changes: Any) -> None:
         with self._lock:
             before = self._kinds[kind]
             after = KindStatus(**{**before.__dict__, **changes})

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 from userfacing import UserFacingError
 
@@ -23,7 +24,9 @@ class Invalid(UserFacingError, ValueError):
         super().__init__(template=message_fr, params=params)
 
 
-Validator = Callable[[str, dict], str]
+#: A step field's options from its TOML (max_length, choices...).
+Options = dict[str, Any]
+Validator = Callable[[str, Options], str]
 
 REQUIRED = "Ce champ est obligatoire. Merci de le remplir."
 
@@ -35,7 +38,7 @@ def _clean(raw: str) -> str:
     return unicodedata.normalize("NFC", " ".join((raw or "").split()))
 
 
-def text(raw: str, opts: dict) -> str:
+def text(raw: str, opts: Options) -> str:
     value = _clean(raw)
     limit = int(opts.get("max_length", 80))
     if len(value) > limit:
@@ -43,7 +46,7 @@ def text(raw: str, opts: dict) -> str:
     return value
 
 
-def name(raw: str, opts: dict) -> str:
+def name(raw: str, opts: Options) -> str:
     value = _clean(raw).replace("’", "'")
     value = re.sub(r"\s*-\s*", "-", value)
     if len(value) > int(opts.get("max_length", 60)):
@@ -53,7 +56,7 @@ def name(raw: str, opts: dict) -> str:
     return value
 
 
-def date(raw: str, opts: dict) -> str:
+def date(raw: str, opts: Options) -> str:
     """JJ/MM/AAAA typed by the user, returned as ISO AAAA-MM-JJ."""
     value = re.sub(r"[\s.\-]", "/", _clean(raw))
     m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value)
@@ -95,7 +98,7 @@ def age_on(iso_date: str, today: _dt.date | None = None) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def code_postal(raw: str, opts: dict) -> str:
+def code_postal(raw: str, opts: Options) -> str:
     value = _clean(raw).replace(" ", "").upper()
     if re.fullmatch(r"2[AB]\d{3}", value):
         raise Invalid("En Corse aussi, le code postal a 5 chiffres : il commence par 20, par exemple 20000.")
@@ -127,7 +130,7 @@ def departement(code_postal: str) -> str:
 _COMMUNE_RE = re.compile(r"^[^\W\d_][\w'\- ]*$")
 
 
-def commune(raw: str, opts: dict) -> str:
+def commune(raw: str, opts: Options) -> str:
     """A commune's name: letters first, then letters, digits (Paris 11e), spaces, hyphens, apostrophes."""
     value = _clean(raw).replace("’", "'")
     value = re.sub(r"\s*-\s*", "-", value)
@@ -138,14 +141,14 @@ def commune(raw: str, opts: dict) -> str:
     return value
 
 
-def email(raw: str, opts: dict) -> str:
+def email(raw: str, opts: Options) -> str:
     value = _clean(raw).replace(" ", "")
     if not _EMAIL_RE.match(value) or ".." in value:
         raise Invalid("Cette adresse e-mail n'est pas complète. Exemple : prenom.nom@exemple.fr")
     return value.lower()
 
 
-def mobile(raw: str, opts: dict) -> str:
+def mobile(raw: str, opts: Options) -> str:
     value = re.sub(r"[\s.\-]", "", _clean(raw))
     if value.startswith("+33"):
         value = "0" + value[3:]
@@ -156,28 +159,28 @@ def mobile(raw: str, opts: dict) -> str:
     return value
 
 
-def photo_code(raw: str, opts: dict) -> str:
+def photo_code(raw: str, opts: Options) -> str:
     value = re.sub(r"[\s\-]", "", _clean(raw)).upper()
     if not re.fullmatch(r"[A-Z0-9]{22}", value):
         raise Invalid("Le code photo a 22 lettres et chiffres. Il est écrit sur la planche de photos.")
     return value
 
 
-def timbre(raw: str, opts: dict) -> str:
+def timbre(raw: str, opts: Options) -> str:
     value = re.sub(r"[\s\-]", "", _clean(raw))
     if not re.fullmatch(r"\d{16}", value):
         raise Invalid("Le numéro du timbre fiscal a 16 chiffres. Il est sur le SMS ou le reçu d'achat.")
     return value
 
 
-def choice(raw: str, opts: dict) -> str:
+def choice(raw: str, opts: Options) -> str:
     allowed = [c[0] for c in opts.get("choices", [])]
     if raw not in allowed:
         raise Invalid("Choisissez une des réponses proposées.")
     return raw
 
 
-def accept(raw: str, opts: dict) -> str:
+def accept(raw: str, opts: Options) -> str:
     if raw not in ("1", "true", "oui", True):
         raise Invalid(opts.get("message", "Cochez la case pour continuer."))
     return "1"
@@ -188,7 +191,7 @@ def _compact(raw: str) -> str:
     return re.sub(r"[\s.\-]", "", _clean(raw)).upper()
 
 
-def neph(raw: str, opts: dict) -> str:
+def neph(raw: str, opts: Options) -> str:
     value = _compact(raw)
     if not re.fullmatch(r"\d{12}", value):
         raise Invalid("Le numéro NEPH a 12 chiffres. Il est écrit sur votre permis ou votre convocation.")
@@ -199,7 +202,7 @@ _SIV_RE = re.compile(r"([A-Z]{2})[\s\-]*(\d{3})[\s\-]*([A-Z]{2})")
 _FNI_RE = re.compile(r"(\d{2,4})[\s\-]*([A-Z]{2,3})[\s\-]*(\d{2,3}|2A|2B)")
 
 
-def immatriculation(raw: str, opts: dict) -> str:
+def immatriculation(raw: str, opts: Options) -> str:
     """SIV plates come back as AA-123-AA; old FNI plates as 123 ABC 75 (ANTS.md §2)."""
     value = _clean(raw).upper()
     m = _SIV_RE.fullmatch(value)
@@ -221,7 +224,7 @@ def plate_kind(value: str) -> str:
     return ""
 
 
-def numero_formule(raw: str, opts: dict) -> str:
+def numero_formule(raw: str, opts: Options) -> str:
     value = _compact(raw)
     if not re.fullmatch(r"\d{2,4}[A-Z]{2}\d{5}", value):
         raise Invalid("Le numéro de formule a 2 à 4 chiffres, 2 lettres et 5 chiffres, par exemple 2009AB12345. "
@@ -229,7 +232,7 @@ def numero_formule(raw: str, opts: dict) -> str:
     return value
 
 
-def code_cession(raw: str, opts: dict) -> str:
+def code_cession(raw: str, opts: Options) -> str:
     """The code de cession's format is not confirmed (ANTS.md §2): 5 to 12 letters and digits."""
     value = _compact(raw)
     if not re.fullmatch(r"[A-Z0-9]{5,12}", value):
@@ -237,21 +240,21 @@ def code_cession(raw: str, opts: dict) -> str:
     return value
 
 
-def code_confidentiel(raw: str, opts: dict) -> str:
+def code_confidentiel(raw: str, opts: Options) -> str:
     value = _compact(raw)
     if not re.fullmatch(r"\d{5}", value):
         raise Invalid("Le code confidentiel a 5 chiffres. Il est sur le courrier reçu avec la carte grise.")
     return value
 
 
-def predemande(raw: str, opts: dict) -> str:
+def predemande(raw: str, opts: Options) -> str:
     value = _compact(raw)
     if not re.fullmatch(r"[A-Z0-9]{10}", value):
         raise Invalid("Le numéro de pré-demande a 10 lettres et chiffres.")
     return value
 
 
-def numero_demande(raw: str, opts: dict) -> str:
+def numero_demande(raw: str, opts: Options) -> str:
     """A numéro de demande (permis, carte grise) or de pré-demande, as printed on the récépissé."""
     value = _compact(raw)
     if not re.fullmatch(r"[A-Z0-9]{8,20}", value):
@@ -264,7 +267,7 @@ CATEGORIES = ("AM", "A1", "A2", "A", "B1", "B", "BE", "C1", "C1E", "C", "CE", "D
 HEAVY_CATEGORIES = ("C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE")
 
 
-def categories(raw: str, opts: dict) -> str:
+def categories(raw: str, opts: Options) -> str:
     """One or more catégories, separated by commas or spaces; kept as "B,C1" in licence order."""
     items = [c for c in re.split(r"[\s,;/]+", _clean(raw).upper()) if c]
     unknown = [c for c in items if c not in CATEGORIES]
@@ -273,17 +276,18 @@ def categories(raw: str, opts: dict) -> str:
     return ",".join(c for c in CATEGORIES if c in items)
 
 
-def pays(raw: str, opts: dict) -> str:
+def pays(raw: str, opts: Options) -> str:
     """A country as its ISO 3166 code of 2 letters (the code ANTS asks for)."""
     value = _compact(raw)
     if not re.fullmatch(r"[A-Z]{2}", value):
-        raise Invalid("Écrivez le code du pays en 2 lettres, par exemple MA pour le Maroc. Le médiateur peut vous aider.")
+        raise Invalid("Écrivez le code du pays en 2 lettres, par exemple MA pour le Maroc. "
+                      "Le médiateur peut vous aider.")
     if value == "FR" and not opts.get("allow_france", False):
         raise Invalid("Un permis français ne s'échange pas. Choisissez le pays qui a donné le permis.")
     return value
 
 
-def yesno(raw: str, opts: dict) -> str:
+def yesno(raw: str, opts: Options) -> str:
     value = _clean(raw).lower()
     if value in ("oui", "1", "true"):
         return "oui"
@@ -292,7 +296,7 @@ def yesno(raw: str, opts: dict) -> str:
     raise Invalid("Répondez oui ou non.")
 
 
-def integer(raw: str, opts: dict) -> str:
+def integer(raw: str, opts: Options) -> str:
     value = re.sub(r"[\s.]", "", _clean(raw))
     if not re.fullmatch(r"\d{1,9}", value):
         raise Invalid("Écrivez seulement des chiffres, sans espace ni virgule.")
@@ -328,7 +332,7 @@ VALIDATORS: dict[str, Validator] = {
 }
 
 
-def validate(kind: str, raw: str, opts: dict | None = None, required: bool = True) -> str:
+def validate(kind: str, raw: str, opts: Options | None = None, required: bool = True) -> str:
     """Clean ``raw`` with the validator ``kind``; empty optional fields give ''."""
     opts = opts or {}
     if raw is None or (isinstance(raw, str) and not raw.strip()):

@@ -5,8 +5,9 @@ import contextlib
 import io
 import textwrap
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ._errors import (
     PrinterCoverOpen,
@@ -121,7 +122,7 @@ class ReceiptPrinter:
         """The status byte the printer answers to ``query``; None when nothing
         came, or something that is not a status byte (bits 1 and 4 are always
         set, bits 0 and 7 always clear: Epson's ESC/POS reference, DLE EOT)."""
-        answer = device.query_status(query)
+        answer: bytes = device.query_status(query)
         if len(answer) != 1 or answer[0] & _FIXED_MASK != _FIXED_BITS:
             return None
         return answer[0]

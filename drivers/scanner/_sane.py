@@ -17,14 +17,16 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
 
 from PIL import Image
 
 from ._base import (
     Progress,
     Scanner,
-    ScannerCoverOpen,
     ScannerBusy,
+    ScannerCoverOpen,
     ScannerError,
     ScannerJam,
     ScannerNoDuplex,
@@ -58,8 +60,10 @@ def _restore_sigpipe() -> None:
         signal.signal(signal.SIGPIPE, signal.SIG_IGN)
 
 
-def _pyinsane():
-    """Import pyinsane2 lazily, single-threaded; ScannerUnavailable if it cannot work."""
+# pyinsane2 ships no type hints: its devices, options and scan sessions are typed ``Any`` here.
+def _pyinsane() -> tuple[ModuleType, ModuleType]:
+    """Import pyinsane2 lazily, single-threaded; ScannerUnavailable if it cannot work.
+    Returns pyinsane2 and its ``sane.rawapi``."""
     os.environ.setdefault("PYINSANE_SINGLE_THREAD", "1")
     try:
         import pyinsane2
@@ -115,7 +119,7 @@ class SaneScanner(Scanner):
     """
 
     def __init__(self, device: str = "", mode: str = "Color", resolution: int = 300,
-                 timeout: float = 60.0, options: dict[str, object] | None = None):
+                 timeout: float = 60.0, options: dict[str, object] | None = None) -> None:
         self.device = device
         self.mode = mode
         self.resolution = resolution
@@ -125,7 +129,7 @@ class SaneScanner(Scanner):
 
     # -- device handling -------------------------------------------------
 
-    def _open(self):
+    def _open(self) -> Any:
         """The pyinsane2 Scanner with its options loaded (the SANE handle is open)."""
         pyinsane2, rawapi = _pyinsane()
         name = self.device
@@ -136,7 +140,7 @@ class SaneScanner(Scanner):
                     raise ScannerUnavailable("SANE lists no scanner")
                 name = devices[0].name
             dev = pyinsane2.Scanner(name=name)
-            dev.options  # opens the device
+            _ = dev.options  # reading the options opens the device
         except ScannerError:
             raise
         except (rawapi.SaneException, OSError, AssertionError) as exc:
@@ -144,7 +148,7 @@ class SaneScanner(Scanner):
         return dev
 
     @staticmethod
-    def _close(dev) -> None:
+    def _close(dev: Any) -> None:
         # pyinsane2 caches the handle globally; closing after each use means a
         # scanner unplugged and plugged back in is reopened afresh.
         try:
@@ -170,7 +174,7 @@ class SaneScanner(Scanner):
                 self._close(dev)
 
     @staticmethod
-    def _source_values(dev) -> dict[str, str]:
+    def _source_values(dev: Any) -> dict[str, str]:
         """The kiosk's source names -> this device's own values of option ``source``."""
         opt = dev.options.get("source")
         if opt is None or not isinstance(opt.constraint, list):
@@ -192,17 +196,17 @@ class SaneScanner(Scanner):
         return found or {"flatbed": ""}
 
     @classmethod
-    def _sources(cls, dev) -> list[str]:
+    def _sources(cls, dev: Any) -> list[str]:
         return [s for s in ("flatbed", "adf", "adf-duplex") if s in cls._source_values(dev)]
 
     # -- options -----------------------------------------------------------
 
     @staticmethod
-    def _is_fixed(opt) -> bool:
+    def _is_fixed(opt: Any) -> bool:
         from pyinsane2.sane.rawapi import SaneValueType
-        return int(opt.val_type) == SaneValueType.FIXED
+        return bool(int(opt.val_type) == SaneValueType.FIXED)
 
-    def _set(self, dev, name: str, value) -> bool:
+    def _set(self, dev: Any, name: str, value: object) -> bool:
         """Set option ``name`` to ``value`` (number in user units or string),
         clamped or snapped to the option's constraint. False if absent/inactive."""
         opt = dev.options.get(name)
@@ -211,13 +215,15 @@ class SaneScanner(Scanner):
         fixed = self._is_fixed(opt)
         constraint = opt.constraint
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number: float = value
             scale = _FIXED_ONE if fixed else 1
             if isinstance(constraint, tuple):  # (min, max, quant), raw units
                 low, high = constraint[0] / scale, constraint[1] / scale
-                value = min(max(value, low), high)
+                number = min(max(number, low), high)
             elif isinstance(constraint, list) and constraint:  # word list, raw units
-                value = min((c / scale for c in constraint), key=lambda c: abs(c - value))
-            raw = int(round(value * scale))
+                wanted = number
+                number = min((c / scale for c in constraint), key=lambda c: abs(c - wanted))
+            raw = int(round(number * scale))
             opt.value = raw
             return True
         if isinstance(constraint, list):
@@ -235,7 +241,7 @@ class SaneScanner(Scanner):
         opt.value = value
         return True
 
-    def _configure(self, dev, source: str, resolution: int) -> None:
+    def _configure(self, dev: Any, source: str, resolution: int) -> None:
         values = self._source_values(dev)
         if source == "adf" and source not in values:
             raise ScannerNoFeeder(f"{self.name} has no document feeder")
@@ -262,13 +268,13 @@ class SaneScanner(Scanner):
     # -- scanning ----------------------------------------------------------
 
     @staticmethod
-    def _report(scan, progress: Progress) -> None:
+    def _report(scan: Any, progress: Progress) -> None:
         params = scan.parameters
         lines = scan.available_lines[1]
         expected = params.lines * params.bytes_per_line if params.lines > 0 else None
         progress(lines * params.bytes_per_line, expected, (lambda: scan.get_image(0, lines)) if lines else None)
 
-    def _check_frame(self, scan, reading: bool = False) -> None:
+    def _check_frame(self, scan: Any, reading: bool = False) -> None:
         """ScannerPageTooLarge for a frame over MAX_PAGE_PIXELS: from its
         parameters before the first read, then from the lines read so far
         (a device that cannot tell its lines, or gives more than it said)."""

@@ -153,7 +153,7 @@ class SimulatedScanner(Scanner):
                     with self._lock:
                         first = documents[self._next % len(documents)]
                     top = self._load(first, resolution)
-                    progress(1, 2, lambda: top.crop((0, 0, top.width, top.height // 3)))
+                    progress(1, 2, lambda top=top: top.crop((0, 0, top.width, top.height // 3)))
                 self._raise_fault()
             with self._lock:
                 path = documents[self._next % len(documents)]
@@ -175,7 +175,7 @@ class SimulatedScanner(Scanner):
         try:
             with warnings.catch_warnings():  # Pillow's warning of a large image: checked below
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                image = Image.open(path)  # the header only: the pixels are decoded by convert
+                image: Image.Image = Image.open(path)  # the header only: the pixels are decoded by convert
         except Image.DecompressionBombError as exc:  # over twice Pillow's own limit
             raise ScannerPageTooLarge(f"simulated scanner: {path}: {exc}") from None
         with image:
@@ -185,7 +185,7 @@ class SimulatedScanner(Scanner):
             check_page_pixels(*size, f"simulated scanner: {path} at {resolution} dpi")
             image = image.convert("RGB")
         if resolution != self.source_dpi:
-            image = image.resize(size, Image.BILINEAR)
+            image = image.resize(size, Image.Resampling.BILINEAR)
         image.info["dpi"] = (resolution, resolution)
         image.info["source_file"] = path.name
         return image

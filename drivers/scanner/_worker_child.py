@@ -16,14 +16,20 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 os.environ["PYINSANE_SINGLE_THREAD"] = "1"  # before anything imports pyinsane2 (PLATFORM.md)
 
-from ._base import ScanCancelled, ScannerError, check_cancel  # noqa: E402
+from ._base import ScanCancelled, Scanner, ScannerError, check_cancel  # noqa: E402
 from ._factory import make_scanner  # noqa: E402
-from .pipeline import PageProcessing, process_page  # noqa: E402
+from .pipeline import process_page  # noqa: E402
+from .processing import PageProcessing  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +37,7 @@ log = logging.getLogger(__name__)
 PREVIEW_SIDE = 480
 
 
-def preview_of(partial) -> bytes | None:
+def preview_of(partial: Callable[[], Image.Image | None] | None) -> bytes | None:
     """A small JPEG of the part of the page read so far (see Progress), or None."""
     if partial is None:
         return None
@@ -87,7 +93,7 @@ def write_private(folder: Path, prefix: str, data: bytes) -> Path:
 
 
 class Child:
-    def __init__(self, data: Connection, control: Connection):
+    def __init__(self, data: Connection, control: Connection) -> None:
         self.data = data
         self.control = control
         self.send_lock = threading.Lock()
@@ -95,9 +101,9 @@ class Child:
         self.cancel_lock = threading.Lock()
         self.current_job = 0
         self.cancelled_job = 0  # a cancel may arrive before its scan command
-        self.scanner = None
+        self.scanner: Scanner | None = None  # built by run(), before any command
 
-    def send(self, message: tuple) -> None:
+    def send(self, message: tuple[Any, ...]) -> None:
         with self.send_lock:
             self.data.send(message)
 
@@ -141,7 +147,8 @@ class Child:
         done = 0
         last_report = 0.0
 
-        def progress(read: int, expected: int | None, partial=None) -> None:
+        def progress(read: int, expected: int | None,
+                     partial: Callable[[], Image.Image | None] | None = None) -> None:
             nonlocal last_report
             now = time.monotonic()
             if now - last_report >= PROGRESS_INTERVAL or (expected and read >= expected):
@@ -152,6 +159,7 @@ class Child:
             check_cancel(self.cancel)
             if not Path(dest).is_dir():
                 raise folder_gone(Path(dest))
+            assert self.scanner is not None, "a scan command before init"
             for image in self.scanner.scan(source, resolution, self.cancel, progress=progress):
                 page = process_page(image, processing)
                 check_cancel(self.cancel)  # a page finished after the cancel is not written

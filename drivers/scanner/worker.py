@@ -119,14 +119,14 @@ class ScanJob:
     source: str
     resolution: int | None
     dest: Path
-    on_progress: Callable[["ScanJob"], None] | None = None
-    on_page: Callable[["ScanJob", ScannedPage], None] | None = None
-    on_done: Callable[["ScanJob"], None] | None = None
+    on_progress: Callable[[ScanJob], None] | None = None
+    on_page: Callable[[ScanJob, ScannedPage], None] | None = None
+    on_done: Callable[[ScanJob], None] | None = None
     pages: list[ScannedPage] = field(default_factory=list)
     progress: ScanProgress = field(default_factory=ScanProgress)
     error: ScannerError | ScanWorkerBug | None = None
     _finished: threading.Event = field(default_factory=threading.Event, repr=False)
-    _worker: "ScanWorker | None" = field(default=None, repr=False)
+    _worker: ScanWorker | None = field(default=None, repr=False)
 
     def done(self) -> bool:
         return self._finished.is_set()
@@ -160,7 +160,7 @@ class ScanJob:
 class _Child:
     """One child process and what talks to it."""
 
-    def __init__(self, proc: subprocess.Popen, data: Connection, control: Connection):
+    def __init__(self, proc: subprocess.Popen[bytes], data: Connection, control: Connection) -> None:
         self.proc = proc
         self.data = data
         self.control = control
@@ -200,9 +200,10 @@ class ScanWorker:
     child to start.
     """
 
-    def __init__(self, settings: "ScannerSettings", *, factory: Callable | None = None,
+    def __init__(self, settings: ScannerSettings, *,
+                 factory: Callable[[ScannerSettings], _base.Scanner] | None = None,
                  processing: PageProcessing = PageProcessing(), timeout: float | None = None,
-                 cancel_grace: float = 2.0, start_timeout: float = 30.0):
+                 cancel_grace: float = 2.0, start_timeout: float = 30.0) -> None:
         self.settings = settings
         self.factory = factory
         self.processing = processing
@@ -215,7 +216,7 @@ class ScanWorker:
         self._deadline = 0.0  # of the running job: news expected before then
         self._cancel_deadline: float | None = None
         self._ids = itertools.count(1)
-        self._replies: dict[int, list] = {}
+        self._replies: dict[int, list[Any]] = {}
         self._reply_ready = threading.Condition(self._lock)
         self._closed = False
         self.restarts = 0
@@ -297,10 +298,10 @@ class ScanWorker:
         if job is not None:
             self._finish(job, ScanCancelled("the scan worker was closed"))
 
-    def __enter__(self) -> "ScanWorker":
+    def __enter__(self) -> ScanWorker:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- reading the child -------------------------------------------------------
@@ -344,7 +345,7 @@ class ScanWorker:
         log.warning("scanner worker %s: %s", child.proc.pid, error)
         self._replace(child, error)
 
-    def _handle(self, child: _Child, message: tuple) -> None:
+    def _handle(self, child: _Child, message: tuple[Any, ...]) -> None:
         kind = message[0]
         if kind == "ready":
             child.name = message[2]
@@ -383,7 +384,7 @@ class ScanWorker:
             self._finish(job, load_error(message[2]))
 
     @staticmethod
-    def _callback(callback, *args) -> None:
+    def _callback(callback: Callable[..., None] | None, *args: Any) -> None:
         if callback is None:
             return
         try:

@@ -206,6 +206,7 @@ class KioskDriver:
             self.controller.finish("abandoned")
             self.wait_idle()
         self.app.idle.stop()
+        self.controller.sessions.no_goodbye()  # its timer would take the next kiosk back to French
         self.controller.jobs.stop()
         self.window.remove_widget(self.root)
         self.pump(2)

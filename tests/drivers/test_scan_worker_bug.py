@@ -4,8 +4,8 @@ traceback, never as a ScannerError the user would be told."""
 from __future__ import annotations
 
 import pytest
-from buggy_drivers import BUG, on_child_path, scanner_with_a_bug
 
+from buggy_drivers import BUG, on_child_path, scanner_with_a_bug
 from config import ScannerSettings
 from drivers.scanner import ScannerError, ScanWorkerBug
 from drivers.scanner.worker import ScanWorker

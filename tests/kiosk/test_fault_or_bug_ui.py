@@ -5,16 +5,16 @@ carries none of the user's data."""
 import logging
 
 import pytest
-from buggy_drivers import BUG, on_child_path, receipt_printer_with_a_bug, scanner_with_a_bug
-from support import free_port
-from test_device_faults import to_pieces
 
 from ants import AntsClient
+from buggy_drivers import BUG, on_child_path, receipt_printer_with_a_bug, scanner_with_a_bug
 from config import ScannerSettings
 from drivers.scanner import ScanWorkerBug
 from drivers.scanner.worker import ScanWorker
 from kiosk.i18n import shape, tr
 from session import Catalogue, SessionError, UserSession
+from support import free_port
+from test_device_faults import to_pieces
 
 GENERIC = "Un problème est survenu. Réessayez ou appelez le médiateur."
 

@@ -2,8 +2,8 @@
 récépissé prints): the run fails and says it is a bug, with its traceback,
 not a device's fault; the demande filed before keeps its numéro in view."""
 import pytest
-from buggy_drivers import BUG, receipt_printer_with_a_bug
 
+from buggy_drivers import BUG, receipt_printer_with_a_bug
 from kioskctl.simulate import SimulationError, simulate
 
 

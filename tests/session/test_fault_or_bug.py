@@ -4,15 +4,15 @@ not respond", it reaches the kiosk's crash path as the bug it is."""
 from __future__ import annotations
 
 import pytest
-from buggy_drivers import BUG, A4WithABug, on_child_path, receipt_printer_with_a_bug, scanner_with_a_bug
-from support import free_port
 
 from ants import AntsClient
+from buggy_drivers import BUG, A4WithABug, on_child_path, receipt_printer_with_a_bug, scanner_with_a_bug
 from config import ScannerSettings
 from drivers.printer import CapturePrinter, PrinterPaperOut, ReceiptPrinter
 from drivers.scanner import ScanWorkerBug
 from drivers.scanner.worker import ScanWorker
 from session import Catalogue, SessionError, UserSession
+from support import free_port
 from userfacing import UserFacingError
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from drivers.printer import Receipt
 
@@ -45,7 +46,7 @@ class Guidance:
         """The address to write on the envelope (the first one), or ()."""
         return next((s.address for s in self.sections if s.address), ())
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"title": self.title, "intro": self.intro, "paragraphs": self.paragraphs,
                 "address": list(self.address),
                 "sections": [{"heading": s.heading, "paragraphs": list(s.paragraphs), "address": list(s.address)}
@@ -91,23 +92,23 @@ def shown(value: object) -> str:
     return str(value)
 
 
-def fill(text: str, context: dict) -> str:
+def fill(text: str, context: dict[str, Any]) -> str:
     """Replace ``{name}`` and ``{delivre.key}`` by their values (ISO dates as JJ/MM/AAAA)."""
-    def one(match: re.Match) -> str:
-        node = context
+    def one(match: re.Match[str]) -> str:
+        node: Any = context
         for part in match.group(1).split("."):
             node = node.get(part) if isinstance(node, dict) else None
         return UNKNOWN if node in (None, "") else shown(node)
     return _PLACEHOLDER.sub(one, text)
 
 
-def build(steps: list[Step], values: dict[str, str], *, numero: str | None, delivre: dict,
+def build(steps: list[Step], values: dict[str, str], *, numero: str | None, delivre: dict[str, Any],
           today: _dt.date | None = None) -> Guidance | None:
     """The guidance of the applicable ``guidance`` steps, or None when there is none."""
     steps = [s for s in steps if s.kind == "guidance"]
     if not steps:
         return None
-    context: dict = {**values, "numero": numero or "", "delivre": delivre or {}}
+    context: dict[str, Any] = {**values, "numero": numero or "", "delivre": delivre or {}}
     try:
         context["departement"] = departement(values.get("code_postal", ""))
     except ValueError:

@@ -23,7 +23,7 @@ from . import guidance as _guidance
 from . import suivi as _suivi
 from .catalogue import Piece, Procedure
 from .guidance import Guidance
-from .ports import A4Printer, AntsClient, ReceiptPrinter, Scanner, ScanJob
+from .ports import A4Printer, AntsClient, ReceiptPrinter, ScanJob, Scanner
 from .stats import SessionFigures, StatsStore
 from .validation import Invalid, validate
 from .wizard import Wizard

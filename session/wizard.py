@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .catalogue import Field, Piece, Procedure, Step
 from .validation import Invalid, validate
@@ -46,7 +47,7 @@ class Wizard:
         #: True once the user is logged in (connexion step), set by the session.
         self.connected = False
         #: The suivi lookup's answer, set by the session.
-        self.lookup: dict | None = None
+        self.lookup: dict[str, Any] | None = None
         self._current_id = procedure.steps[0].id if procedure.steps else ""
         self._return_to_recap = False
         self.finished = False
@@ -221,29 +222,30 @@ class Wizard:
         self.changed()
 
     # --- the dossier ----------------------------------------------------------
-    def dossier(self) -> dict:
+    def dossier(self) -> dict[str, Any]:
         """The values as the nested document ANTS expects (dotted keys, numeric parts as lists;
         yes/no as booleans, catégories as lists, integers as numbers)."""
-        doc: dict = {"procedure": self.procedure.ants_procedure}
+        doc: dict[str, Any] = {"procedure": self.procedure.ants_procedure}
         today = self.today
         for step in self.active_steps():
             for f in step.fields:
                 if not f.send or not f.key or not f.applies(self.values, today):
                     continue
-                value = self.values.get(f.id, "")
-                if value in f.options.get("omit_values", ()):
+                typed = self.values.get(f.id, "")
+                if typed in f.options.get("omit_values", ()):
                     continue  # e.g. "autre": a later field of the same key says which
+                value: str | bool | int | list[str] = typed
                 if f.kind == "accept":
-                    value = value == "1"
-                elif value == "":
+                    value = typed == "1"
+                elif typed == "":
                     if f.key.split(".")[-1].isdigit() or not f.is_required(self.values, today):
                         continue
                 elif f.kind == "yesno":
-                    value = value == "oui"
+                    value = typed == "oui"
                 elif f.kind == "categories":
-                    value = value.split(",")
+                    value = typed.split(",")
                 elif f.kind == "integer":
-                    value = int(value)
+                    value = int(typed)
                 _put(doc, f.key.split("."), value)
         return doc
 
@@ -263,11 +265,11 @@ class Wizard:
             self._on_change(self)
 
 
-def _put(doc: dict, parts: list[str], value) -> None:
-    node = doc
+def _put(doc: dict[str, Any], parts: list[str], value: object) -> None:
+    node: Any = doc
     for i, part in enumerate(parts[:-1]):
         nxt = parts[i + 1]
-        default = [] if nxt.isdigit() else {}
+        default: list[Any] | dict[str, Any] = [] if nxt.isdigit() else {}
         if isinstance(node, list):
             idx = int(part)
             while len(node) <= idx:

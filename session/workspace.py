@@ -125,7 +125,8 @@ class Workspace:
         pages = self.pages(piece_id)
         if not pages:
             raise WorkspaceError(f"no page for {piece_id}")
-        return img2pdf.convert([str(p) for p in pages])
+        pdf: bytes = img2pdf.convert([str(p) for p in pages])
+        return pdf
 
     def files(self) -> list[Path]:
         if not self.path.exists():

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from kivy.properties import StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -22,7 +24,7 @@ class GroupTile(ButtonBehavior, Framed, BoxLayout):
     """A large tile: a pictogram above the group's name; touched as a whole."""
     group_id = StringProperty("")
     label = StringProperty("")
-    screen = None
+    screen: Any = None  # the ChooserScreen it is on, set when it is made
 
     def on_release(self):
         self.screen.open_group(self.group_id)

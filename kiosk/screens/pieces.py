@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
@@ -18,7 +20,7 @@ class PieceRow(Framed, BoxLayout):
     max_pages = NumericProperty(1)
     error = StringProperty("")
     preview = StringProperty("")
-    screen = None
+    screen: Any = None  # the PiecesScreen it is on, set when it is made
 
     def scan(self) -> None:
         self.screen.controller.scan(self.piece_id)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
@@ -13,7 +15,7 @@ class RecapSection(Framed, BoxLayout):
     step_id = StringProperty("")
     title = StringProperty("")
     body = StringProperty("")
-    screen = None
+    screen: Any = None  # the RecapScreen it is on, set when it is made
 
     def edit(self) -> None:
         self.screen.controller.edit(self.step_id)

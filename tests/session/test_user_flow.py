@@ -6,7 +6,6 @@ import os
 import shutil
 
 import pytest
-from support import tmpfs_folder
 
 from ants import AntsClient
 from config import load_settings
@@ -36,6 +35,7 @@ from session.flow import (
     FlowListener,
     NotNow,
 )
+from support import tmpfs_folder
 
 CARD = {"carte": "4970100000000014", "expiration": "12/30", "cryptogramme": "123"}
 ETAT_CIVIL = {"nom_naissance": "Durand", "sexe": "M", "prenom1": "Paul", "prenom2": "", "date_naissance": "01/02/1970"}

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-__all__ = ["A4Printer", "AntsClient", "ReceiptPrinter", "ScanJob", "Scanner"]
+__all__ = ["A4Printer", "AntsClient", "PendingLogouts", "ReceiptPrinter", "ScanJob", "Scanner"]
 
 
 class ScannedPage(Protocol):
@@ -100,3 +100,9 @@ class AntsClient(Protocol):
     def answer_complement(self, numero: str, pieces: list[Any]) -> dict[str, Any]: ...
 
     def attestation_inscription(self, numero: str) -> bytes: ...
+
+
+class PendingLogouts(Protocol):
+    """Where a logout that could not reach ANTS waits to be done later (ants.PendingLogouts)."""
+
+    def add(self, token: str) -> None: ...

@@ -12,8 +12,9 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 from ants import AntsError, AntsRejected, AntsSessionExpired, AntsUnavailable, PieceFile
 from drivers.printer import Receipt
@@ -23,11 +24,11 @@ from . import guidance as _guidance
 from . import suivi as _suivi
 from .catalogue import Piece, Procedure
 from .guidance import Guidance
-from .ports import A4Printer, AntsClient, ReceiptPrinter, ScanJob, Scanner
+from .ports import A4Printer, AntsClient, PendingLogouts, ReceiptPrinter, ScanJob, Scanner
 from .stats import SessionFigures, StatsStore
 from .validation import Invalid, validate
-from .wizard import Wizard
 from .wipe import OTHER_FILESYSTEM, check_leftovers, needles_of
+from .wizard import Wizard
 from .workspace import WipeReport, Workspace
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ class UserSession:
         check_exclude: list[Path] | None = None,
         recent_log: Callable[[], list[str]] | None = None,
         a4: A4Printer | None = None,
-        pending_logouts=None,
+        pending_logouts: PendingLogouts | None = None,
     ):
         self.procedure = procedure
         self.wizard = Wizard(procedure, on_change=on_change, today=lambda: now().date())
@@ -90,9 +91,9 @@ class UserSession:
         self.stats = stats
         self.numero: str | None = None
         #: What ANTS handed out with the demande (neph, code_cession, numero_predemande, envoi_avant…).
-        self.delivre: dict = {}
+        self.delivre: dict[str, Any] = {}
         #: Suivi: the demande looked up (see :meth:`lookup_demande`); True once a complément is sent.
-        self.suivi: dict | None = None
+        self.suivi: dict[str, Any] | None = None
         self.complement_sent = False
         self.receipt_printed = False
         #: Why the récépissé did not print, as the user is told ("" when it printed or was not tried).
@@ -238,7 +239,7 @@ class UserSession:
         return self.numero
 
     # --- FranceConnect ----------------------------------------------------------
-    def login_franceconnect(self, login: str, password: str) -> dict:
+    def login_franceconnect(self, login: str, password: str) -> dict[str, Any]:
         """Log in with FranceConnect (the connexion step); fills the état civil the identity
         gives where the user has typed nothing yet. Returns the identity."""
         try:
@@ -252,7 +253,7 @@ class UserSession:
         self.wizard.changed()
         return identity
 
-    def _prefill(self, identity: dict) -> None:
+    def _prefill(self, identity: dict[str, Any]) -> None:
         ids = {f.id: f for s in self.procedure.steps for f in s.fields}
         given = (identity.get("given_name") or "").split()
         raw = {"nom_naissance": identity.get("family_name", ""), "prenom1": given[0] if given else "",
@@ -276,7 +277,7 @@ class UserSession:
             self.wizard.goto(step.id)
 
     # --- suivi and complément ---------------------------------------------------
-    def lookup_demande(self, numero: str) -> dict:
+    def lookup_demande(self, numero: str) -> dict[str, Any]:
         """The statut and history of a demande (the suivi step). Returns the description the
         screen shows (see :func:`session.suivi.describe`); when a complément is asked, the
         wizard's next step is the scan of the pièces asked."""
@@ -311,7 +312,7 @@ class UserSession:
         self.wizard.changed()
         return described
 
-    def answer_complement(self, piece_ids: list[str] | None = None) -> dict:
+    def answer_complement(self, piece_ids: list[str] | None = None) -> dict[str, Any]:
         """Send the scanned pièces an agent asked for (all of them, or ``piece_ids``); the
         demande goes back to instruction. Returns the demande's new state."""
         if not self.suivi or not self.suivi.get("complement"):
@@ -320,7 +321,8 @@ class UserSession:
         wanted = list(piece_ids or asked)
         if set(wanted) - set(asked):
             raise SessionError("Ce document n'est pas demandé pour cette demande.")
-        missing = [p.label for p in self.wizard.complement_pieces if p.id in wanted and not self.workspace.page_count(p.id)]
+        missing = [p.label for p in self.wizard.complement_pieces
+                   if p.id in wanted and not self.workspace.page_count(p.id)]
         if missing:
             raise SessionError("Scannez d'abord : {pieces}.", pieces=", ".join(missing))
         files = [PieceFile(p, f"{p}.pdf", "application/pdf", self.workspace.piece_pdf(p)) for p in wanted]
@@ -463,10 +465,10 @@ class UserSession:
         """What the user entered, step by step, as the récapitulatif shows it:
         (step id, step title, [(label, value)]); a pièce's value is its page count."""
         wizard = self.wizard
-        sections = []
+        sections: list[tuple[str, str, list[tuple[str, str | int]]]] = []
         for step in wizard.active_steps():
             if step.kind in ("form", "connexion"):
-                lines = []
+                lines: list[tuple[str, str | int]] = []
                 for f in step.fields:
                     if not f.applies(wizard.values) or f.kind == "accept":
                         continue
@@ -532,30 +534,36 @@ class UserSession:
         """``wait``: until the job has printed, so that a fault met on the way is
         told, and the document is purged from the print spool (CUPS would keep
         it a day): every document that carries the user's data waits."""
-        job = None
+        a4 = self.a4
+        if a4 is None:
+            raise SessionError(NO_A4_PRINTER)
+        job: int | None = None
         try:
-            job = self.a4.print_pdf(pdf, title=title, duplex=duplex)
+            job = a4.print_pdf(pdf, title=title, duplex=duplex)
             if wait:
-                self.a4.wait(job)
+                a4.wait(job)
         except UserFacingError as exc:  # the printer's fault; anything else is a bug: not caught
             raise SessionError.of(exc) from exc
         finally:
-            if job is not None and self.a4.purge_failed(job):  # still in the spool: told at the end
+            if job is not None and a4.purge_failed(job):  # still in the spool: told at the end
                 self._unpurged.append(job)
         return job
 
     def _purge_failures(self) -> list[str]:
         """The A4 jobs of this session still in the print spool after one more try
         to purge each, as the wipe report's leftovers (job ids: no data)."""
-        left = []
+        left: list[str] = []
+        a4 = self.a4
+        if a4 is None:  # nothing was printed on A4
+            return left
         for job in self._unpurged:
             try:
-                purged = self.a4.retry_purge(job)
+                purged = a4.retry_purge(job)
             except Exception as exc:
                 log.error("CUPS job %d: purge not retried: %s", job, type(exc).__name__)
                 purged = False
             if not purged:
-                left.append(f"A4 print job {job} on {self.a4.name}: not purged from the print spool")
+                left.append(f"A4 print job {job} on {a4.name}: not purged from the print spool")
         self._figures.purge_failed = len(left)
         return left
 

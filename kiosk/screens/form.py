@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 from kivy.clock import Clock
-from kivy.uix.boxlayout import BoxLayout
 
+from ..i18n import tr
 from ..widgets.common import FieldBox, KCheck, KInput, KToggle
 from ..widgets.keyboard import OnScreenKeyboard  # noqa: F401  (used in form.kv)
-from ..i18n import tr
 from .base import KioskScreen, MadeAhead, load_kv, sentences
 
 

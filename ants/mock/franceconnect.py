@@ -26,6 +26,7 @@ import json
 import secrets
 import threading
 import time
+from typing import Any
 from urllib.parse import urlencode
 
 import jwt
@@ -65,9 +66,9 @@ def _form(fields: dict, required: list[str]) -> dict:
 
 _OAUTH_400 = refusals(400, model=RefusOAuth)
 _OAUTH_401 = refusals(401, model=RefusOAuth)
-_REDIRECT = {302: {"description": "Redirection vers redirect_uri (Location)"}}
+_REDIRECT: dict[int | str, dict[str, Any]] = {302: {"description": "Redirection vers redirect_uri (Location)"}}
 
-IDENTITIES = [
+IDENTITIES: list[dict[str, Any]] = [
     {"login": "testfc1", "password": "123", "given_name": "Stéphane Louis Perceval", "family_name": "DUPONT",
      "preferred_username": "", "birthdate": "1962-08-24", "gender": "male", "birthplace": "75112",
      "birthcountry": "99100", "email": "stephane.dupont@fc-test.example",
@@ -207,7 +208,10 @@ def finish(deps, state: str, code: str) -> dict:
         raise ApiError(502, "franceconnect_invalide", "La réponse de FranceConnect est invalide.") from None
     if claims.get("nonce") != nonce:
         raise ApiError(400, "nonce_invalide", "La réponse de FranceConnect ne correspond pas à la demande.")
-    return claims_of(claims["sub"])
+    identity = claims_of(claims["sub"])
+    if identity is None:  # pragma: no cover - the sub is one of ours, signed a few lines above
+        raise ApiError(502, "franceconnect_invalide", "La réponse de FranceConnect est invalide.")
+    return identity
 
 
 # -- the provider --------------------------------------------------------------------------

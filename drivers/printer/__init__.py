@@ -10,7 +10,10 @@ import importlib.machinery
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from .._lazy import lazy_exports
 
@@ -55,10 +58,11 @@ class _NoEscposTempFolder(importlib.abc.MetaPathFinder):
     ``mkdtemp`` that module calls returns the named folder instead; every other
     caller gets the real one. Used once, then removed from ``sys.meta_path``."""
 
-    def __init__(self, folder: str):
+    def __init__(self, folder: str) -> None:
         self.folder = folder
 
-    def find_spec(self, fullname, path=None, target=None):
+    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
+                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
         if fullname != "escpos.capabilities":
             return None
         sys.meta_path.remove(self)
@@ -67,21 +71,22 @@ class _NoEscposTempFolder(importlib.abc.MetaPathFinder):
             return spec
         run, folder = spec.loader.exec_module, self.folder
 
-        def exec_module(module):
+        def exec_module(module: ModuleType) -> None:
             real = tempfile.mkdtemp
 
-            def mkdtemp(*args, **kwargs):
+            def mkdtemp(*args: Any, **kwargs: Any) -> str:
                 if sys._getframe(1).f_globals.get("__name__") == fullname:
                     return folder
-                return real(*args, **kwargs)
+                made: str = real(*args, **kwargs)
+                return made
 
-            tempfile.mkdtemp = mkdtemp
+            tempfile.mkdtemp = mkdtemp  # type: ignore[assignment]  # the same call, for one module
             try:
                 run(module)
             finally:
                 tempfile.mkdtemp = real
 
-        spec.loader.exec_module = exec_module
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]  # this one loader's, see above
         return spec
 
 

@@ -45,7 +45,7 @@ class PrinterJam(PrinterError):
     template = "Une feuille est coincée dans l'imprimante. Appelez le médiateur."
 
 
-class PrinterStatus(str, enum.Enum):
+class PrinterStatus(str, enum.Enum):  # noqa: UP042  (not StrEnum: str() of a member stays "PrinterStatus.X")
     """What a printer says of itself (or what can be known of it)."""
 
     ONLINE = "online"

@@ -6,8 +6,9 @@ import it at once, to say whether its optional dependency is there."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Callable, Literal
+from typing import TYPE_CHECKING, Literal
 
 from ._errors import PrinterUnavailable
 from ._receipt import ReceiptPrinter
@@ -27,7 +28,7 @@ ReceiptPrinterDriver = Literal["network", "usb", "serial", "file", "capture"]
 A4PrinterDriver = Literal["cups", "capture"]
 
 
-def _network(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
+def _network(s: PrinterSettings) -> tuple[OpenDevice, bool]:
     def network() -> Escpos:
         from ._network import NetworkPrinter
 
@@ -40,7 +41,7 @@ def _network(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
     return network, True
 
 
-def _usb(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
+def _usb(s: PrinterSettings) -> tuple[OpenDevice, bool]:
     from escpos.printer import usb
 
     if not usb.is_usable():
@@ -49,7 +50,7 @@ def _usb(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
                             profile=s.profile)), True
 
 
-def _serial(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
+def _serial(s: PrinterSettings) -> tuple[OpenDevice, bool]:
     from escpos.printer import serial
 
     if not serial.is_usable():
@@ -57,7 +58,7 @@ def _serial(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
     return (lambda: serial.Serial(s.serial_device, timeout=s.timeout, profile=s.profile)), True
 
 
-def _file(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
+def _file(s: PrinterSettings) -> tuple[OpenDevice, bool]:
     if not s.file:
         raise PrinterUnavailable("printer.file is empty: give the device or file to write to")
 
@@ -69,7 +70,7 @@ def _file(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
     return file, False
 
 
-def _capture(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
+def _capture(s: PrinterSettings) -> tuple[OpenDevice, bool]:
     lock = threading.Lock()
 
     @cache
@@ -86,7 +87,7 @@ def _capture(s: "PrinterSettings") -> tuple[OpenDevice, bool]:
 
 
 #: ``printer.driver`` -> builder.
-PRINTER_DRIVERS: dict[ReceiptPrinterDriver, Callable[["PrinterSettings"], tuple[OpenDevice, bool]]] = {
+PRINTER_DRIVERS: dict[ReceiptPrinterDriver, Callable[[PrinterSettings], tuple[OpenDevice, bool]]] = {
     "network": _network,
     "usb": _usb,
     "serial": _serial,
@@ -95,7 +96,7 @@ PRINTER_DRIVERS: dict[ReceiptPrinterDriver, Callable[["PrinterSettings"], tuple[
 }
 
 
-def make_receipt_printer(settings: "PrinterSettings") -> ReceiptPrinter:
+def make_receipt_printer(settings: PrinterSettings) -> ReceiptPrinter:
     """The receipt printer named by ``settings.driver``.
 
     Raises PrinterUnavailable when the driver's optional dependency is missing."""

@@ -3,7 +3,8 @@ when called: both need Pillow, and the settings import this module for the
 driver names alone."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal
 
 from ._base import Scanner
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 ScannerDriver = Literal["sane", "simulated"]
 
 
-def _sane(s: "ScannerSettings") -> Scanner:
+def _sane(s: ScannerSettings) -> Scanner:
     from ._sane import SaneScanner
 
     # options: extra SANE options by name, a newer setting read with a default
@@ -23,7 +24,7 @@ def _sane(s: "ScannerSettings") -> Scanner:
                        options=dict(getattr(s, "options", None) or {}))
 
 
-def _simulated(s: "ScannerSettings") -> Scanner:
+def _simulated(s: ScannerSettings) -> Scanner:
     from ._simulated import SimulatedScanner
 
     # duplex and fault_file are newer settings: read with a default until
@@ -36,13 +37,13 @@ def _simulated(s: "ScannerSettings") -> Scanner:
 
 
 #: ``scanner.driver`` -> builder.
-SCANNER_DRIVERS: dict[ScannerDriver, Callable[["ScannerSettings"], Scanner]] = {
+SCANNER_DRIVERS: dict[ScannerDriver, Callable[[ScannerSettings], Scanner]] = {
     "sane": _sane,
     "simulated": _simulated,
 }
 
 
-def make_scanner(settings: "ScannerSettings") -> Scanner:
+def make_scanner(settings: ScannerSettings) -> Scanner:
     """The scanner named by ``settings.driver``."""
     try:
         build = SCANNER_DRIVERS[settings.driver]

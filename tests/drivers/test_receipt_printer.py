@@ -7,7 +7,6 @@ import socket
 import time
 
 import pytest
-from support import wait_until
 from escpos.printer import Dummy, Network
 
 from config import PrinterSettings
@@ -23,6 +22,7 @@ from drivers.printer import (
     ReceiptPrinter,
     make_receipt_printer,
 )
+from support import wait_until
 
 RECEIPT = Receipt(
     title="Récépissé de demande",

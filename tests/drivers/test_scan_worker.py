@@ -10,7 +10,6 @@ import threading
 
 import pytest
 from PIL import Image
-from support import wait_until
 
 from config import ScannerSettings
 from drivers.scanner import (
@@ -23,6 +22,7 @@ from drivers.scanner import (
     ScannerUnavailable,
 )
 from drivers.scanner.worker import ScannedPage, ScanWorker
+from support import wait_until
 
 FAULT_MESSAGES = {
     "unplugged": (ScannerUnavailable, "Le scanner n'est pas branché ou ne répond pas. Appelez le médiateur."),

@@ -177,7 +177,7 @@ def test_progress_is_reported_for_each_page():
     # four reports a page, top first, each with the part read so far
     assert [(read, expected) for read, expected, _ in seen] == [
         (p.width * p.height * 3 * band // 4, p.width * p.height * 3) for p in pages for band in (1, 2, 3, 4)]
-    for (_, _, partial), (page, band) in zip(seen, [(p, b) for p in pages for b in (1, 2, 3, 4)]):
+    for (_, _, partial), (page, band) in zip(seen, [(p, b) for p in pages for b in (1, 2, 3, 4)], strict=True):
         top = partial()
         assert top.width == page.width and top.height == page.height * band // 4
         assert top.tobytes() == page.crop((0, 0, page.width, top.height)).tobytes()

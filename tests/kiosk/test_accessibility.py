@@ -14,11 +14,11 @@ from pathlib import Path
 
 import polib
 import pytest
-from support import wait_until
 
 from kiosk.fonts import has_arabic
 from kiosk.i18n import LOCALE_DIR, compile_catalogue, po_path, shape, tr, translated
 from kiosk.theme import PALETTES, TEXT_PAIRS
+from support import wait_until
 
 KIOSK = Path(__file__).resolve().parents[2] / "kiosk"
 

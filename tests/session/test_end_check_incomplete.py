@@ -4,7 +4,6 @@ past the time or byte bound) leaves the end not clean, so the kiosk takes the
 "hors service" path instead of saying the data were erased."""
 from __future__ import annotations
 
-
 from ants import AntsClient
 from session import Catalogue, UserSession
 from support import free_port

@@ -34,7 +34,7 @@ def make_services(workspace_root, tmp_path):
 
 @pytest.fixture
 def driver(kivy_window, make_services, request):  # closed before the services it uses
-    from kiosk.tour import KioskDriver
+    from touch_kiosk import TouchKiosk as KioskDriver
 
     drivers = []
 

@@ -21,7 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 IN_PROCESS = Path(__file__).with_name("sane_inprocess.py")
 #: Seconds one test may take, start-up included; the slowest takes about five.
-BOUND = 120
+BOUND = 60
 
 def _is_fixture(node: ast.FunctionDef) -> bool:
     return any("fixture" in ast.unparse(d) for d in node.decorator_list)
@@ -33,17 +33,28 @@ TESTS = [node.name for node in ast.parse(IN_PROCESS.read_text()).body
 pytestmark = pytest.mark.sane
 
 
+#: Tries of a test whose process hung: the backend's lock leak is a matter of timing, so
+#: a second hang in a row is a failure; a failed assertion is never tried again.
+TRIES = 2
+
+
 @pytest.mark.parametrize("name", TESTS)
 def test_sane_driver(name, sane_env):
     target = f"{IN_PROCESS.relative_to(ROOT)}::{name}"
-    try:
-        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", target],
-                              cwd=ROOT, capture_output=True, text=True, timeout=BOUND)
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"{target} still running after {BOUND} s (SANE's test backend hung):\n"
-                    f"{exc.stdout or ''}{exc.stderr or ''}", pytrace=False)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 passed" in done.stdout, done.stdout
+    hung = []
+    for _ in range(TRIES):
+        try:
+            done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", target],
+                                  cwd=ROOT, capture_output=True, text=True, timeout=BOUND)
+        except subprocess.TimeoutExpired as exc:
+            hung.append(f"{exc.stdout or ''}{exc.stderr or ''}")
+            print(f"{target} still running after {BOUND} s (SANE's test backend hung): tried again")
+            continue
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "1 passed" in done.stdout, done.stdout
+        return
+    pytest.fail(f"{target} hung {TRIES} times in a row (SANE's test backend):\n" + "\n".join(hung),
+                pytrace=False)
 
 
 def test_every_in_process_test_is_run_here():

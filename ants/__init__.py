@@ -2,9 +2,20 @@
 
 The mock backend lives in ``ants.mock`` and is a separate program.
 """
+
 from ._client import AntsClient, DemandeCreee, PieceFile, Timbre
 from ._errors import AntsError, AntsRejected, AntsSessionExpired, AntsUnavailable, FieldError
 from ._logouts import PendingLogouts
 
-__all__ = ["AntsClient", "PieceFile", "DemandeCreee", "Timbre", "AntsError", "AntsUnavailable",
-           "AntsRejected", "AntsSessionExpired", "FieldError", "PendingLogouts"]
+__all__ = [
+    "AntsClient",
+    "PieceFile",
+    "DemandeCreee",
+    "Timbre",
+    "AntsError",
+    "AntsUnavailable",
+    "AntsRejected",
+    "AntsSessionExpired",
+    "FieldError",
+    "PendingLogouts",
+]

@@ -3,6 +3,7 @@
 Logs carry method, path template, status and duration only: never a body, a
 header or a numéro, since all of them can lead back to a person.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,14 +32,17 @@ _IDEMPOTENT = frozenset({"GET", "DELETE", "HEAD"})
 @dataclass(frozen=True)
 class PieceFile:
     """One file of a pièce justificative, as it will be uploaded."""
+
     piece_id: str
     filename: str
     content_type: str
     data: bytes
 
     def __repr__(self) -> str:  # keep scanned bytes out of logs and tracebacks
-        return (f"PieceFile(piece_id={self.piece_id!r}, filename={self.filename!r}, "
-                f"content_type={self.content_type!r}, data=<{len(self.data)} bytes>)")
+        return (
+            f"PieceFile(piece_id={self.piece_id!r}, filename={self.filename!r}, "
+            f"content_type={self.content_type!r}, data=<{len(self.data)} bytes>)"
+        )
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,15 @@ class AntsClient:
     ``backoff_factor * 2 ** (n - 1)`` seconds (pass 0 in tests).
     """
 
-    def __init__(self, base_url: str, timeout: float = 10.0, retries: int = 2, verify: bool | str = True,
-                 backoff_factor: float = 0.5, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 10.0,
+        retries: int = 2,
+        verify: bool | str = True,
+        backoff_factor: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.retries = max(0, retries)
@@ -81,9 +92,18 @@ class AntsClient:
         self._token: str | None = None
 
     # -- plumbing --------------------------------------------------------------
-    def _request(self, method: str, path: str, *, template: str | None = None, auth: bool = False,
-                 expected: tuple[int, ...] = (200,), session_401: bool = True, headers: dict | None = None,
-                 **kwargs: Any) -> requests.Response:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        template: str | None = None,
+        auth: bool = False,
+        expected: tuple[int, ...] = (200,),
+        session_401: bool = True,
+        headers: dict | None = None,
+        **kwargs: Any,
+    ) -> requests.Response:
         """``session_401=False`` for calls whose 401 is not about our session (login, other APIs)."""
         template = template or path
         headers = dict(headers or {})
@@ -95,8 +115,9 @@ class AntsClient:
         for attempt in range(1, attempts + 1):
             started = time.monotonic()
             try:
-                response = self._http.request(method, self.base_url + path, headers=headers,
-                                              timeout=self.timeout, **kwargs)
+                response = self._http.request(
+                    method, self.base_url + path, headers=headers, timeout=self.timeout, **kwargs
+                )
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 # ChunkedEncodingError: the connection dropped in the middle of the answer.
                 elapsed = time.monotonic() - started
@@ -122,8 +143,9 @@ class AntsClient:
         if delay > 0:
             self._sleep(delay)
 
-    def _error_for(self, method: str, template: str, response: requests.Response,
-                   session_401: bool = True) -> AntsError:
+    def _error_for(
+        self, method: str, template: str, response: requests.Response, session_401: bool = True
+    ) -> AntsError:
         status = response.status_code
         detail = _detail(response)
         code = detail.get("code") if isinstance(detail.get("code"), str) else None
@@ -134,8 +156,11 @@ class AntsClient:
         if status >= 500:
             return AntsUnavailable(where, status=status, code=code)
         if 400 <= status < 500:
-            erreurs = [FieldError(str(e.get("champ", "")), str(e.get("code", "")), str(e.get("message", "")))
-                       for e in detail.get("erreurs") or [] if isinstance(e, dict)]
+            erreurs = [
+                FieldError(str(e.get("champ", "")), str(e.get("code", "")), str(e.get("message", "")))
+                for e in detail.get("erreurs") or []
+                if isinstance(e, dict)
+            ]
             message = detail.get("message") if isinstance(detail.get("message"), str) else None
             if status == 422 and erreurs:
                 message = None  # the list says what to fix; the header sentence stays generic
@@ -194,8 +219,9 @@ class AntsClient:
 
     def submit_demande(self, dossier: dict, pieces: list[PieceFile]) -> DemandeCreee:
         """Submit a dossier of any procedure (``dossier["procedure"]``, see ants/mock/PROCEDURES.md)."""
-        response = self._request("POST", "/api/v1/demandes", auth=True, expected=(201,),
-                                 files=_multipart(dossier, pieces))
+        response = self._request(
+            "POST", "/api/v1/demandes", auth=True, expected=(201,), files=_multipart(dossier, pieces)
+        )
         body = self._json(response, "POST", "/api/v1/demandes")
         return _demande_creee(body, "POST /api/v1/demandes")
 
@@ -218,26 +244,35 @@ class AntsClient:
 
     def file_draft(self, numero: str, dossier: dict, pieces: list[PieceFile]) -> DemandeCreee:
         template = "/api/v1/demandes/{numero}/depot"
-        response = self._request("POST", f"/api/v1/demandes/{_q(numero)}/depot", template=template, auth=True,
-                                 expected=(201,), files=_multipart(dossier, pieces))
+        response = self._request(
+            "POST",
+            f"/api/v1/demandes/{_q(numero)}/depot",
+            template=template,
+            auth=True,
+            expected=(201,),
+            files=_multipart(dossier, pieces),
+        )
         return _demande_creee(self._json(response, "POST", template), "POST " + template)
 
     def pay_demande(self, numero: str, timbre: str) -> dict:
         """Pay a demande left "en attente de paiement" with a timbre fiscal."""
         template = "/api/v1/demandes/{numero}/paiement"
-        response = self._request("POST", f"/api/v1/demandes/{_q(numero)}/paiement", template=template, auth=True,
-                                 json={"timbre": timbre})
+        response = self._request(
+            "POST", f"/api/v1/demandes/{_q(numero)}/paiement", template=template, auth=True, json={"timbre": timbre}
+        )
         return self._json(response, "POST", template)
 
     def answer_complement(self, numero: str, pieces: list[PieceFile], pieces_dates: dict | None = None) -> dict:
         """Send the pièces an agent asked for; the demande goes back to instruction."""
         template = "/api/v1/demandes/{numero}/complements"
-        files: list[tuple[str, _FilePart]] = [(f"piece:{p.piece_id}", (p.filename, p.data, p.content_type))
-                                             for p in pieces]
+        files: list[tuple[str, _FilePart]] = [
+            (f"piece:{p.piece_id}", (p.filename, p.data, p.content_type)) for p in pieces
+        ]
         if pieces_dates:
             files.append(("pieces_dates", (None, json.dumps(pieces_dates).encode())))
-        response = self._request("POST", f"/api/v1/demandes/{_q(numero)}/complements", template=template,
-                                 auth=True, files=files)
+        response = self._request(
+            "POST", f"/api/v1/demandes/{_q(numero)}/complements", template=template, auth=True, files=files
+        )
         return self._json(response, "POST", template)
 
     def attestation_inscription(self, numero: str) -> bytes:
@@ -245,8 +280,13 @@ class AntsClient:
         recto-verso) of a permis-inscription in instruction; only the session that filed it may
         have it. 409 (``AntsRejected``) when the demande has none, or not yet."""
         template = "/api/v1/demandes/{numero}/attestation-inscription"
-        response = self._request("GET", f"/api/v1/demandes/{_q(numero)}/attestation-inscription",
-                                 template=template, auth=True, headers={"Accept": "application/pdf"})
+        response = self._request(
+            "GET",
+            f"/api/v1/demandes/{_q(numero)}/attestation-inscription",
+            template=template,
+            auth=True,
+            headers={"Accept": "application/pdf"},
+        )
         ctype = response.headers.get("Content-Type", "")
         if not ctype.startswith("application/pdf") or not response.content.startswith(b"%PDF-"):
             raise AntsUnavailable(f"GET {template}: HTTP {response.status_code} without a PDF")
@@ -255,15 +295,20 @@ class AntsClient:
     def check_code_cession(self, immatriculation: str, code: str) -> dict:
         """{"valide": bool, "raison": str | None, "valable_jusquau": date}; 404 when the code is wrong."""
         template = "/api/v1/cessions/{immatriculation}"
-        response = self._request("GET", f"/api/v1/cessions/{_q(immatriculation)}", template=template,
-                                 params={"code": code})
+        response = self._request(
+            "GET", f"/api/v1/cessions/{_q(immatriculation)}", template=template, params={"code": code}
+        )
         return self._json(response, "GET", template)
 
     def predemande_status(self, application_ids: Iterable[str], token: str) -> dict:
         """Coordination API: {id: {"status": validated|declared|consumed|expired|unknown, "appointments"}}."""
-        response = self._request("GET", "/coordination/api/status", session_401=False,
-                                 params=[("application_ids", i) for i in application_ids],
-                                 headers={"x-rdv-opt-auth-token": token})
+        response = self._request(
+            "GET",
+            "/coordination/api/status",
+            session_401=False,
+            params=[("application_ids", i) for i in application_ids],
+            headers={"x-rdv-opt-auth-token": token},
+        )
         return self._json(response, "GET", "/coordination/api/status")
 
     def photo_images(self, code: str) -> tuple[bytes, bytes]:
@@ -276,11 +321,31 @@ class AntsClient:
         return out[0], out[1]
 
     # -- accounts ----------------------------------------------------------------
-    def create_account(self, email: str, mot_de_passe: str, nom: str, prenom: str, *, sexe: str | None = None,
-                       telephone: str | None = None, cgu: bool = True) -> dict:
-        response = self._request("POST", "/api/v1/comptes", expected=(201,), json={
-            "email": email, "mot_de_passe": mot_de_passe, "nom": nom, "prenom": prenom, "sexe": sexe,
-            "telephone": telephone, "cgu": cgu})
+    def create_account(
+        self,
+        email: str,
+        mot_de_passe: str,
+        nom: str,
+        prenom: str,
+        *,
+        sexe: str | None = None,
+        telephone: str | None = None,
+        cgu: bool = True,
+    ) -> dict:
+        response = self._request(
+            "POST",
+            "/api/v1/comptes",
+            expected=(201,),
+            json={
+                "email": email,
+                "mot_de_passe": mot_de_passe,
+                "nom": nom,
+                "prenom": prenom,
+                "sexe": sexe,
+                "telephone": telephone,
+                "cgu": cgu,
+            },
+        )
         return self._json(response, "POST", "/api/v1/comptes")
 
     def confirm_account(self, email: str, code: str) -> dict:
@@ -289,8 +354,13 @@ class AntsClient:
 
     def login(self, email: str, mot_de_passe: str) -> None:
         """Open an account session; wrong credentials are ``AntsRejected`` (code identifiants_invalides)."""
-        response = self._request("POST", "/api/v1/sessions/compte", expected=(201,), session_401=False,
-                                 json={"email": email, "mot_de_passe": mot_de_passe})
+        response = self._request(
+            "POST",
+            "/api/v1/sessions/compte",
+            expected=(201,),
+            session_401=False,
+            json={"email": email, "mot_de_passe": mot_de_passe},
+        )
         self._token = self._token_of(response, "/api/v1/sessions/compte")
 
     def session_info(self) -> dict:
@@ -301,18 +371,26 @@ class AntsClient:
         """Log in through the FranceConnect stand-in with a test identity, as a browser would:
         ANTS's start → the provider's form (POST /authorize) → its redirect's code → ANTS session.
         Returns the identity (given_name, family_name, birthdate, address…)."""
-        start = self._json(self._request("GET", "/api/v1/franceconnect/demarrer"),
-                           "GET", "/api/v1/franceconnect/demarrer")
+        start = self._json(
+            self._request("GET", "/api/v1/franceconnect/demarrer"), "GET", "/api/v1/franceconnect/demarrer"
+        )
         endpoint = start["authorization_endpoint"]
-        response = self._request("POST", endpoint, template="/franceconnect/api/v2/authorize", expected=(302, 303),
-                                 session_401=False, data={**start["params"], "login": login, "password": password},
-                                 allow_redirects=False)
+        response = self._request(
+            "POST",
+            endpoint,
+            template="/franceconnect/api/v2/authorize",
+            expected=(302, 303),
+            session_401=False,
+            data={**start["params"], "login": login, "password": password},
+            allow_redirects=False,
+        )
         query = parse_qs(urlsplit(response.headers.get("Location", "")).query)
         code, state = query.get("code", [""])[0], query.get("state", [""])[0]
         if not code or state != start["params"]["state"]:
             raise AntsUnavailable("FranceConnect: redirect without code or with another state")
-        response = self._request("POST", "/api/v1/sessions/franceconnect", expected=(201,),
-                                 json={"code": code, "state": state})
+        response = self._request(
+            "POST", "/api/v1/sessions/franceconnect", expected=(201,), json={"code": code, "state": state}
+        )
         self._token = self._token_of(response, "/api/v1/sessions/franceconnect")
         return self._json(response, "POST", "/api/v1/sessions/franceconnect").get("identite") or {}
 
@@ -336,14 +414,34 @@ class AntsClient:
         response = self._request("GET", "/api/v1/formation/demo")
         return self._json(response, "GET", "/api/v1/formation/demo")
 
-    def buy_timbre(self, motif: str, code_postal: str, carte: str, expiration: str, cryptogramme: str, *,
-                   procedure: str = "permis-perte", date_naissance: str | None = None,
-                   immatriculation: str | None = None) -> Timbre:
+    def buy_timbre(
+        self,
+        motif: str,
+        code_postal: str,
+        carte: str,
+        expiration: str,
+        cryptogramme: str,
+        *,
+        procedure: str = "permis-perte",
+        date_naissance: str | None = None,
+        immatriculation: str | None = None,
+    ) -> Timbre:
         """Buy the timbre a procedure asks for (the amount follows the procedure, motif, place, age, vehicle)."""
-        response = self._request("POST", "/api/v1/timbres", expected=(201,), json={
-            "motif": motif, "code_postal": code_postal, "carte": carte,
-            "expiration": expiration, "cryptogramme": cryptogramme, "procedure": procedure,
-            "date_naissance": date_naissance, "immatriculation": immatriculation})
+        response = self._request(
+            "POST",
+            "/api/v1/timbres",
+            expected=(201,),
+            json={
+                "motif": motif,
+                "code_postal": code_postal,
+                "carte": carte,
+                "expiration": expiration,
+                "cryptogramme": cryptogramme,
+                "procedure": procedure,
+                "date_naissance": date_naissance,
+                "immatriculation": immatriculation,
+            },
+        )
         body = self._json(response, "POST", "/api/v1/timbres")
         return Timbre(numero=body["numero"], montant=Decimal(str(body["montant"])).quantize(Decimal("0.01")))
 
@@ -370,11 +468,14 @@ def _multipart(dossier: dict, pieces: list[PieceFile]) -> list[tuple[str, _FileP
 
 def _demande_creee(body: Any, where: str) -> DemandeCreee:
     try:
-        return DemandeCreee(numero=body["numero"], statut=body["statut"],
-                            cree_le=datetime.fromisoformat(body["cree_le"]),
-                            procedure=str(body.get("procedure", "")),
-                            frais=Decimal(str(body.get("frais", 0))).quantize(Decimal("0.01")),
-                            delivre=dict(body.get("delivre") or {}))
+        return DemandeCreee(
+            numero=body["numero"],
+            statut=body["statut"],
+            cree_le=datetime.fromisoformat(body["cree_le"]),
+            procedure=str(body.get("procedure", "")),
+            frais=Decimal(str(body.get("frais", 0))).quantize(Decimal("0.01")),
+            delivre=dict(body.get("delivre") or {}),
+        )
     except (KeyError, TypeError, ValueError, ArithmeticError):
         raise AntsUnavailable(f"{where}: unexpected answer") from None
 

@@ -1,5 +1,6 @@
 """Typed failures of the ANTS client, each with a sentence a kiosk user can act on
 (a :class:`userfacing.UserFacingError`)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from userfacing import UserFacingError
 @dataclass(frozen=True)
 class FieldError:
     """One refusal reason, exactly as the server gave it."""
+
     champ: str
     code: str
     message: str
@@ -22,8 +24,9 @@ class AntsError(UserFacingError):
     key = "ants.error"
     template = "Le service de l'ANTS a renvoyé une réponse inattendue. Réessayez ou appelez le médiateur."
 
-    def __init__(self, detail: str, message_fr: str | None = None, *, status: int | None = None,
-                 code: str | None = None):
+    def __init__(
+        self, detail: str, message_fr: str | None = None, *, status: int | None = None, code: str | None = None
+    ):
         super().__init__(detail, template=message_fr or None)
         self.status = status
         self.code = code
@@ -33,8 +36,7 @@ class AntsUnavailable(AntsError):
     """The service cannot be reached, timed out, or failed (5xx)."""
 
     key = "ants.unavailable"
-    template = ("Le service de l'ANTS ne répond pas. Réessayez dans quelques minutes "
-                "ou appelez le médiateur.")
+    template = "Le service de l'ANTS ne répond pas. Réessayez dans quelques minutes ou appelez le médiateur."
 
 
 class AntsSessionExpired(AntsError):
@@ -51,7 +53,14 @@ class AntsRejected(AntsError):
     key = "ants.rejected"
     template = "L'ANTS a refusé la demande. Corrigez les informations signalées."
 
-    def __init__(self, detail: str, message_fr: str | None = None, *, status: int | None = None,
-                 code: str | None = None, erreurs: list[FieldError] | None = None):
+    def __init__(
+        self,
+        detail: str,
+        message_fr: str | None = None,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        erreurs: list[FieldError] | None = None,
+    ):
         super().__init__(detail, message_fr, status=status, code=code)
         self.erreurs = list(erreurs or [])

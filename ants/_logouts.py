@@ -6,6 +6,7 @@ token is handed here instead: kept in memory only (never written), and
 logged out again until the server answers, or dropped once it is older than
 any session lasts.
 """
+
 from __future__ import annotations
 
 import logging
@@ -23,8 +24,13 @@ class PendingLogouts:
     """Tokens whose logout is still to be done. ``make_client`` builds a fresh
     client (no token) for each attempt; ``max_age`` is in seconds."""
 
-    def __init__(self, make_client: Callable[[], AntsClient], *, max_age: float = 4 * 3600,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        make_client: Callable[[], AntsClient],
+        *,
+        max_age: float = 4 * 3600,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self._make_client = make_client
         self.max_age = max_age
         self._clock = clock

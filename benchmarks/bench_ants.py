@@ -15,6 +15,7 @@ measures, in the same run:
 
 Bounded: the whole run takes well under a minute.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,27 +67,60 @@ def pieces_of_about_1mb() -> list[PieceFile]:
     tiff_image = Image.frombytes("L", (1000, 1000), random.Random(3).randbytes(1000 * 1000))
     out = io.BytesIO()
     tiff_image.save(out, "TIFF")
-    return [PieceFile("identite", "cni.pdf", "application/pdf", pdf),
-            PieceFile("domicile", "facture.jpg", "image/jpeg", jpeg),
-            PieceFile("domicile", "facture2.tiff", "image/tiff", out.getvalue())]
+    return [
+        PieceFile("identite", "cni.pdf", "application/pdf", pdf),
+        PieceFile("domicile", "facture.jpg", "image/jpeg", jpeg),
+        PieceFile("domicile", "facture2.tiff", "image/tiff", out.getvalue()),
+    ]
 
 
 def dossier(photo: str, timbre: str) -> dict:
-    return {"procedure": "permis-perte", "motif": "perte", "pieces_dates": {"domicile": time.strftime("%Y-%m-%d")},
-            "etat_civil": {"nom_naissance": "DUPONT", "nom_usage": "", "sexe": "F",
-                           "prenoms": ["Marie"], "date_naissance": "1980-05-17"},
-            "adresse": {"numero": "12", "extension": "", "type_voie": "rue", "nom_voie": "des Lilas",
-                        "complement": "", "code_postal": "75011", "commune": "Paris"},
-            "contact": {"email": "marie@example.org", "mobile": ""},
-            "photo": {"code": photo}, "paiement": {"timbre": timbre}, "attestation_honneur": True}
+    return {
+        "procedure": "permis-perte",
+        "motif": "perte",
+        "pieces_dates": {"domicile": time.strftime("%Y-%m-%d")},
+        "etat_civil": {
+            "nom_naissance": "DUPONT",
+            "nom_usage": "",
+            "sexe": "F",
+            "prenoms": ["Marie"],
+            "date_naissance": "1980-05-17",
+        },
+        "adresse": {
+            "numero": "12",
+            "extension": "",
+            "type_voie": "rue",
+            "nom_voie": "des Lilas",
+            "complement": "",
+            "code_postal": "75011",
+            "commune": "Paris",
+        },
+        "contact": {"email": "marie@example.org", "mobile": ""},
+        "photo": {"code": photo},
+        "paiement": {"timbre": timbre},
+        "attestation_honneur": True,
+    }
 
 
 def start_mock(folder: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([sys.executable, "-m", "ants.mock", "--port", str(port),
-                             "--db", str(folder / "bench.db"), "--log-level", "warning"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ants.mock",
+            "--port",
+            str(port),
+            "--db",
+            str(folder / "bench.db"),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -138,16 +172,18 @@ def main() -> int:
             size_mb = sum(len(p.data) for p in pieces) / 1e6
             client = AntsClient(url, timeout=60, retries=0, backoff_factor=0)
             client.open_session()
-            ready = [dossier(client.new_photo_code(),
-                             client.buy_timbre("perte", "75011", CARD, "12/39", "123").numero)
-                     for _ in range(args.rounds)]
+            ready = [
+                dossier(client.new_photo_code(), client.buy_timbre("perte", "75011", CARD, "12/39", "123").numero)
+                for _ in range(args.rounds)
+            ]
             headers = {"Authorization": f"Bearer {client._token}"}
             files = [(f"piece:{p.piece_id}", (p.filename, p.data, p.content_type)) for p in pieces]
             http = requests.Session()
 
             def not_json_upload():
-                response = http.post(url + "/api/v1/demandes", headers=headers, timeout=60,
-                                     files=[("dossier", (None, b"{"))] + files)
+                response = http.post(
+                    url + "/api/v1/demandes", headers=headers, timeout=60, files=[("dossier", (None, b"{"))] + files
+                )
                 assert response.status_code == 400, response.text
 
             # warm-up (imports, first PDF parse)
@@ -160,11 +196,15 @@ def main() -> int:
             submit = [timed(lambda d=d: numeros.append(client.submit_demande(d, pieces).numero)) for d in ready]
 
             m_health, m_upload, m_submit = (statistics.median(v) * 1000 for v in (health, upload, submit))
-            print(f"command: .venv/bin/python benchmarks/bench_ants.py --rounds {args.rounds} "
-                  f"--lookups {args.lookups} --workers {args.workers}")
+            print(
+                f"command: .venv/bin/python benchmarks/bench_ants.py --rounds {args.rounds} "
+                f"--lookups {args.lookups} --workers {args.workers}"
+            )
             sizes = ", ".join(f"{len(p.data) / 1e6:.2f}" for p in pieces)
-            print(f"[1] AntsClient.submit_demande -> POST /api/v1/demandes, 3 pièces ({sizes} MB = {size_mb:.1f} MB),"
-                  f" median of {args.rounds}:")
+            print(
+                f"[1] AntsClient.submit_demande -> POST /api/v1/demandes, 3 pièces ({sizes} MB = {size_mb:.1f} MB),"
+                f" median of {args.rounds}:"
+            )
             print(f"  submit (validated + stored)   {m_submit:8.1f} ms")
             print(f"  same upload, refused at JSON  {m_upload:8.1f} ms   submit/upload = {m_submit / m_upload:.2f}x")
             print(f"  GET /health                   {m_health:8.1f} ms   submit/health = {m_submit / m_health:.0f}x")
@@ -176,10 +216,14 @@ def main() -> int:
             t_coord = concurrent(coord, args.workers, {"x-rdv-opt-auth-token": "rdv-opt-demo"})
             print(f"[2] {args.lookups} concurrent status look-ups ({args.workers} threads, requests.Session each):")
             print(f"  GET /api/v1/demandes/{{numero}} {args.lookups / t_lookup:8.0f} req/s ({t_lookup * 1000:.0f} ms)")
-            print(f"  GET /coordination/api/status  {args.lookups / t_coord:8.0f} req/s ({t_coord * 1000:.0f} ms)"
-                  f"   coord/health time = {t_coord / t_health:.2f}x")
-            print(f"  GET /health (baseline)        {args.lookups / t_health:8.0f} req/s ({t_health * 1000:.0f} ms)"
-                  f"   lookup/health time = {t_lookup / t_health:.2f}x")
+            print(
+                f"  GET /coordination/api/status  {args.lookups / t_coord:8.0f} req/s ({t_coord * 1000:.0f} ms)"
+                f"   coord/health time = {t_coord / t_health:.2f}x"
+            )
+            print(
+                f"  GET /health (baseline)        {args.lookups / t_health:8.0f} req/s ({t_health * 1000:.0f} ms)"
+                f"   lookup/health time = {t_lookup / t_health:.2f}x"
+            )
             client.logout()
             client.close()
         finally:

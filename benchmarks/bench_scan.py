@@ -15,6 +15,7 @@ technician would script (``scanimage`` then ``img2pdf``), in the same run.
 SANE is configured in a temporary folder (SANE_CONFIG_DIR), as the tests do.
 Bounded: a few runs of each, well under two minutes.
 """
+
 from __future__ import annotations
 
 import os
@@ -66,8 +67,10 @@ def kib(n: int) -> str:
 
 def per_page(tmp: Path) -> None:
     print(f"1. Page pipeline, A4 at {DPI} dpi (median of {RUNS} runs)")
-    print(f"{'document':42} {'skew':>6} {'deskew+crop+encode':>19} {'kiosk JPEG':>12} "
-          f"{'| png→img2pdf':>14} {'size':>12} {'size ratio':>10}")
+    print(
+        f"{'document':42} {'skew':>6} {'deskew+crop+encode':>19} {'kiosk JPEG':>12} "
+        f"{'| png→img2pdf':>14} {'size':>12} {'size ratio':>10}"
+    )
     scanner = SimulatedScanner(SAMPLES)
     ratios, totals = [], []
     for index, document in enumerate(scanner.documents()):
@@ -78,17 +81,22 @@ def per_page(tmp: Path) -> None:
         png = tmp / f"{document.stem}.png"
         page.save(png)  # what scanimage --format=png writes
         pdf = tmp / f"{document.stem}.pdf"
-        tech_time, _ = median_time(lambda png=png, pdf=pdf: subprocess.run([IMG2PDF, str(png), "-o", str(pdf)],
-                                                                            check=True))
+        tech_time, _ = median_time(
+            lambda png=png, pdf=pdf: subprocess.run([IMG2PDF, str(png), "-o", str(pdf)], check=True)
+        )
         ratio = pdf.stat().st_size / len(processed.data)
         ratios.append(ratio)
         totals.append(elapsed)
-        print(f"{document.name:42} {processed.skew:+5.1f}° {elapsed:17.2f} s {kib(len(processed.data)):>12} "
-              f"| {tech_time:10.2f} s {kib(pdf.stat().st_size):>12} {ratio:9.1f}×")
+        print(
+            f"{document.name:42} {processed.skew:+5.1f}° {elapsed:17.2f} s {kib(len(processed.data)):>12} "
+            f"| {tech_time:10.2f} s {kib(pdf.stat().st_size):>12} {ratio:9.1f}×"
+        )
         assert len(processed.data) <= P.DEFAULT_BUDGET
-    print(f"   processing: median {statistics.median(totals):.2f} s a page (skew search {skew_time:.2f} s "
-          f"of it on the last page); the technician's PDF is {statistics.median(ratios):.1f}× larger "
-          f"(median), every kiosk page ≤ {P.DEFAULT_BUDGET // 1000} kB")
+    print(
+        f"   processing: median {statistics.median(totals):.2f} s a page (skew search {skew_time:.2f} s "
+        f"of it on the last page); the technician's PDF is {statistics.median(ratios):.1f}× larger "
+        f"(median), every kiosk page ≤ {P.DEFAULT_BUDGET // 1000} kB"
+    )
 
 
 def end_to_end(tmp: Path) -> None:
@@ -99,9 +107,32 @@ def end_to_end(tmp: Path) -> None:
     tech_png, tech_pdf = tmp / "scan.png", tmp / "scan.pdf"
 
     def technician():
-        subprocess.run(["scanimage", "-d", "test:0", "--resolution", str(DPI), "--mode", "Color",
-                        "--test-picture", "Color pattern", "-l", "0", "-t", "0", "-x", "210", "-y", "297",
-                        "--format=png", "-o", str(tech_png)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "scanimage",
+                "-d",
+                "test:0",
+                "--resolution",
+                str(DPI),
+                "--mode",
+                "Color",
+                "--test-picture",
+                "Color pattern",
+                "-l",
+                "0",
+                "-t",
+                "0",
+                "-x",
+                "210",
+                "-y",
+                "297",
+                "--format=png",
+                "-o",
+                str(tech_png),
+            ],
+            check=True,
+            capture_output=True,
+        )
         subprocess.run([IMG2PDF, str(tech_png), "-o", str(tech_pdf)], check=True)
 
     tech_time, _ = median_time(technician)
@@ -119,12 +150,18 @@ def end_to_end(tmp: Path) -> None:
         kiosk_time, (pages, pdf) = median_time(kiosk)
     with Image.open(tech_png) as image:
         size = image.size
-    print(f"   scanimage --format=png + img2pdf : {tech_time:6.2f} s  {kib(tech_pdf.stat().st_size)}  "
-          f"({size[0]}×{size[1]})")
-    print(f"   ScanWorker + pipeline + img2pdf  : {kiosk_time:6.2f} s  {kib(len(pdf))}  "
-          f"({pages[0].width}×{pages[0].height}, {pages[0].mode}, JPEG q{pages[0].quality})")
-    print(f"   time ratio kiosk/technician {kiosk_time / tech_time:.2f}×, "
-          f"size ratio technician/kiosk {tech_pdf.stat().st_size / len(pdf):.1f}×")
+    print(
+        f"   scanimage --format=png + img2pdf : {tech_time:6.2f} s  {kib(tech_pdf.stat().st_size)}  "
+        f"({size[0]}×{size[1]})"
+    )
+    print(
+        f"   ScanWorker + pipeline + img2pdf  : {kiosk_time:6.2f} s  {kib(len(pdf))}  "
+        f"({pages[0].width}×{pages[0].height}, {pages[0].mode}, JPEG q{pages[0].quality})"
+    )
+    print(
+        f"   time ratio kiosk/technician {kiosk_time / tech_time:.2f}×, "
+        f"size ratio technician/kiosk {tech_pdf.stat().st_size / len(pdf):.1f}×"
+    )
 
 
 def main() -> int:

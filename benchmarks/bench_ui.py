@@ -14,6 +14,7 @@
 With no DISPLAY, Kivy draws offscreen (Mesa llvmpipe): the figures include
 software rendering at 1280×800.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,7 +40,9 @@ Config.set("graphics", "width", "1280"); Config.set("graphics", "height", "800")
 Config.set("kivy", "log_enable", "0")
 """
 
-BARE = _ENV_SETUP + """
+BARE = (
+    _ENV_SETUP
+    + """
 from kivy.app import App
 from kivy.uix.label import Label
 from kivy.core.window import Window
@@ -53,8 +56,11 @@ class Bare(App):
         self.stop()
 Bare().run()
 """
+)
 
-KIOSK = _ENV_SETUP + """
+KIOSK = (
+    _ENV_SETUP
+    + """
 sys.path.insert(0, {root!r})
 from config import load_settings
 Config.set("graphics", "maxfps", str(load_settings().ui.max_fps))  # as kiosk/__main__.py does
@@ -79,6 +85,7 @@ try:
 finally:
     services.close()
 """
+)
 
 
 def cold_start(code: str, env: dict) -> float:
@@ -86,8 +93,9 @@ def cold_start(code: str, env: dict) -> float:
     if not script.exists():
         script.write_text(code)
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            env=env, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True, cwd=ROOT
+    )
     try:
         for line in proc.stdout:
             if line.strip() == "READY":
@@ -108,8 +116,9 @@ def startup(runs: int) -> tuple[float, float]:
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as tmp:
         env["KIVY_HOME"] = str(Path(tmp) / "kivy")
-        kiosk = KIOSK.format(root=str(ROOT), ws=f"/dev/shm/pointnum-bench-{os.getpid()}",
-                             stats=str(Path(tmp) / "stats.db"))
+        kiosk = KIOSK.format(
+            root=str(ROOT), ws=f"/dev/shm/pointnum-bench-{os.getpid()}", stats=str(Path(tmp) / "stats.db")
+        )
         cold_start(BARE, env)  # warm the disk cache for both: the comparison is then fair
         bare, full = [], []
         for _ in range(runs):
@@ -142,10 +151,14 @@ def taps(tmp: Path) -> list[float]:
     from kiosk.tour import DEMO_USER, KioskDriver, walk_permis_perte
 
     port = free_port()
-    settings = load_settings(str(ROOT / "config" / "sites" / "demo.toml"), overrides={
-        "ants": {"base_url": f"http://127.0.0.1:{port}", "mock_db": str(tmp / "mock.db")},
-        "workspace": {"root": f"/dev/shm/pointnum-bench-taps-{os.getpid()}"},
-        "stats": {"path": str(tmp / "stats.db")}})
+    settings = load_settings(
+        str(ROOT / "config" / "sites" / "demo.toml"),
+        overrides={
+            "ants": {"base_url": f"http://127.0.0.1:{port}", "mock_db": str(tmp / "mock.db")},
+            "workspace": {"root": f"/dev/shm/pointnum-bench-taps-{os.getpid()}"},
+            "stats": {"path": str(tmp / "stats.db")},
+        },
+    )
     mock = BundledMock(settings).start()
     services = build_services(settings)
     try:
@@ -213,11 +226,15 @@ def main(argv=None) -> int:
         times = taps(Path(tmp))
     times.sort()
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-    print(f"tap to next screen  {len(times)} taps  median {statistics.median(times):5.1f} ms  "
-          f"p95 {p95:5.1f} ms  max {times[-1]:5.1f} ms (goal p95 <= 50 ms)")
+    print(
+        f"tap to next screen  {len(times)} taps  median {statistics.median(times):5.1f} ms  "
+        f"p95 {p95:5.1f} ms  max {times[-1]:5.1f} ms (goal p95 <= 50 ms)"
+    )
     if reading:
-        print(f"  built ahead while the screen is read: median {statistics.median(reading):5.1f} ms, "
-              f"max {max(reading):5.1f} ms per screen (not in the taps above)")
+        print(
+            f"  built ahead while the screen is read: median {statistics.median(reading):5.1f} ms, "
+            f"max {max(reading):5.1f} ms per screen (not in the taps above)"
+        )
     return 0
 
 

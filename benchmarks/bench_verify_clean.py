@@ -20,6 +20,7 @@ Measured in the same run, over the same tree:
 
 Goal: the new search at least 5 times faster than the old one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,7 +56,7 @@ def old_contains(path: Path, needles: set[bytes], longest: int) -> bool:
                 window = tail + chunk
                 if any(n in window for n in needles):
                     return True
-                tail = window[-(longest - 1):] if longest > 1 else b""
+                tail = window[-(longest - 1) :] if longest > 1 else b""
     except OSError:
         return False
 
@@ -89,19 +90,28 @@ def old_check_leftovers(places, needles: set[bytes], exclude=()) -> tuple[int, i
             files_read += 1
             found += old_contains(path, needles, longest)
     return files_read, found
+
+
 # -----------------------------------------------------------------------------
 
 
 def session_values(rng: random.Random) -> list[str]:
     """20 values such as one user's session holds."""
+
     def word(n):
         return "".join(rng.choice(string.ascii_lowercase) for _ in range(n)).capitalize()
+
     values = [word(rng.randint(6, 10)) for _ in range(8)]  # noms, prénoms, commune, voie
-    values += [f"{word(7).lower()}.{word(6).lower()}@exemple.fr", f"0{rng.randint(600000000, 799999999)}",
-               f"{rng.randint(10, 99)}{word(2).upper()}{rng.randint(10000, 99999)}",  # NEPH-like
-               f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/19{rng.randint(40, 99)}",
-               f"{rng.randint(1000, 9999)} rue {word(6)}", f"PN{rng.randint(10**9, 10**10 - 1)}",  # numéro
-               f"AB-{rng.randint(100, 999)}-CD", word(5) + " " + word(8)]
+    values += [
+        f"{word(7).lower()}.{word(6).lower()}@exemple.fr",
+        f"0{rng.randint(600000000, 799999999)}",
+        f"{rng.randint(10, 99)}{word(2).upper()}{rng.randint(10000, 99999)}",  # NEPH-like
+        f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/19{rng.randint(40, 99)}",
+        f"{rng.randint(1000, 9999)} rue {word(6)}",
+        f"PN{rng.randint(10**9, 10**10 - 1)}",  # numéro
+        f"AB-{rng.randint(100, 999)}-CD",
+        word(5) + " " + word(8),
+    ]
     values += [f"page-{word(8).lower()}.jpg" for _ in range(20 - len(values))]  # workspace file names
     return values[:20]
 
@@ -110,8 +120,14 @@ def make_tree(root: Path, count: int, rng: random.Random) -> int:
     """``count`` files under ``root``, 50 per folder, 3 levels deep; returns their bytes."""
     words = ["".join(rng.choice(string.ascii_letters) for _ in range(rng.randint(2, 9))) for _ in range(800)]
     texts = [(" ".join(rng.choice(words) for _ in range(rng.randint(80, 2500)))).encode() for _ in range(200)]
-    jsons = [("{" + ", ".join(f'"{rng.choice(words)}": {rng.randint(0, 10**6)}' for _ in range(
-        rng.randint(30, 1000))) + "}").encode() for _ in range(100)]
+    jsons = [
+        (
+            "{"
+            + ", ".join(f'"{rng.choice(words)}": {rng.randint(0, 10**6)}' for _ in range(rng.randint(30, 1000)))
+            + "}"
+        ).encode()
+        for _ in range(100)
+    ]
     blobs = [rng.randbytes(rng.randint(500, 20_000)) for _ in range(100)]
     total = 0
     for i in range(count):
@@ -144,8 +160,9 @@ def main() -> int:
         new_s, old_s = [], []
         for _ in range(args.rounds):  # alternated, so that neither has the warmer cache
             t, report = timed(lambda: check_leftovers([base], needles, time_limit=3600, max_bytes=1 << 40))
-            assert report.files_read == args.files and report.clean and report.complete, \
+            assert report.files_read == args.files and report.clean and report.complete, (
                 f"{report.files_read} read, {len(report.findings)} found, {len(report.not_searched)} not searched"
+            )
             new_s.append(t)
             t, (read, found) = timed(lambda: old_check_leftovers([base], needles, exclude=[base / "absent"]))
             assert read == args.files and not found
@@ -162,14 +179,18 @@ def main() -> int:
         shutil.rmtree(base, ignore_errors=True)
 
     new, old = statistics.median(new_s), statistics.median(old_s)
-    print(f"tree: {args.files} files, {size / 1e6:.0f} MB, on {'tmpfs' if str(base).startswith('/dev/shm') else 'disk'}"
-          f"; {len(needles)} needles from 20 values (UTF-8, UTF-16, lower case)")
+    print(
+        f"tree: {args.files} files, {size / 1e6:.0f} MB, on {'tmpfs' if str(base).startswith('/dev/shm') else 'disk'}"
+        f"; {len(needles)} needles from 20 values (UTF-8, UTF-16, lower case)"
+    )
     print(f"new search (one pass):      median {new:.2f} s over {args.rounds} rounds ({size / 1e6 / new:.0f} MB/s)")
     print(f"old search (per needle):    median {old:.2f} s over {args.rounds} rounds ({size / 1e6 / old:.0f} MB/s)")
     print(f"ratio old / new: {old / new:.1f}x   [goal >= 5x: {'met' if old / new >= 5 else 'NOT met'}]")
     print(f"matching alone, {len(sample)} files ({sample_mb:.0f} MB) in memory:")
-    print(f"  per-needle loop {loop_t * 1000:.0f} ms, regex alternation {regex_t * 1000:.0f} ms,"
-          f" Aho-Corasick {auto_t * 1000:.0f} ms")
+    print(
+        f"  per-needle loop {loop_t * 1000:.0f} ms, regex alternation {regex_t * 1000:.0f} ms,"
+        f" Aho-Corasick {auto_t * 1000:.0f} ms"
+    )
     return 0
 
 

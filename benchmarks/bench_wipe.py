@@ -10,6 +10,7 @@ a bare ``shutil.rmtree`` of an identical folder of 20 pages. Goal: under 200 ms.
 The places searched are the kiosk's own: workspace root, data folder,
 KIVY_HOME and its private temporary folder.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,11 +50,13 @@ def main() -> int:
     from config.factories import build_services
 
     base = Path("/dev/shm") / f"bench-wipe-{os.getpid()}"
-    settings = load_settings(overrides={
-        "workspace": {"root": str(base / "ws"), "temp_dir": str(private_tmp)},
-        "stats": {"path": str(private_tmp / "data" / "stats.db")},
-        "ants": {"base_url": "http://127.0.0.1:9", "retries": 0, "timeout": 0.5},
-    })
+    settings = load_settings(
+        overrides={
+            "workspace": {"root": str(base / "ws"), "temp_dir": str(private_tmp)},
+            "stats": {"path": str(private_tmp / "data" / "stats.db")},
+            "ants": {"base_url": "http://127.0.0.1:9", "retries": 0, "timeout": 0.5},
+        }
+    )
     services = build_services(settings)
     pages = [a4_page(i) for i in range(4)]
 
@@ -62,8 +65,15 @@ def main() -> int:
         for r in range(args.rounds):
             session = services.new_session("permis-perte")
             session.wizard.next({"motif": "perte"})
-            session.wizard.next({"nom_naissance": f"Bench{chr(97 + r % 26)}rand", "sexe": "F", "prenom1": "Ana",
-                                 "prenom2": "", "date_naissance": "01/02/1980"})
+            session.wizard.next(
+                {
+                    "nom_naissance": f"Bench{chr(97 + r % 26)}rand",
+                    "sexe": "F",
+                    "prenom1": "Ana",
+                    "prenom2": "",
+                    "date_naissance": "01/02/1980",
+                }
+            )
             for i in range(20):
                 session.workspace.add_page("domicile" if i % 2 else "identite", pages[i % 4])
             sizes.append(sum(p.stat().st_size for p in session.workspace.path.iterdir()))
@@ -85,8 +95,10 @@ def main() -> int:
 
     wipe, check, rm = (statistics.median(x) for x in (wipe_ms, check_ms, rmtree_ms))
     print(f"workspace: 20 A4 pages at 300 dpi + previews, {statistics.median(sizes) / 1e6:.1f} MB")
-    print(f"wipe (logout, delete, verify): median {wipe:.1f} ms, max {max(wipe_ms):.1f} ms over {args.rounds}"
-          f" rounds   [goal < 200 ms: {'met' if wipe < 200 else 'NOT met'}]")
+    print(
+        f"wipe (logout, delete, verify): median {wipe:.1f} ms, max {max(wipe_ms):.1f} ms over {args.rounds}"
+        f" rounds   [goal < 200 ms: {'met' if wipe < 200 else 'NOT met'}]"
+    )
     print(f"  of which the verification:   median {check:.1f} ms")
     print(f"baseline rm -r of the same folder: median {rm:.2f} ms")
     print(f"ratio wipe / rm -r: {wipe / rm:.1f}x")

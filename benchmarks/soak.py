@@ -9,6 +9,7 @@ against the bundled mock backend started for the run. Memory is the resident
 set size after a warm-up of 20 sessions and at the end. Goals: no residue,
 growth under 5 MB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,13 +56,15 @@ def main() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    settings = load_settings(overrides={
-        "ants": {"base_url": f"http://127.0.0.1:{port}", "mock_db": str(work / "ants-mock" / "ants.db")},
-        "workspace": {"root": f"/dev/shm/soak-{os.getpid()}"},
-        "stats": {"path": str(work / "data" / "stats.db")},
-        "scanner": {"driver": "simulated", "resolution": 150},
-        "printer": {"driver": "capture"},
-    })
+    settings = load_settings(
+        overrides={
+            "ants": {"base_url": f"http://127.0.0.1:{port}", "mock_db": str(work / "ants-mock" / "ants.db")},
+            "workspace": {"root": f"/dev/shm/soak-{os.getpid()}"},
+            "stats": {"path": str(work / "data" / "stats.db")},
+            "scanner": {"driver": "simulated", "resolution": 150},
+            "printer": {"driver": "capture"},
+        }
+    )
     mock = BundledMock(settings).start()
     recent = install()
     services = build_services(settings, recent_log=recent)
@@ -88,11 +91,15 @@ def main() -> int:
         shutil.rmtree(settings.workspace_root(), ignore_errors=True)
 
     print(f"{args.sessions} sessions in {elapsed:.0f} s ({elapsed / args.sessions * 1000:.0f} ms each)")
-    print(f"residue found: {len(report.findings)} file(s), {in_logs} canary(ies) in the log output "
-          f"[goal 0: {'met' if not report.findings and not in_logs else 'NOT met'}]")
+    print(
+        f"residue found: {len(report.findings)} file(s), {in_logs} canary(ies) in the log output "
+        f"[goal 0: {'met' if not report.findings and not in_logs else 'NOT met'}]"
+    )
     growth = rss_end - rss_warm
-    print(f"memory: {rss_warm:.1f} MB after {args.warmup} sessions, {rss_end:.1f} MB after {args.sessions}: "
-          f"growth {growth:+.1f} MB [goal < 5 MB: {'met' if growth < 5 else 'NOT met'}]")
+    print(
+        f"memory: {rss_warm:.1f} MB after {args.warmup} sessions, {rss_end:.1f} MB after {args.sessions}: "
+        f"growth {growth:+.1f} MB [goal < 5 MB: {'met' if growth < 5 else 'NOT met'}]"
+    )
     return 0
 
 

@@ -6,6 +6,7 @@ file written for an older ``config_version`` is migrated first (``MIGRATIONS``).
 A wrong key or value raises :class:`ConfigError` naming the file, the key and
 the value, so that a technician knows what to fix.
 """
+
 from __future__ import annotations
 
 from ._settings import (

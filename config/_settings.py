@@ -16,6 +16,7 @@ names the file it is in, then the layers are merged key by key. pydantic's
 errors become one :class:`ConfigError` line naming the file, the key, the
 value and what is expected, in French, for the technician.
 """
+
 from __future__ import annotations
 
 import logging
@@ -63,6 +64,7 @@ class Migration:
     """How a file written for ``config_version`` ``version`` becomes one for
     ``version + 1``: ``apply`` takes the file's raw TOML (a dict) and returns it
     changed; ``message`` says to the technician what changed (in French)."""
+
     version: int
     message: str
     apply: Migrate
@@ -75,6 +77,7 @@ MIGRATIONS: dict[int, Migration] = {}
 
 def migration(version: int, message: str) -> Callable[[Migrate], Migrate]:
     """Register the decorated function as the migration from ``version`` to the next."""
+
     def register(apply: Migrate) -> Migrate:
         MIGRATIONS[version] = Migration(version, message, apply)
         return apply
@@ -91,16 +94,19 @@ def migrate(data: dict[str, Any], source: str) -> dict[str, Any]:
     while version != CONFIG_VERSION:
         step = MIGRATIONS.get(version) if version < CONFIG_VERSION else None
         if step is None:
-            raise ConfigError(source, "config_version", data.get("config_version"),
-                              f"version {CONFIG_VERSION} attendue")
+            raise ConfigError(
+                source, "config_version", data.get("config_version"), f"version {CONFIG_VERSION} attendue"
+            )
         data = {**step.apply(data), "config_version": version + 1}
-        log.warning("%s: config_version %d -> %d: %s (mettez le fichier à jour)", source, version, version + 1,
-                    step.message)
+        log.warning(
+            "%s: config_version %d -> %d: %s (mettez le fichier à jour)", source, version, version + 1, step.message
+        )
         version += 1
     return data
 
 
 # -- Field types ----------------------------------------------------------------------
+
 
 def _setting_error(reason: str) -> PydanticCustomError:
     # Its message is the reason given to the technician as it is (see _reason).
@@ -153,150 +159,244 @@ class _Section(BaseModel):
 
 # -- The sections ---------------------------------------------------------------------
 
+
 class SiteSettings(_Section):
     """``[site]``: the place the kiosk serves."""
-    name: str = Field(default="Point numérique (démonstration)", description=(
-        "Name of the site, printed on the récépissé."))
+
+    name: str = Field(
+        default="Point numérique (démonstration)", description=("Name of the site, printed on the récépissé.")
+    )
     code: str = Field(default="DEMO", description="Short code of the site, kept in the anonymous statistics.")
     departement: str = Field(default="75", description="Département of the site (two or three characters).")
-    closing_time: ClockTime = Field(default="", description=(
-        'Closing time of the site, "HH:MM": any session begun before it is ended then. Empty: none.'))
+    closing_time: ClockTime = Field(
+        default="",
+        description=('Closing time of the site, "HH:MM": any session begun before it is ended then. Empty: none.'),
+    )
 
 
 class AntsSettings(_Section):
     """``[ants]``: the ANTS service the kiosk files the demandes with."""
-    base_url: str = Field(default="http://127.0.0.1:8765", description=(
-        "Base URL of the ANTS service (the bundled mock in demo and training)."))
+
+    base_url: str = Field(
+        default="http://127.0.0.1:8765",
+        description=("Base URL of the ANTS service (the bundled mock in demo and training)."),
+    )
     timeout: Seconds = Field(default=10.0, description="Seconds before a call to ANTS is abandoned.")
     retries: Count = Field(default=2, description="Retries, with backoff, of idempotent calls only.")
-    verify_tls: bool = Field(default=True, description=(
-        "Verify the server's TLS certificate (never turn off on a real site)."))
-    start_bundled_mock: bool = Field(default=False, description=(
-        "Start the bundled mock backend with the kiosk (demo and training)."))
-    mock_db: str = Field(default="", description=(
-        "SQLite file of the bundled mock; empty (the default) keeps its store in RAM only, gone when the mock stops: "
-        "it holds the dossiers of the people the kiosk serves."))
-    suivi_url: str = Field(default="https://permisdeconduire.ants.gouv.fr/suivi?numero={numero}", description=(
-        "Address printed as a QR code on the récépissé to follow the demande."))
+    verify_tls: bool = Field(
+        default=True, description=("Verify the server's TLS certificate (never turn off on a real site).")
+    )
+    start_bundled_mock: bool = Field(
+        default=False, description=("Start the bundled mock backend with the kiosk (demo and training).")
+    )
+    mock_db: str = Field(
+        default="",
+        description=(
+            "SQLite file of the bundled mock; empty (the default) keeps its store in RAM only, gone "
+            "when the mock stops: "
+            "it holds the dossiers of the people the kiosk serves."
+        ),
+    )
+    suivi_url: str = Field(
+        default="https://permisdeconduire.ants.gouv.fr/suivi?numero={numero}",
+        description=("Address printed as a QR code on the récépissé to follow the demande."),
+    )
 
 
 class ScannerSettings(_Section):
     """``[scanner]``: the document scanner (drivers/scanner)."""
-    driver: ScannerDriver = Field(default="simulated", description=(
-        "``sane`` (pyinsane2 on SANE) or ``simulated`` (images from a folder)."))
-    device: str = Field(default="", description=(
-        "SANE device name (``test:0``, ``epson2:libusb:001:004``); empty takes the first."))
-    folder: str = Field(default="", description=(
-        "Folder of document images for the simulated scanner; empty uses the bundled samples."))
-    resolution: Resolution = Field(default=300, description=(
-        "Scan resolution in dpi, at most 600 (every page is bounded to an A4 sheet at 600 dpi)."))
-    mode: Literal["Color", "Gray", "Lineart"] = Field(default="Color", description=(
-        "SANE scan mode: Color, Gray or Lineart."))
+
+    driver: ScannerDriver = Field(
+        default="simulated", description=("``sane`` (pyinsane2 on SANE) or ``simulated`` (images from a folder).")
+    )
+    device: str = Field(
+        default="", description=("SANE device name (``test:0``, ``epson2:libusb:001:004``); empty takes the first.")
+    )
+    folder: str = Field(
+        default="", description=("Folder of document images for the simulated scanner; empty uses the bundled samples.")
+    )
+    resolution: Resolution = Field(
+        default=300,
+        description=("Scan resolution in dpi, at most 600 (every page is bounded to an A4 sheet at 600 dpi)."),
+    )
+    mode: Literal["Color", "Gray", "Lineart"] = Field(
+        default="Color", description=("SANE scan mode: Color, Gray or Lineart.")
+    )
     timeout: Seconds = Field(default=60.0, description="Seconds before a scan that gives no image is abandoned.")
-    fault: ScannerFault = Field(default="", description=(
-        "Simulated scanner only: inject a fault (``unplugged``, ``jam``, ``no-paper``, ``cover-open``, ``timeout``, "
-        "``hang``)."))
-    duplex: bool = Field(default=False, description=(
-        "Simulated scanner: its feeder scans both sides (source adf-duplex)."))
-    adf_pages: Count = Field(default=3, description=(
-        "Simulated scanner: pages (sheets when duplex) a feeder scan gives."))
-    fault_file: str = Field(default="", description=(
-        "Simulated scanner: while this file exists, its text ``<fault> [after_pages]`` is the injected fault."))
-    page_seconds: Seconds = Field(default=0.0, description=(
-        "Simulated scanner: seconds each page takes to come (a slow scanner; a cancel is seen between pages)."))
-    options: dict[str, SaneOption] = Field(default_factory=dict, description=(
-        "SANE options by name set before each scan (a technician's escape hatch)."))
-    page_budget: Count = Field(default=1_000_000, description=(
-        "Bytes at most per processed page (JPEG quality, then resolution, lowered to fit)."))
+    fault: ScannerFault = Field(
+        default="",
+        description=(
+            "Simulated scanner only: inject a fault (``unplugged``, ``jam``, ``no-paper``, "
+            "``cover-open``, ``timeout``, "
+            "``hang``)."
+        ),
+    )
+    duplex: bool = Field(
+        default=False, description=("Simulated scanner: its feeder scans both sides (source adf-duplex).")
+    )
+    adf_pages: Count = Field(
+        default=3, description=("Simulated scanner: pages (sheets when duplex) a feeder scan gives.")
+    )
+    fault_file: str = Field(
+        default="",
+        description=(
+            "Simulated scanner: while this file exists, its text ``<fault> [after_pages]`` is the injected fault."
+        ),
+    )
+    page_seconds: Seconds = Field(
+        default=0.0,
+        description=(
+            "Simulated scanner: seconds each page takes to come (a slow scanner; a cancel is seen between pages)."
+        ),
+    )
+    options: dict[str, SaneOption] = Field(
+        default_factory=dict, description=("SANE options by name set before each scan (a technician's escape hatch).")
+    )
+    page_budget: Count = Field(
+        default=1_000_000,
+        description=("Bytes at most per processed page (JPEG quality, then resolution, lowered to fit)."),
+    )
 
 
 class PrinterSettings(_Section):
     """``[printer]``: the receipt printer (ESC/POS, drivers/printer)."""
-    driver: ReceiptPrinterDriver = Field(default="capture", description=(
-        "``network``, ``usb``, ``serial``, ``file`` or ``capture`` (keeps the bytes, demo)."))
+
+    driver: ReceiptPrinterDriver = Field(
+        default="capture",
+        description=("``network``, ``usb``, ``serial``, ``file`` or ``capture`` (keeps the bytes, demo)."),
+    )
     host: str = Field(default="127.0.0.1", description="Network printers: host name or address.")
     port: Count = Field(default=9100, description="Network printers: TCP port.")
     usb_vendor: Count = Field(default=0, description="USB printers: vendor id (e.g. 0x04b8).")
     usb_product: Count = Field(default=0, description="USB printers: product id.")
     serial_device: str = Field(default="/dev/ttyUSB0", description="Serial printers: device file.")
-    file: str = Field(default="", description=(
-        "File printers: device or file path; capture printer: where to copy the bytes (optional)."))
-    profile: str = Field(default="TM-T20II", description=(
-        "python-escpos printer profile: paper width, code pages, QR support."))
+    file: str = Field(
+        default="",
+        description=("File printers: device or file path; capture printer: where to copy the bytes (optional)."),
+    )
+    profile: str = Field(
+        default="TM-T20II", description=("python-escpos printer profile: paper width, code pages, QR support.")
+    )
     timeout: Seconds = Field(default=10.0, description="Seconds before a printer that does not answer is abandoned.")
-    status_timeout: Seconds = Field(default=1.0, description=(
-        "Seconds a status request (DLE EOT, before and after each job) waits for the printer's answer."))
-    status_unanswered: Unanswered = Field(default="fail", description=(
-        "What a printer that does not answer a status request means: ``fail`` (the récépissé is not counted as "
-        "printed; the user is told and may reprint) or ``assume_ok`` (only for a printer that cannot answer, a print "
-        "server: printed on the site's word)."))
+    status_timeout: Seconds = Field(
+        default=1.0,
+        description=("Seconds a status request (DLE EOT, before and after each job) waits for the printer's answer."),
+    )
+    status_unanswered: Unanswered = Field(
+        default="fail",
+        description=(
+            "What a printer that does not answer a status request means: ``fail`` (the récépissé is not counted as "
+            "printed; the user is told and may reprint) or ``assume_ok`` (only for a printer that "
+            "cannot answer, a print "
+            "server: printed on the site's word)."
+        ),
+    )
 
 
 class A4Settings(_Section):
     """``[a4]``: the A4 printer (CUPS, drivers/printer/a4.py)."""
-    driver: A4PrinterDriver = Field(default="capture", description=(
-        "``cups`` (a CUPS queue) or ``capture`` (keeps the PDFs: demo)."))
+
+    driver: A4PrinterDriver = Field(
+        default="capture", description=("``cups`` (a CUPS queue) or ``capture`` (keeps the PDFs: demo).")
+    )
     queue: str = Field(default="", description="CUPS queue name; empty: the scheduler's default queue.")
     host: str = Field(default="", description="CUPS scheduler host; empty: the local scheduler.")
     port: Count = Field(default=631, description="CUPS scheduler port.")
     timeout: Seconds = Field(default=10.0, description="Seconds before a scheduler that does not answer is abandoned.")
-    folder: str = Field(default="", description=(
-        "Capture printer: where to keep the PDFs (on tmpfs); empty: in memory only."))
-    fault: A4Fault = Field(default="", description=(
-        "Capture printer: inject a fault (``paper-out``, ``paper-low``, ``cover-open``, ``jam``, ``unplugged``)."))
+    folder: str = Field(
+        default="", description=("Capture printer: where to keep the PDFs (on tmpfs); empty: in memory only.")
+    )
+    fault: A4Fault = Field(
+        default="",
+        description=(
+            "Capture printer: inject a fault (``paper-out``, ``paper-low``, ``cover-open``, ``jam``, ``unplugged``)."
+        ),
+    )
 
 
 class WorkspaceSettings(_Section):
     """``[workspace]``: where a user's files are kept, in RAM."""
-    root: str = Field(default="", description=(
-        "Directory on tmpfs holding each user's workspace; empty picks /run/pointnum or /dev/shm."))
-    temp_dir: str = Field(default="", description=(
-        "The kiosk's private temporary folder (TMPDIR), on tmpfs; empty: beside the workspaces."))
+
+    root: str = Field(
+        default="",
+        description=("Directory on tmpfs holding each user's workspace; empty picks /run/pointnum or /dev/shm."),
+    )
+    temp_dir: str = Field(
+        default="",
+        description=("The kiosk's private temporary folder (TMPDIR), on tmpfs; empty: beside the workspaces."),
+    )
 
 
 class StatsSettings(_Section):
     """``[stats]``: the anonymous statistics."""
-    path: str = Field(default="", description=(
-        "Anonymous statistics database; empty picks /var/lib/pointnum or the user data directory."))
+
+    path: str = Field(
+        default="",
+        description=("Anonymous statistics database; empty picks /var/lib/pointnum or the user data directory."),
+    )
 
 
 class UiSettings(_Section):
     """``[ui]``: the touchscreen."""
+
     fullscreen: bool = Field(default=True, description="Run fullscreen (a kiosk); off for development.")
     width: Count = Field(default=1280, description="Window width when not fullscreen.")
     height: Count = Field(default=800, description="Window height when not fullscreen.")
-    show_demo_codes: bool = Field(default=False, description=(
-        "Show demo photo codes and timbres on the checklist (demo and training only)."))
-    idle_first_s: Seconds = Field(default=60.0, description=(
-        "Seconds without a touch before the warning, on the first screens (choice, checklist)."))
-    idle_step_s: Seconds = Field(default=180.0, description=(
-        "Seconds without a touch before the warning, during the steps."))
-    idle_scan_s: Seconds = Field(default=300.0, description=(
-        "Seconds without a touch before the warning, on the scanning step."))
-    idle_mediator_s: Seconds = Field(default=900.0, description=(
-        "Seconds without a touch before the warning, once a médiateur has been called."))
-    idle_warning_s: Seconds = Field(default=30.0, description=(
-        'Length of the "Êtes-vous toujours là ?" countdown before the wipe.'))
-    read_aloud: bool = Field(default=True, description=(
-        'Offer the "Écouter" button: espeak-ng reads the question on the screen aloud (off: the button stays silent).'))
-    dpi: Seconds = Field(default=0.0, description=(
-        "Pixels per inch of the kiosk's screen, for 15 mm touch targets; 0 lets Kivy ask the display."))
-    max_fps: Count = Field(default=120, description=(
-        "How often, at most, the kiosk looks for touches and draws (a frame is drawn only when something changed): a "
-        "touch waits at most one period, 8 ms at 120."))
+    show_demo_codes: bool = Field(
+        default=False, description=("Show demo photo codes and timbres on the checklist (demo and training only).")
+    )
+    idle_first_s: Seconds = Field(
+        default=60.0,
+        description=("Seconds without a touch before the warning, on the first screens (choice, checklist)."),
+    )
+    idle_step_s: Seconds = Field(
+        default=180.0, description=("Seconds without a touch before the warning, during the steps.")
+    )
+    idle_scan_s: Seconds = Field(
+        default=300.0, description=("Seconds without a touch before the warning, on the scanning step.")
+    )
+    idle_mediator_s: Seconds = Field(
+        default=900.0, description=("Seconds without a touch before the warning, once a médiateur has been called.")
+    )
+    idle_warning_s: Seconds = Field(
+        default=30.0, description=('Length of the "Êtes-vous toujours là ?" countdown before the wipe.')
+    )
+    read_aloud: bool = Field(
+        default=True,
+        description=(
+            'Offer the "Écouter" button: espeak-ng reads the question on the screen aloud (off: the '
+            "button stays silent)."
+        ),
+    )
+    dpi: Seconds = Field(
+        default=0.0,
+        description=("Pixels per inch of the kiosk's screen, for 15 mm touch targets; 0 lets Kivy ask the display."),
+    )
+    max_fps: Count = Field(
+        default=120,
+        description=(
+            "How often, at most, the kiosk looks for touches and draws (a frame is drawn only when "
+            "something changed): a "
+            "touch waits at most one period, 8 ms at 120."
+        ),
+    )
 
 
 class Settings(_Section):
     """A kiosk's settings: ``config_version`` and one table per section."""
-    config_version: Version = Field(default=CONFIG_VERSION, description=(
-        "The layout of the settings the file is written for; an older one is migrated on loading."))
+
+    config_version: Version = Field(
+        default=CONFIG_VERSION,
+        description=("The layout of the settings the file is written for; an older one is migrated on loading."),
+    )
     site: SiteSettings = Field(default_factory=SiteSettings, description="The place the kiosk serves.")
     ants: AntsSettings = Field(default_factory=AntsSettings, description="The ANTS service.")
     scanner: ScannerSettings = Field(default_factory=ScannerSettings, description="The document scanner.")
     printer: PrinterSettings = Field(default_factory=PrinterSettings, description="The receipt printer.")
     a4: A4Settings = Field(default_factory=A4Settings, description="The A4 printer.")
-    workspace: WorkspaceSettings = Field(default_factory=WorkspaceSettings, description=(
-        "Where a user's files are kept."))
+    workspace: WorkspaceSettings = Field(
+        default_factory=WorkspaceSettings, description=("Where a user's files are kept.")
+    )
     stats: StatsSettings = Field(default_factory=StatsSettings, description="The anonymous statistics.")
     ui: UiSettings = Field(default_factory=UiSettings, description="The touchscreen.")
 
@@ -342,9 +442,17 @@ class Settings(_Section):
 
 # -- From pydantic's errors to the technician's line -------------------------------------
 
-_TYPES = {"int_type": "int", "int_parsing": "int", "int_from_float": "int", "float_type": "float",
-          "float_parsing": "float", "string_type": "str", "bool_type": "bool", "dict_type": "dict",
-          "list_type": "list"}
+_TYPES = {
+    "int_type": "int",
+    "int_parsing": "int",
+    "int_from_float": "int",
+    "float_type": "float",
+    "float_parsing": "float",
+    "string_type": "str",
+    "bool_type": "bool",
+    "dict_type": "dict",
+    "list_type": "list",
+}
 
 
 def _field_type(loc: tuple[int | str, ...]) -> Any:
@@ -388,6 +496,7 @@ def _validate(data: dict[str, Any], source: str) -> Settings:
 
 
 # -- Loading ------------------------------------------------------------------------------
+
 
 def _read(path: Path | str, text: str) -> dict[str, Any]:
     try:

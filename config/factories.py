@@ -1,6 +1,7 @@
 """Factories that turn settings into the kiosk's parts: the ANTS client, the
 scanner and printer drivers, the statistics store, and the bundled mock
 backend when the site runs in demo or training mode."""
+
 from __future__ import annotations
 
 import hmac
@@ -51,6 +52,7 @@ def make_client(settings: Settings) -> AntsClient:
 @dataclass
 class Services:
     """Everything a user's session is built from; one per running kiosk."""
+
     settings: Settings
     catalogue: Catalogue
     scanner: ScanWorker
@@ -133,8 +135,9 @@ class Services:
                 self.stats.record(SessionFigures(outcome="crash"))
         return count
 
-    def verify_clean(self, canaries: Iterable[str] = (), *, time_limit: float | None = None,
-                     max_bytes: int | None = None) -> CheckReport:
+    def verify_clean(
+        self, canaries: Iterable[str] = (), *, time_limit: float | None = None, max_bytes: int | None = None
+    ) -> CheckReport:
         """The wipe's check on demand: no workspace left, no journal beside the
         statistics, and none of the ``canaries`` in any place the kiosk writes to,
         within ``time_limit`` seconds and ``max_bytes`` read (session.wipe's
@@ -146,10 +149,14 @@ class Services:
         root = s.workspace_root()
         own = self.check_places()
         writers = kiosk_writers(own)
-        report = check_leftovers(own + system_places(writers), needles_of(canaries),
-                                 exclude=s.mock_store_excluded(), writers=writers,
-                                 time_limit=TIME_LIMIT if time_limit is None else time_limit,
-                                 max_bytes=BYTE_BUDGET if max_bytes is None else max_bytes)
+        report = check_leftovers(
+            own + system_places(writers),
+            needles_of(canaries),
+            exclude=s.mock_store_excluded(),
+            writers=writers,
+            time_limit=TIME_LIMIT if time_limit is None else time_limit,
+            max_bytes=BYTE_BUDGET if max_bytes is None else max_bytes,
+        )
         if root.exists():
             report.findings += [Finding(str(p), "workspace") for p in root.iterdir()]
         data = s.stats_path()
@@ -231,10 +238,24 @@ class BundledMock:
         self.port = self._sock.getsockname()[1]
         fd = self._sock.fileno()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ants.mock", "--fd", str(fd), "--db", str(self.db or ":memory:"),
-             "--parent-pid", str(os.getpid()), "--log-level", "warning"],
-            pass_fds=[fd], env={**os.environ, IDENTITY_ENV: self._secret},
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "ants.mock",
+                "--fd",
+                str(fd),
+                "--db",
+                str(self.db or ":memory:"),
+                "--parent-pid",
+                str(os.getpid()),
+                "--log-level",
+                "warning",
+            ],
+            pass_fds=[fd],
+            env={**os.environ, IDENTITY_ENV: self._secret},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + timeout
         while not self.answers():
@@ -276,8 +297,9 @@ class BundledMock:
             response = requests.get(self.url + "/health", headers={CHALLENGE: challenge}, timeout=1.0)
         except requests.RequestException:
             return False
-        return response.ok and hmac.compare_digest(response.headers.get(PROOF, ""),
-                                                   proof(self._secret.encode(), challenge))
+        return response.ok and hmac.compare_digest(
+            response.headers.get(PROOF, ""), proof(self._secret.encode(), challenge)
+        )
 
     def _wipe_legacy_store(self) -> None:
         if not self.legacy_db.exists():

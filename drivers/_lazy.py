@@ -9,6 +9,7 @@ loads with the first name that needs it, off the welcome screen's path.
 It sits in ``drivers/`` because that is the lowest package both users may
 import: ``session/`` may import ``drivers/``, never the reverse.
 """
+
 from __future__ import annotations
 
 import sys

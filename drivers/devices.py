@@ -5,6 +5,7 @@ by the ``libsane_matched=yes`` property that libsane's udev rules set, or else
 by a list of scanner makers' vendor ids. Only for the kiosk's health screen
 and the technician's ``doctor``; drivers open devices by their own means.
 """
+
 from __future__ import annotations
 
 import threading
@@ -15,17 +16,26 @@ from typing import Any, Literal
 
 from userfacing import UserFacingError
 
-__all__ = ["SCANNER_VENDORS", "DeviceEvent", "DeviceInfo", "DeviceStatus", "DeviceWatch", "KindStatus",
-           "is_usable"]
+__all__ = ["SCANNER_VENDORS", "DeviceEvent", "DeviceInfo", "DeviceStatus", "DeviceWatch", "KindStatus", "is_usable"]
 
 Kind = Literal["scanner", "printer"]
 KINDS: tuple[Kind, ...] = ("scanner", "printer")
 
 #: USB vendor ids of document scanner makers (used when libsane's rules did not tag the device).
 SCANNER_VENDORS = {
-    "04a9": "Canon", "04b8": "Epson", "03f0": "HP", "04f9": "Brother", "04c5": "Fujitsu",
-    "07b3": "Plustek", "0638": "Avision", "04a7": "Visioneer", "29cc": "Kodak Alaris",
-    "1083": "Canon Electronics", "05ca": "Ricoh", "0a82": "Syscan", "055f": "Mustek",
+    "04a9": "Canon",
+    "04b8": "Epson",
+    "03f0": "HP",
+    "04f9": "Brother",
+    "04c5": "Fujitsu",
+    "07b3": "Plustek",
+    "0638": "Avision",
+    "04a7": "Visioneer",
+    "29cc": "Kodak Alaris",
+    "1083": "Canon Electronics",
+    "05ca": "Ricoh",
+    "0a82": "Syscan",
+    "055f": "Mustek",
 }
 _PRINTER_CLASS = "07"
 
@@ -34,6 +44,7 @@ def is_usable() -> bool:
     """True when pyudev (and so libudev) can be loaded."""
     try:
         import pyudev
+
         pyudev.Context()
     except Exception:
         return False
@@ -79,8 +90,7 @@ def _is_printer(device: Any) -> bool:
     interfaces = _prop(device, "ID_USB_INTERFACES")
     if any(part.startswith(_PRINTER_CLASS) for part in interfaces.split(":") if part):
         return True
-    return any(_attr(child, "bInterfaceClass") == _PRINTER_CLASS
-               for child in getattr(device, "children", ()))
+    return any(_attr(child, "bInterfaceClass") == _PRINTER_CLASS for child in getattr(device, "children", ()))
 
 
 def classify(device: Any, scanner_vendors: dict[str, str] = SCANNER_VENDORS) -> list[DeviceInfo]:
@@ -111,8 +121,13 @@ class DeviceWatch:
     """Lists present scanners and printers; with :meth:`start`, calls
     ``on_change(DeviceEvent)`` from a pyudev observer thread on plug/unplug."""
 
-    def __init__(self, on_change: Callable[[DeviceEvent], None], *, context: Any = None,
-                 scanner_vendors: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        on_change: Callable[[DeviceEvent], None],
+        *,
+        context: Any = None,
+        scanner_vendors: dict[str, str] | None = None,
+    ) -> None:
         import pyudev  # a hard dependency, imported here to keep module import cheap
 
         self._pyudev = pyudev
@@ -145,8 +160,7 @@ class DeviceWatch:
         # listening once scheduled, and a device plugged meanwhile is missed.
         monitor.start()
         self.present()  # remember what is there, to name what goes away
-        self._observer = self._pyudev.MonitorObserver(monitor, callback=self._on_udev,
-                                                      name="device-watch")
+        self._observer = self._pyudev.MonitorObserver(monitor, callback=self._on_udev, name="device-watch")
         self._observer.daemon = True
         self._observer.start()
 

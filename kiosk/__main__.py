@@ -5,6 +5,7 @@ simulated scanner and a capture printer, unless real devices are configured.
 On a machine with no screen, the demo runs offscreen through every screen of
 a procedure and says where its screenshots are.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,9 @@ from config._settings import SITE_FILE
 def _prepare_kivy(settings, windowed: bool) -> None:
     """Kivy reads its environment at import: set it first."""
     # Kivy's own files (config, any log) stay in RAM beside the workspaces.
-    home = (settings.workspace_root().parent / f"pointnum-kivy-{os.getuid()}"
-            if not os.environ.get("KIVY_HOME") else None)
+    home = (
+        settings.workspace_root().parent / f"pointnum-kivy-{os.getuid()}" if not os.environ.get("KIVY_HOME") else None
+    )
     if home is not None:
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.environ["KIVY_HOME"] = str(home)

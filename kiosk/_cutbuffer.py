@@ -13,6 +13,7 @@ before it runs, as Kivy itself does on Windows and macOS: ``CutBuffer`` is
 None and TextInput checks it before each use. The clipboard itself stays the
 window's own (``KIVY_CLIPBOARD=sdl2``), which the wipe clears.
 """
+
 from __future__ import annotations
 
 import sys

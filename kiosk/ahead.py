@@ -6,6 +6,7 @@ far, the other screens after the first frame are made in small slices, each
 under AHEAD_SLICE_MS, so that a touch never waits longer and the next screen
 shows at once.
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,7 +28,7 @@ class WorkAhead:
     #: Milliseconds of building per frame, at most: a touch waits no longer.
     AHEAD_SLICE_MS = 8
     #: Seconds before the first slice.
-    AHEAD_DELAY = .05
+    AHEAD_DELAY = 0.05
 
     def __init__(self):
         self._work: deque[Callable[[], object]] = deque()

@@ -1,5 +1,6 @@
 """The Kivy application: builds the screens and wires them to the services.
 Nothing else: the rules live in session/, the devices in drivers/."""
+
 from __future__ import annotations
 
 import logging
@@ -38,8 +39,15 @@ class KioskApp(App):
     title = "Point numérique"
     use_kivy_settings = False
 
-    def __init__(self, services: Services, *, now: Callable[[], float] | None = None,
-                 wall: Callable[[], datetime] | None = None, speaker: Speaker | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        now: Callable[[], float] | None = None,
+        wall: Callable[[], datetime] | None = None,
+        speaker: Speaker | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.services = services
         self.speaker = speaker
@@ -55,16 +63,35 @@ class KioskApp(App):
             jobs=JobQueue(),
             demo_codes=self.services.demo_codes,
             devices=self.services.devices,
-            simulated=tuple(kind for kind, fake in (("scanner", settings.scanner.driver == "simulated"),
-                                                    ("printer", settings.printer.driver == "capture")) if fake),
-            presence_by_udev=tuple(kind for kind, real in (("scanner", settings.scanner.driver == "sane"),
-                                                          ("printer", settings.printer.driver == "usb")) if real),
+            simulated=tuple(
+                kind
+                for kind, fake in (
+                    ("scanner", settings.scanner.driver == "simulated"),
+                    ("printer", settings.printer.driver == "capture"),
+                )
+                if fake
+            ),
+            presence_by_udev=tuple(
+                kind
+                for kind, real in (
+                    ("scanner", settings.scanner.driver == "sane"),
+                    ("printer", settings.printer.driver == "usb"),
+                )
+                if real
+            ),
         )
         ui = settings.ui
         policy = IdlePolicy(
-            IdleTimeouts(first=ui.idle_first_s, step=ui.idle_step_s, scan=ui.idle_scan_s,
-                         mediator=ui.idle_mediator_s, warning=ui.idle_warning_s),
-            closing_time=parse_closing_time(settings.site.closing_time), **self._clock)
+            IdleTimeouts(
+                first=ui.idle_first_s,
+                step=ui.idle_step_s,
+                scan=ui.idle_scan_s,
+                mediator=ui.idle_mediator_s,
+                warning=ui.idle_warning_s,
+            ),
+            closing_time=parse_closing_time(settings.site.closing_time),
+            **self._clock,
+        )
         self.idle = IdleWatcher(policy, self.controller)
         if self.speaker is None:
             self.speaker = make_speaker(ui.read_aloud)
@@ -85,14 +112,20 @@ class KioskApp(App):
         # process (started now, not in the middle of someone's session).
         controller.ahead.warming = True
         controller.jobs.submit(_warm_imports)
-        controller.jobs.submit(self.services.scanner.start, on_done=controller.ahead.warmed,
-                               on_error=controller.ahead.warmed)
+        controller.jobs.submit(
+            self.services.scanner.start, on_done=controller.ahead.warmed, on_error=controller.ahead.warmed
+        )
         self.services.watch_devices()
         Clock.schedule_interval(self._retry_logouts, self.LOGOUT_RETRY_S)
         # On the UI thread, between frames: the other screens, then the chooser's tiles and lists.
         ahead = controller.ahead
-        ahead.prepare([*root.make_ahead(), root.manager.size_screens,
-                       lambda: ahead.prepare(root.manager.get_screen("chooser").prepare())])
+        ahead.prepare(
+            [
+                *root.make_ahead(),
+                root.manager.size_screens,
+                lambda: ahead.prepare(root.manager.get_screen("chooser").prepare()),
+            ]
+        )
 
     #: Seconds between two attempts at the ANTS logouts that could not be done at a session's end.
     LOGOUT_RETRY_S = 60

@@ -8,6 +8,7 @@ queue. What the flow publishes comes back through its listener
 (kiosk/follow.py); a session's start and end are kiosk/sessions.py's, the
 devices' status kiosk/device_state.py's, the work done ahead kiosk/ahead.py's.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,6 +22,7 @@ from session import flow as F
 from session.catalogue import Catalogue, Procedure
 
 from .ahead import WorkAhead
+from .demo_codes import DemoCodes
 from .device_state import DeviceStates
 from .follow import WORKS
 from .i18n import tr
@@ -55,9 +57,18 @@ class Controller(EventDispatcher):
     scanner_state = StringProperty("")
     printer_state = StringProperty("")
 
-    def __init__(self, *, catalogue: Catalogue, new_session: Callable[..., UserSession],
-                 jobs: JobQueue, demo_codes: Callable[[], dict] | None = None, devices=None,
-                 simulated: tuple[str, ...] = (), presence_by_udev: tuple[str, ...] = (), **kwargs):
+    def __init__(
+        self,
+        *,
+        catalogue: Catalogue,
+        new_session: Callable[..., UserSession],
+        jobs: JobQueue,
+        demo_codes: Callable[[], dict] | None = None,
+        devices=None,
+        simulated: tuple[str, ...] = (),
+        presence_by_udev: tuple[str, ...] = (),
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.devices = DeviceStates(self, devices, simulated, presence_by_udev)
         self.ahead = WorkAhead()
@@ -65,17 +76,21 @@ class Controller(EventDispatcher):
         self.catalogue = catalogue
         self._new_session = new_session
         self.jobs = jobs
-        self._demo_codes = demo_codes
+        self._demo = DemoCodes(jobs, demo_codes, self._demo_fetched)
         self.manager: Any = None  # the ScreenManager, set by the root widget
         self.idle: Any = None  # the IdleWatcher, set by the app
         self.procedure: Procedure | None = None
         self.last_scanned: str | None = None  # the pièce whose page the scan screen shows large
-        self.demo: dict = {}  # the demo codes last fetched, off the UI thread (the checklist shows them)
 
     @property
     def session(self) -> UserSession | None:
         """The user's session, from "J'ai tout" to the end (the flow's)."""
         return self.flow.session if self.flow is not None else None
+
+    @property
+    def demo(self) -> dict:
+        """The demo codes last fetched (the checklist shows them), see kiosk/demo_codes.py."""
+        return self._demo.codes
 
     @property
     def preparing(self) -> bool:
@@ -95,7 +110,7 @@ class Controller(EventDispatcher):
 
     def start(self) -> None:
         """The welcome screen was touched."""
-        self.fetch_demo_codes()
+        self._demo.refresh()
         self.show("chooser")
 
     def set_language(self, lang: str) -> None:
@@ -106,23 +121,7 @@ class Controller(EventDispatcher):
         self.show("checklist")
         self.ahead.procedure(self.manager, self.procedure)
 
-    def fetch_demo_codes(self) -> None:
-        """Ask the demo backend for unused codes, off the UI thread (the checklist
-        shows them): at each new start, since a session uses them up."""
-        if self._demo_codes is None:
-            return
-
-        def fetch():
-            try:
-                return self._demo_codes()
-            except Exception as exc:
-                log.info("demo codes unavailable: %s", type(exc).__name__)
-                return {}
-
-        self.jobs.submit(fetch, on_done=self._demo_fetched)
-
-    def _demo_fetched(self, codes: dict) -> None:
-        self.demo = codes
+    def _demo_fetched(self) -> None:
         if self.manager is not None and self.manager.current == "checklist":
             self.manager.current_screen.refresh()
 

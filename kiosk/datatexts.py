@@ -11,6 +11,7 @@ data files, not the kiosk's code.
 new texts are added untranslated, translations of texts still used are kept,
 texts no longer used are dropped (a test checks English is complete).
 """
+
 from __future__ import annotations
 
 import ast
@@ -51,9 +52,14 @@ def _sentences_in(module: Path) -> list[str]:
     (what users read: statuts, what to do next, validation errors); docstrings
     and pieces of sentences put together at run time are left out."""
     tree = ast.parse(module.read_text(encoding="utf-8"))
-    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
-                  and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
     out = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
@@ -81,8 +87,12 @@ def po_path(lang: str) -> Path:
 
 
 #: The header of a new catalogue (an existing one keeps its own).
-HEADER = {"Project-Id-Version": "pointnum-procedures", "MIME-Version": "1.0",
-          "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit"}
+HEADER = {
+    "Project-Id-Version": "pointnum-procedures",
+    "MIME-Version": "1.0",
+    "Content-Type": "text/plain; charset=UTF-8",
+    "Content-Transfer-Encoding": "8bit",
+}
 
 
 def write_catalogue(lang: str, translations: dict[str, str]) -> Path:
@@ -98,7 +108,8 @@ def write_catalogue(lang: str, translations: dict[str, str]) -> Path:
     catalogue.metadata = dict(old.metadata) if old is not None else {**HEADER, "Language": lang}
     catalogue.header = (old.header if old is not None else "") or (
         f"Point numérique kiosk: the procedures' words (session/), in {lang}.\n"
-        f"Rewritten by `python -m kiosk.datatexts {lang}`, which keeps the translations.")
+        f"Rewritten by `python -m kiosk.datatexts {lang}`, which keeps the translations."
+    )
     for text in texts():
         entry = known.get(text) or polib.POEntry(msgid=text, msgstr="")
         if text in translations:

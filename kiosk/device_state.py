@@ -1,6 +1,7 @@
 """The devices' status in the top bar, live: "Scanner : prêt", "Imprimante :
 en panne"… from udev's add and remove events (drivers.devices.DeviceWatch, on
 pyudev's thread) and from what the drivers said when the session used them."""
+
 from __future__ import annotations
 
 from userfacing import UserFacingError
@@ -16,8 +17,7 @@ class DeviceStates:
     ``simulated``: the kinds whose driver is a fake; ``presence_by_udev``: the
     kinds udev sees come and go (a network printer is ready until it fails)."""
 
-    def __init__(self, shown, devices=None, simulated: tuple[str, ...] = (),
-                 presence_by_udev: tuple[str, ...] = ()):
+    def __init__(self, shown, devices=None, simulated: tuple[str, ...] = (), presence_by_udev: tuple[str, ...] = ()):
         self.shown = shown
         self.devices = devices
         self._simulated = simulated
@@ -51,7 +51,13 @@ class DeviceStates:
         if error is None:
             self.devices.clear_error(kind)
             return
-        fault = next((e for e in (error, error.__cause__)
-                      if isinstance(e, UserFacingError) and type(e).__module__.startswith("drivers.")), None)
+        fault = next(
+            (
+                e
+                for e in (error, error.__cause__)
+                if isinstance(e, UserFacingError) and type(e).__module__.startswith("drivers.")
+            ),
+            None,
+        )
         if fault is not None:
             self.devices.report_error(kind, fault)

@@ -11,6 +11,7 @@ follows (its session ended meanwhile) are dropped.
 The words are the kiosk's: the flow publishes keys (its works, its notices),
 said here in the user's language.
 """
+
 from __future__ import annotations
 
 import logging

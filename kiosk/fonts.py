@@ -5,6 +5,7 @@ designed for readers with low vision, for every Latin text; Noto Sans Arabic
 SDL2's text renderer has no font fallback, so a label picks its font from its
 own text (:func:`font_for`): Arabic letters in it, the Arabic font; else Atkinson.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,10 +26,12 @@ def _atkinson_files() -> dict[str, str] | None:
     except ImportError:
         return None
     files = Path(pkg.__file__).with_name("files")
-    return {"fn_regular": str(files / "AtkinsonHyperlegible-Regular.ttf"),
-            "fn_bold": str(files / "AtkinsonHyperlegible-Bold.ttf"),
-            "fn_italic": str(files / "AtkinsonHyperlegible-Italic.ttf"),
-            "fn_bolditalic": str(files / "AtkinsonHyperlegible-BoldItalic.ttf")}
+    return {
+        "fn_regular": str(files / "AtkinsonHyperlegible-Regular.ttf"),
+        "fn_bold": str(files / "AtkinsonHyperlegible-Bold.ttf"),
+        "fn_italic": str(files / "AtkinsonHyperlegible-Italic.ttf"),
+        "fn_bolditalic": str(files / "AtkinsonHyperlegible-BoldItalic.ttf"),
+    }
 
 
 def _arabic_files() -> dict[str, str] | None:
@@ -51,16 +54,16 @@ def register() -> dict[str, bool]:
         LabelBase.register(name=LATIN, **atkinson)
     else:
         log.error("Atkinson Hyperlegible is not installed (pip: fontpkg-atkinson-hyperlegible): using Roboto")
-        LabelBase.register(name=LATIN, fn_regular="data/fonts/Roboto-Regular.ttf",
-                           fn_bold="data/fonts/Roboto-Bold.ttf")
+        LabelBase.register(name=LATIN, fn_regular="data/fonts/Roboto-Regular.ttf", fn_bold="data/fonts/Roboto-Bold.ttf")
     found[LATIN] = atkinson is not None
     arabic = _arabic_files()
     if arabic:
         LabelBase.register(name=ARABIC, **arabic)
     else:
         log.error("No Arabic font (Debian: fonts-noto-core): Arabic text cannot be shown")
-        LabelBase.register(name=ARABIC, fn_regular="data/fonts/Roboto-Regular.ttf",
-                           fn_bold="data/fonts/Roboto-Bold.ttf")
+        LabelBase.register(
+            name=ARABIC, fn_regular="data/fonts/Roboto-Regular.ttf", fn_bold="data/fonts/Roboto-Bold.ttf"
+        )
     found[ARABIC] = arabic is not None
     _registered = True
     return found

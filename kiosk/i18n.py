@@ -19,6 +19,7 @@ Procedure texts (titles, questions, help, validation messages) come from
 and their translations live beside, in ``procedures.po`` (see
 :mod:`kiosk.datatexts`): one lookup for both catalogues.
 """
+
 from __future__ import annotations
 
 import gettext
@@ -152,6 +153,7 @@ class RtlLabelMixin:
 class Translator(EventDispatcher):
     """``tr._(text)``: the current language's words; kv rules using it follow
     :attr:`lang`."""
+
     lang = StringProperty("fr")
     rtl = BooleanProperty(False)
     #: Where text starts: 'left', or 'right' in Arabic.

@@ -1,6 +1,7 @@
 """The app-level idle watch: the root widget's touches re-arm it; it warns
 with a countdown, then ends the session through the controller. One watch for
 the whole app, never a timer per screen."""
+
 from __future__ import annotations
 
 from kivy.clock import Clock

@@ -11,6 +11,7 @@ refusal, the session's word) is expected; anything else is a bug, and its
 traceback is logged here, where it was caught: code and our own messages,
 which carry no user's data.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,8 +40,12 @@ class JobQueue:
         with self._lock:
             return self._pending > 0
 
-    def submit(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-               on_error: Callable[[BaseException], None] | None = None) -> None:
+    def submit(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
         with self._lock:
             self._pending += 1
         self._queue.put((fn, on_done, on_error))
@@ -70,6 +75,7 @@ class JobQueue:
             finally:
                 with self._lock:
                     self._pending -= 1
+
         Clock.schedule_once(run, 0)
 
     def stop(self) -> None:

@@ -5,6 +5,7 @@ network works.
 It also keeps touch simple for people who never used a touchscreen: one
 finger at a time (a second finger put down while the first is still there is
 ignored, and so are its moves and its lifting)."""
+
 from __future__ import annotations
 
 import weakref
@@ -56,6 +57,7 @@ class ModalLayer(FloatLayout):
     """While active, its own widgets get the touches and nothing beneath it does
     (a job in progress, the idle warning): nothing is tapped twice or by mistake.
     While inactive it is out of the widget tree (see KioskRoot._sync_layers)."""
+
     active = BooleanProperty(False)
 
     def on_touch_down(self, touch):

@@ -9,6 +9,7 @@ person. When the kiosk is stopped, the end is done before the process exits,
 hurried and bounded. What the person does in between is the flow's
 (session/flow.py), which the controller follows.
 """
+
 from __future__ import annotations
 
 import logging

@@ -5,6 +5,7 @@ runs ``espeak-ng`` in a subprocess started from a thread of its own, so the UI
 never waits for it; a new ``say`` stops what was being said. :class:`CaptureSpeaker`
 has the same interface and keeps what would have been said, for tests.
 """
+
 from __future__ import annotations
 
 import logging
@@ -55,14 +56,12 @@ class EspeakSpeaker:
         cmd = self.command(text, lang)
         with self._lock:
             generation = self._generation
-        self._thread = threading.Thread(target=self._run, args=(cmd, generation), name="kiosk-speech",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(cmd, generation), name="kiosk-speech", daemon=True)
         self._thread.start()
 
     def _run(self, cmd: list[str], generation: int) -> None:
         try:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except OSError as exc:
             log.error("espeak-ng could not start: %s", type(exc).__name__)
             return

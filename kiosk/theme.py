@@ -3,6 +3,7 @@
 Every .kv binds to :data:`THEME`'s properties, so changing the text size or
 turning on high contrast restyles every screen at once.
 """
+
 from __future__ import annotations
 
 from kivy.event import EventDispatcher
@@ -17,15 +18,31 @@ TEXT_SIZES = {"normal": 22, "grand": 28, "tres-grand": 34}
 PALETTES = {
     # DSFR colours: bleu France on white; text #161616 (17.9:1), error #CE0500 (5.9:1).
     "normal": {
-        "bg": "#FFFFFF", "fg": "#161616", "muted": "#3A3A3A", "primary": "#000091",
-        "primary_text": "#FFFFFF", "secondary_bg": "#E3E3FD", "error": "#CE0500",
-        "success": "#18753C", "bar": "#F6F6F6", "border": "#666666", "selected": "#000091",
+        "bg": "#FFFFFF",
+        "fg": "#161616",
+        "muted": "#3A3A3A",
+        "primary": "#000091",
+        "primary_text": "#FFFFFF",
+        "secondary_bg": "#E3E3FD",
+        "error": "#CE0500",
+        "success": "#18753C",
+        "bar": "#F6F6F6",
+        "border": "#666666",
+        "selected": "#000091",
     },
     # High contrast: white and yellow on black, every pair at 7:1 or more.
     "contraste": {
-        "bg": "#000000", "fg": "#FFFFFF", "muted": "#F0F0F0", "primary": "#FFE600",
-        "primary_text": "#000000", "secondary_bg": "#1A1A1A", "error": "#FF8A80",
-        "success": "#7CFC9A", "bar": "#000000", "border": "#FFFFFF", "selected": "#FFE600",
+        "bg": "#000000",
+        "fg": "#FFFFFF",
+        "muted": "#F0F0F0",
+        "primary": "#FFE600",
+        "primary_text": "#000000",
+        "secondary_bg": "#1A1A1A",
+        "error": "#FF8A80",
+        "success": "#7CFC9A",
+        "bar": "#000000",
+        "border": "#FFFFFF",
+        "selected": "#FFE600",
     },
 }
 
@@ -36,10 +53,20 @@ TOUCH_TARGET_MM = 15
 #: pairs the .kv files actually use (tests/kiosk/test_accessibility.py checks
 #: each against WCAG: 4.5:1 in the normal palette, 7:1 in high contrast).
 TEXT_PAIRS = (
-    ("fg", "bg"), ("muted", "bg"), ("primary", "bg"), ("error", "bg"), ("success", "bg"),
-    ("primary_text", "primary"), ("fg", "secondary_bg"), ("muted", "secondary_bg"),
-    ("fg", "bar"), ("muted", "bar"), ("primary_text", "selected"), ("primary", "secondary_bg"),
-    ("primary_text", "error"), ("error", "secondary_bg"),
+    ("fg", "bg"),
+    ("muted", "bg"),
+    ("primary", "bg"),
+    ("error", "bg"),
+    ("success", "bg"),
+    ("primary_text", "primary"),
+    ("fg", "secondary_bg"),
+    ("muted", "secondary_bg"),
+    ("fg", "bar"),
+    ("muted", "bar"),
+    ("primary_text", "selected"),
+    ("primary", "secondary_bg"),
+    ("primary_text", "error"),
+    ("error", "secondary_bg"),
 )
 
 

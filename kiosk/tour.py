@@ -10,6 +10,7 @@ which screen or step did not; these checks are plain code, so they still hold
 under ``python -O``. Waiting is a bounded pump of the event loop, never a
 sleep.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -64,8 +65,14 @@ class Finger(MotionEvent):
 class KioskDriver:
     """The kiosk built into Kivy's window, and a person's moves on it."""
 
-    def __init__(self, services: Any, size: tuple[int, int] = (1280, 800), now: Callable[[], float] | None = None,
-                 wall: Callable[[], datetime] | None = None, speaker: Any = None):
+    def __init__(
+        self,
+        services: Any,
+        size: tuple[int, int] = (1280, 800),
+        now: Callable[[], float] | None = None,
+        wall: Callable[[], datetime] | None = None,
+        speaker: Any = None,
+    ):
         EventLoop.ensure_window()
         self.window = EventLoop.window
         self.window.size = size
@@ -97,8 +104,10 @@ class KioskDriver:
         deadline = time.monotonic() + timeout
         while not predicate():
             if time.monotonic() > deadline:
-                raise TourError(f"waited {timeout:.0f}s for {what}; screen is {self.screen.name!r}, "
-                                f"notice {self.controller.notice!r}")
+                raise TourError(
+                    f"waited {timeout:.0f}s for {what}; screen is {self.screen.name!r}, "
+                    f"notice {self.controller.notice!r}"
+                )
             EventLoop.idle()
 
     def wait_idle(self, timeout: float = 60.0) -> None:
@@ -120,8 +129,10 @@ class KioskDriver:
 
     def tap(self, widget: Any) -> None:
         if widget.disabled:
-            raise TourError(f"on screen {self.screen.name!r}, {type(widget).__name__} "
-                            f"{getattr(widget, 'text', '')!r} is greyed out where the tour taps it")
+            raise TourError(
+                f"on screen {self.screen.name!r}, {type(widget).__name__} "
+                f"{getattr(widget, 'text', '')!r} is greyed out where the tour taps it"
+            )
         self._until_still(widget)  # as a person sees it: laid out, not mid-way
         scroll = _scroll_parent(widget)
         if scroll is not None:
@@ -130,8 +141,10 @@ class KioskDriver:
             self._until_still(widget)
         x, y = widget.to_window(*widget.center)
         if not (0 <= x < self.window.width and 0 <= y < self.window.height):
-            raise TourError(f"on screen {self.screen.name!r}, {type(widget).__name__} "
-                            f"{getattr(widget, 'text', '')!r} is off the window at {(x, y)}")
+            raise TourError(
+                f"on screen {self.screen.name!r}, {type(widget).__name__} "
+                f"{getattr(widget, 'text', '')!r} is off the window at {(x, y)}"
+            )
         self.tap_at(x, y)
 
     def _until_still(self, widget: Any, max_frames: int = 30) -> None:
@@ -148,8 +161,7 @@ class KioskDriver:
         """The visible button whose text starts with ``text``."""
         for w in (root or self.screen).walk(restrict=True):
             shown = re.sub(r"\[/?[a-z]+(=[^\]]*)?\]", "", getattr(w, "text", ""))
-            if hasattr(w, "on_release") and shown.startswith(text) and w.opacity > 0 \
-                    and not w.disabled:
+            if hasattr(w, "on_release") and shown.startswith(text) and w.opacity > 0 and not w.disabled:
                 return w
         raise LookupError(f"no button {text!r} on screen {self.screen.name!r}")
 
@@ -199,8 +211,10 @@ class KioskDriver:
 
     def expect_typed(self, field_id: str, text_input: KInput, text: str) -> None:
         if text_input.text != text:
-            raise TourError(f"on screen {self.screen.name!r}, {len(text)} characters were typed into "
-                            f"{field_id!r} but the input shows {len(text_input.text)} other ones")
+            raise TourError(
+                f"on screen {self.screen.name!r}, {len(text)} characters were typed into "
+                f"{field_id!r} but the input shows {len(text_input.text)} other ones"
+            )
 
     def choose(self, label: str) -> None:
         for w in self.screen.walk(restrict=True):
@@ -227,8 +241,9 @@ class KioskDriver:
     def step_id(self) -> str:
         session = self.controller.session
         if session is None:
-            raise TourError(f"the user's session has ended; screen is {self.screen.name!r}, "
-                            f"notice {self.controller.notice!r}")
+            raise TourError(
+                f"the user's session has ended; screen is {self.screen.name!r}, notice {self.controller.notice!r}"
+            )
         return "" if session.wizard.finished else session.wizard.current.id
 
     def expect_step(self, step_id: str, after: str) -> None:
@@ -286,8 +301,9 @@ DEMO_USER = {
 }
 
 
-def walk_permis_perte(driver: KioskDriver, user: Mapping[str, str], photo_code: str, timbre: str,
-                      shots: Path | None = None) -> tuple[str, list[Path]]:
+def walk_permis_perte(
+    driver: KioskDriver, user: Mapping[str, str], photo_code: str, timbre: str, shots: Path | None = None
+) -> tuple[str, list[Path]]:
     """Touch through the whole "permis perdu" flow; screenshot each screen if ``shots``.
     Returns the dossier's numero and the screenshots taken."""
     taken: list[Path] = []
@@ -334,8 +350,9 @@ def walk_permis_perte(driver: KioskDriver, user: Mapping[str, str], photo_code: 
         driver.wait_idle()
         session = driver.controller.session
         if session is None or session.workspace.page_count(piece) < 1:
-            raise TourError(f"on the step 'pieces', the scan of {piece!r} gave no page; "
-                            f"notice {driver.controller.notice!r}")
+            raise TourError(
+                f"on the step 'pieces', the scan of {piece!r} gave no page; notice {driver.controller.notice!r}"
+            )
     shot("etape-5-pieces")
     go_on("pieces", "paiement")
     driver.type_into("timbre", timbre)
@@ -349,8 +366,7 @@ def walk_permis_perte(driver: KioskDriver, user: Mapping[str, str], photo_code: 
     shot("etape-8-confirmation")
     session = driver.controller.session
     if session is None or not session.numero:
-        raise TourError(f"the confirmation screen came without a dossier's numero; "
-                        f"notice {driver.controller.notice!r}")
+        raise TourError(f"the confirmation screen came without a dossier's numero; notice {driver.controller.notice!r}")
     numero = session.numero
     driver.tap_button("Terminer")
     driver.wait_idle()

@@ -4,6 +4,7 @@ The same session core, ANTS client and drivers as the touchscreen app,
 without the UI: list the procedures, run scripted sessions (soak tests,
 training, checking a site's devices), read the anonymous statistics.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,8 +76,10 @@ def cmd_simulate(args) -> int:
     if args.variant and args.variant != "all" and len(procedure_ids) == 1:
         known = [v.name for v in scripts.get(procedure_ids[0], [])]
         if args.variant not in known:
-            print(f"kioskctl: unknown variant {args.variant!r} of {procedure_ids[0]} (known: {', '.join(known)})",
-                  file=sys.stderr)
+            print(
+                f"kioskctl: unknown variant {args.variant!r} of {procedure_ids[0]} (known: {', '.join(known)})",
+                file=sys.stderr,
+            )
             return 2
     runs: list[tuple[str, str | None]] = []
     for procedure_id in procedure_ids:
@@ -93,8 +96,9 @@ def cmd_simulate(args) -> int:
             for i in range(args.sessions):
                 label = f"{procedure_id}/{variant or '-'} " if many else ""
                 try:
-                    result = simulate(services, procedure_id, index=i, motif=args.motif, canary=args.canary,
-                                      variant=variant)
+                    result = simulate(
+                        services, procedure_id, index=i, motif=args.motif, canary=args.canary, variant=variant
+                    )
                 except SimulationError as exc:
                     failures += 1
                     print(f"{label}session {i + 1}: ÉCHEC — {exc}", file=sys.stderr)
@@ -143,8 +147,9 @@ def cmd_verify_clean(args) -> int:
     from session.wipe import OTHER_FILESYSTEM
 
     services = build_services(_settings(args), with_stats=False)
-    report = services.verify_clean(args.canary, time_limit=args.time_limit,
-                                   max_bytes=None if args.max_mb is None else int(args.max_mb * 1e6))
+    report = services.verify_clean(
+        args.canary, time_limit=args.time_limit, max_bytes=None if args.max_mb is None else int(args.max_mb * 1e6)
+    )
     for finding in report.findings:
         print(f"FOUND {finding}")
     for gap in report.not_searched:
@@ -156,8 +161,10 @@ def cmd_verify_clean(args) -> int:
     if not report.complete:
         gaps = [g for g in report.not_searched if g.reason != OTHER_FILESYSTEM]
         hints = sorted({VERIFY_HINTS.get(g.reason, g.reason) for g in gaps})
-        print(summary + f"INCOMPLETE, not a proof that the kiosk is clean: nothing found in what was read, "
-              f"but {len(gaps)} place(s) listed above were not searched. " + "; ".join(hints) + ".")
+        print(
+            summary + f"INCOMPLETE, not a proof that the kiosk is clean: nothing found in what was read, "
+            f"but {len(gaps)} place(s) listed above were not searched. " + "; ".join(hints) + "."
+        )
         return VERIFY_INCOMPLETE
     print(summary + "clean")
     return VERIFY_CLEAN
@@ -184,8 +191,9 @@ def _plain(docstring: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="kioskctl", description=_plain(__doc__),
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="kioskctl", description=_plain(__doc__), formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--config", action="append", default=[], help="site file (repeatable)")
     parser.add_argument("--demo", action="store_true", help="demo settings: bundled mock, simulated devices")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -196,8 +204,11 @@ def main(argv: list[str] | None = None) -> int:
 
     sim = sub.add_parser("simulate", help="run whole scripted sessions headless")
     sim.add_argument("--procedure", default="permis-perte", help="a procedure id, or all")
-    sim.add_argument("--variant", default=None,
-                     help="a scripted variant (kioskctl/scripts/<procedure>.toml), or all; default: the first")
+    sim.add_argument(
+        "--variant",
+        default=None,
+        help="a scripted variant (kioskctl/scripts/<procedure>.toml), or all; default: the first",
+    )
     sim.add_argument("--sessions", type=int, default=1)
     sim.add_argument("--motif", default=None, help="the motif typed (picks the variant of that motif)")
     sim.add_argument("--canary", default="", help="a unique text typed into the personal fields")
@@ -205,15 +216,22 @@ def main(argv: list[str] | None = None) -> int:
     sim.set_defaults(func=cmd_simulate)
 
     sub.add_parser("stats", help="anonymous statistics").set_defaults(func=cmd_stats)
-    sub.add_parser("purge", help="delete workspaces left by a crash (run before the kiosk starts)"
-                   ).set_defaults(func=cmd_purge)
-    vc = sub.add_parser("verify-clean", help="look for anything a user left; non-zero exit on a finding",
-                        epilog=VERIFY_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.add_parser("purge", help="delete workspaces left by a crash (run before the kiosk starts)").set_defaults(
+        func=cmd_purge
+    )
+    vc = sub.add_parser(
+        "verify-clean",
+        help="look for anything a user left; non-zero exit on a finding",
+        epilog=VERIFY_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     vc.add_argument("--canary", action="append", default=[], help="a text that must be found nowhere")
-    vc.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
-                    help="stop searching after this long (default 60)")
-    vc.add_argument("--max-mb", type=float, default=None, metavar="MB",
-                    help="stop searching after reading this much (default 1000)")
+    vc.add_argument(
+        "--time-limit", type=float, default=None, metavar="SECONDS", help="stop searching after this long (default 60)"
+    )
+    vc.add_argument(
+        "--max-mb", type=float, default=None, metavar="MB", help="stop searching after reading this much (default 1000)"
+    )
     vc.set_defaults(func=cmd_verify_clean)
 
     args = parser.parse_args(argv)

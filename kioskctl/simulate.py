@@ -13,6 +13,7 @@ first (a NEPH, a vehicle, a code de cession, a demande waiting for a
 complément, a FranceConnect identity), and what the run must show (the pièces
 asked, what ANTS hands out, an address on the guidance).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -137,8 +138,10 @@ def load_scripts() -> dict[str, list[Variant]]:
         if not f.name.endswith(".toml"):
             continue
         data = tomllib.loads(f.read_text(encoding="utf-8"))
-        out[data["procedure"]] = [Variant(v["name"], dict(v.get("values", {})), dict(v.get("prepare", {})),
-                                          dict(v.get("expect", {}))) for v in data["variants"]]
+        out[data["procedure"]] = [
+            Variant(v["name"], dict(v.get("values", {})), dict(v.get("prepare", {})), dict(v.get("expect", {})))
+            for v in data["variants"]
+        ]
     return out
 
 
@@ -159,7 +162,7 @@ def variant_of(procedure_id: str, name: str | None = None, motif: str | None = N
 
 
 def _resolve(value: str, today: _dt.date) -> str:
-    """"@age:30" → a birth date 30 years (and 40 days) ago; "@days:10" → 10 days ago; as JJ/MM/AAAA."""
+    """ "@age:30" → a birth date 30 years (and 40 days) ago; "@days:10" → 10 days ago; as JJ/MM/AAAA."""
     if not isinstance(value, str) or not value.startswith("@"):
         return value
     kind, _, number = value[1:].partition(":")
@@ -192,16 +195,23 @@ class _Training:
         return response.json()
 
     def neph(self, nom: str, prenom: str, date_naissance: str, categories: list[str]) -> str:
-        return self._post("/api/v1/formation/nephs", {"nom": nom, "prenoms": prenom, "date_naissance": date_naissance,
-                                                      "categories": categories})["neph"]
+        return self._post(
+            "/api/v1/formation/nephs",
+            {"nom": nom, "prenoms": prenom, "date_naissance": date_naissance, "categories": categories},
+        )["neph"]
 
     def vehicle(self, titulaire: str, prenom: str, *, fni: bool, age: int) -> dict:
-        return self._post("/api/v1/formation/vehicules", {"ancien_numero": fni, "age_ans": age,
-                                                          "titulaire_nom": titulaire, "titulaire_prenom": prenom})
+        return self._post(
+            "/api/v1/formation/vehicules",
+            {"ancien_numero": fni, "age_ans": age, "titulaire_nom": titulaire, "titulaire_prenom": prenom},
+        )
 
     def ask_complement(self, numero: str, pieces: list[str], message: str) -> None:
-        self._post(f"/api/v1/agent/demandes/{numero}/transitions",
-                   {"statut": "complement_demande", "message": message, "pieces": pieces}, token=AGENT_TOKEN)
+        self._post(
+            f"/api/v1/agent/demandes/{numero}/transitions",
+            {"statut": "complement_demande", "message": message, "pieces": pieces},
+            token=AGENT_TOKEN,
+        )
 
     def close(self) -> None:
         self.http.close()
@@ -217,14 +227,22 @@ def _prepare(services: Services, variant: Variant, values: dict, index: int, tra
     prep = variant.prepare
     login: dict = {}
     if prep.get("neph"):
-        values["neph"] = training.neph(values["nom_naissance"], values["prenom1"], _iso(values["date_naissance"]),
-                                       prep.get("neph_categories", ["B"]))
+        values["neph"] = training.neph(
+            values["nom_naissance"],
+            values["prenom1"],
+            _iso(values["date_naissance"]),
+            prep.get("neph_categories", ["B"]),
+        )
     if "vehicule" in prep:
         v = prep["vehicule"]
-        row = training.vehicle(values["nom_naissance"], values["prenom1"], fni=bool(v.get("ancien_numero")),
-                               age=int(v.get("age_ans", 2)))
-        values.update(immatriculation=row["immatriculation"], numero_formule=row["numero_formule"],
-                      code_confidentiel=row["code_confidentiel"])
+        row = training.vehicle(
+            values["nom_naissance"], values["prenom1"], fni=bool(v.get("ancien_numero")), age=int(v.get("age_ans", 2))
+        )
+        values.update(
+            immatriculation=row["immatriculation"],
+            numero_formule=row["numero_formule"],
+            code_confidentiel=row["code_confidentiel"],
+        )
     if "cession" in prep:
         seller = simulate(services, "cg-cession", index=index + 5000, variant=prep["cession"])
         values.update(immatriculation=seller.delivre["_immatriculation"], code_cession=seller.delivre["code_cession"])
@@ -232,8 +250,9 @@ def _prepare(services: Services, variant: Variant, values: dict, index: int, tra
         d = prep["demande"]
         earlier = simulate(services, d["procedure"], index=index + 7000, variant=d.get("variant"))
         if d.get("complement"):
-            training.ask_complement(earlier.numero, list(d["complement"]),
-                                    d.get("message", "Le justificatif de domicile est illisible."))
+            training.ask_complement(
+                earlier.numero, list(d["complement"]), d.get("message", "Le justificatif de domicile est illisible.")
+            )
         values["numero"] = earlier.numero
     if "franceconnect" in prep:
         login = dict(prep["franceconnect"])
@@ -250,8 +269,15 @@ class _Told(FlowListener):
         self.outcome = outcome
 
 
-def simulate(services: Services, procedure_id: str, *, index: int = 0, motif: str | None = None,
-             canary: str = "", variant: str | None = None) -> SimulationResult:
+def simulate(
+    services: Services,
+    procedure_id: str,
+    *,
+    index: int = 0,
+    motif: str | None = None,
+    canary: str = "",
+    variant: str | None = None,
+) -> SimulationResult:
     chosen = variant_of(procedure_id, variant, motif)
     procedure = services.catalogue[procedure_id]
     today = _dt.date.today()
@@ -330,11 +356,22 @@ def simulate(services: Services, procedure_id: str, *, index: int = 0, motif: st
         report = flow.end(told.outcome or "abandoned")
     filed = numero if told.outcome == "submitted" else ""
     if not report.clean:
-        raise SimulationError(f"effacement incomplet : {len(report.leftovers)} élément(s) : "
-                              + ", ".join(report.leftovers), numero=filed)
-    result = SimulationResult(numero=numero, pages_scanned=pages, receipt_printed=printed, wipe_clean=report.clean,
-                              procedure=procedure_id, variant=chosen.name, pieces=tuple(scanned), delivre=delivre,
-                              guidance_printed=guidance_printed, guidance=guidance, statut=statut)
+        raise SimulationError(
+            f"effacement incomplet : {len(report.leftovers)} élément(s) : " + ", ".join(report.leftovers), numero=filed
+        )
+    result = SimulationResult(
+        numero=numero,
+        pages_scanned=pages,
+        receipt_printed=printed,
+        wipe_clean=report.clean,
+        procedure=procedure_id,
+        variant=chosen.name,
+        pieces=tuple(scanned),
+        delivre=delivre,
+        guidance_printed=guidance_printed,
+        guidance=guidance,
+        statut=statut,
+    )
     try:
         check_expectations(chosen, result)
     except SimulationError as exc:
@@ -348,9 +385,14 @@ def _fill_lazily(f, values: dict, typed: dict, booth, procedure) -> None:
         values[f.id] = booth.new_photo_code()
     elif f.kind == "timbre" and not values.get(f.id):
         born = typed.get("date_naissance") or None
-        values[f.id] = booth.buy_timbre(typed.get("motif", ""), typed.get("code_postal", ""), **TEST_CARD,
-                                        procedure=procedure.ants_procedure, date_naissance=born,
-                                        immatriculation=typed.get("immatriculation") or None).numero
+        values[f.id] = booth.buy_timbre(
+            typed.get("motif", ""),
+            typed.get("code_postal", ""),
+            **TEST_CARD,
+            procedure=procedure.ants_procedure,
+            date_naissance=born,
+            immatriculation=typed.get("immatriculation") or None,
+        ).numero
 
 
 def check_expectations(variant: Variant, result: SimulationResult) -> None:

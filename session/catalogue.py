@@ -25,6 +25,7 @@ block) are a TOML table whose entries must all hold:
 A field not yet answered holds no value: ``field = [...]`` and the age and
 derived conditions are then false (``not`` makes them true).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -72,6 +73,7 @@ Conditions = tuple[Predicate, ...]
 @dataclass(frozen=True)
 class Condition:
     """True when the field ``field`` holds one of ``values`` (one of its items, for a list field)."""
+
     field: str
     values: tuple[str, ...]
 
@@ -88,6 +90,7 @@ class Condition:
 @dataclass(frozen=True)
 class AgeCondition:
     """The date in ``field`` is less than ``years`` ago (``below``), or at least that long ago."""
+
     field: str
     years: int
     below: bool
@@ -111,6 +114,7 @@ _DERIVED = {
 @dataclass(frozen=True)
 class DerivedCondition:
     """A value derived from a field (its département, its kind of plate) is one of ``values``."""
+
     derive: str
     field: str
     values: tuple[str, ...]
@@ -155,11 +159,11 @@ def _conditions(raw: dict[str, Any] | None, source: str = "?", where: str = "whe
         at = f"{where}.{key}"
         if key in ("age_below", "age_at_least"):
             if not isinstance(value, dict) or "field" not in value or not isinstance(value.get("years"), int):
-                raise CatalogueError(source, at, value, "attendu : { field = \"date_naissance\", years = 21 }")
+                raise CatalogueError(source, at, value, 'attendu : { field = "date_naissance", years = 21 }')
             out.append(AgeCondition(value["field"], value["years"], key == "age_below"))
         elif key in _DERIVED:
             if not isinstance(value, dict) or "field" not in value or not isinstance(value.get("values"), list):
-                raise CatalogueError(source, at, value, "attendu : { field = \"…\", values = [\"…\"] }")
+                raise CatalogueError(source, at, value, 'attendu : { field = "…", values = ["…"] }')
             out.append(DerivedCondition(key, value["field"], tuple(str(v) for v in value["values"])))
         elif key == "any":
             if not isinstance(value, list) or not value:
@@ -224,6 +228,7 @@ class Piece:
 @dataclass(frozen=True)
 class Notice:
     """A text shown on a step when its condition holds (e.g. vol: go to the police first)."""
+
     text: str
     when: Conditions = ()
     title: str = ""
@@ -240,6 +245,7 @@ class GuidanceBlock:
     ANTS handed out (``{delivre.envoi_avant}``); ``address_from`` takes the address from
     ``delivre[address_from]`` (``{destinataire, adresse}``) when ANTS gives one.
     """
+
     heading: str = ""
     paragraphs: tuple[str, ...] = ()
     address: tuple[str, ...] = ()
@@ -313,9 +319,19 @@ class Procedure:
 
 
 # --- parsing ----------------------------------------------------------------------
-_DEFAULT_INPUT = {"date": "date", "choice": "choice", "yesno": "choice", "categories": "multichoice",
-                  "accept": "accept", "code_postal": "number", "timbre": "number", "mobile": "number",
-                  "neph": "number", "code_confidentiel": "number", "integer": "number"}
+_DEFAULT_INPUT = {
+    "date": "date",
+    "choice": "choice",
+    "yesno": "choice",
+    "categories": "multichoice",
+    "accept": "accept",
+    "code_postal": "number",
+    "timbre": "number",
+    "mobile": "number",
+    "neph": "number",
+    "code_confidentiel": "number",
+    "integer": "number",
+}
 
 
 def _field(data: dict[str, Any], source: str, where: str) -> Field:
@@ -334,10 +350,15 @@ def _field(data: dict[str, Any], source: str, where: str) -> Field:
         if k not in data:
             raise CatalogueError(source, f"{where}.{k}", None, "champ obligatoire manquant")
     return Field(
-        id=data["id"], label=data["label"], kind=kind, key=data.get("key", data["id"]),
-        required=bool(data.get("required", True)), help=data.get("help", ""),
+        id=data["id"],
+        label=data["label"],
+        kind=kind,
+        key=data.get("key", data["id"]),
+        required=bool(data.get("required", True)),
+        help=data.get("help", ""),
         input=data.get("input", _DEFAULT_INPUT.get(kind, "text")),
-        options=options, when=_conditions(data.get("when"), source, f"{where}.when"),
+        options=options,
+        when=_conditions(data.get("when"), source, f"{where}.when"),
         send=bool(data.get("send", True)),
         required_when=_conditions(data.get("required_when"), source, f"{where}.required_when"),
     )
@@ -356,9 +377,14 @@ def _piece(data: dict[str, Any], known: dict[str, dict[str, Any]], source: str, 
     merged = {**base, **data}
     if "label" not in merged:
         raise CatalogueError(source, f"{where}.id", data["id"], "pièce inconnue de session/pieces.toml et sans label")
-    return Piece(id=merged["id"], label=merged["label"], help=merged.get("help", ""),
-                 max_pages=int(merged.get("max_pages", 1)), required=bool(merged.get("required", True)),
-                 when=_conditions(data.get("when"), source, f"{where}.when"))
+    return Piece(
+        id=merged["id"],
+        label=merged["label"],
+        help=merged.get("help", ""),
+        max_pages=int(merged.get("max_pages", 1)),
+        required=bool(merged.get("required", True)),
+        when=_conditions(data.get("when"), source, f"{where}.when"),
+    )
 
 
 def load_step_blocks() -> dict[str, dict[str, Any]]:
@@ -409,22 +435,46 @@ def parse_procedure(data: dict[str, Any], source: str, pieces: dict[str, dict[st
             same_step = {n for c in f.when for n in c.fields()} & own
             if same_step:
                 # The screen is built once per step: a field cannot appear while the user types.
-                raise CatalogueError(source, f"{where}.fields.{f.id}.when", sorted(same_step),
-                                     "un champ ne peut dépendre que d'une étape précédente (sinon : required_when)")
-        step_pieces = tuple(_piece(p, known_pieces, source, f"{where}.pieces[{j}]")
-                            for j, p in enumerate(s.get("pieces", [])))
-        notices = tuple(Notice(text=n["text"], title=n.get("title", ""),
-                               when=_conditions(n.get("when"), source, f"{where}.notices[{j}].when"))
-                        for j, n in enumerate(s.get("notices", [])))
-        guidance = tuple(GuidanceBlock(heading=g.get("heading", ""), paragraphs=tuple(g.get("paragraphs", [])),
-                                       address=tuple(g.get("address", [])), address_from=g.get("address_from", ""),
-                                       when=_conditions(g.get("when"), source, f"{where}.guidance[{j}].when"))
-                         for j, g in enumerate(s.get("guidance", [])))
+                raise CatalogueError(
+                    source,
+                    f"{where}.fields.{f.id}.when",
+                    sorted(same_step),
+                    "un champ ne peut dépendre que d'une étape précédente (sinon : required_when)",
+                )
+        step_pieces = tuple(
+            _piece(p, known_pieces, source, f"{where}.pieces[{j}]") for j, p in enumerate(s.get("pieces", []))
+        )
+        notices = tuple(
+            Notice(
+                text=n["text"],
+                title=n.get("title", ""),
+                when=_conditions(n.get("when"), source, f"{where}.notices[{j}].when"),
+            )
+            for j, n in enumerate(s.get("notices", []))
+        )
+        guidance = tuple(
+            GuidanceBlock(
+                heading=g.get("heading", ""),
+                paragraphs=tuple(g.get("paragraphs", [])),
+                address=tuple(g.get("address", [])),
+                address_from=g.get("address_from", ""),
+                when=_conditions(g.get("when"), source, f"{where}.guidance[{j}].when"),
+            )
+            for j, g in enumerate(s.get("guidance", []))
+        )
         if s["kind"] == "guidance" and not guidance:
             raise CatalogueError(source, f"{where}.guidance", None, "une étape guidance sans texte")
-        step = Step(id=s["id"], title=s["title"], kind=s["kind"], intro=s.get("intro", ""), fields=fields,
-                    pieces=step_pieces, when=_conditions(s.get("when"), source, f"{where}.when"),
-                    notices=notices, guidance=guidance)
+        step = Step(
+            id=s["id"],
+            title=s["title"],
+            kind=s["kind"],
+            intro=s.get("intro", ""),
+            fields=fields,
+            pieces=step_pieces,
+            when=_conditions(s.get("when"), source, f"{where}.when"),
+            notices=notices,
+            guidance=guidance,
+        )
         parts: tuple[Step | Piece | Notice | GuidanceBlock, ...] = (step, *step_pieces, *notices, *guidance)
         for part in parts:
             referenced += [(f"{where}.when", c.fields()) for c in part.when]
@@ -434,15 +484,22 @@ def parse_procedure(data: dict[str, Any], source: str, pieces: dict[str, dict[st
             raise CatalogueError(source, where, name, "la condition nomme un champ qui n'existe pas")
     connexion = data.get("connexion", "")
     if connexion not in ("", "franceconnect"):
-        raise CatalogueError(source, "connexion", connexion, "attendu : \"\" ou \"franceconnect\"")
+        raise CatalogueError(source, "connexion", connexion, 'attendu : "" ou "franceconnect"')
     attestation = data.get("attestation_inscription", False)
     if not isinstance(attestation, bool):
         raise CatalogueError(source, "attestation_inscription", attestation, "attendu : true ou false")
     return Procedure(
-        id=data["id"], group=data["group"], title=data["title"], summary=data.get("summary", ""),
-        steps=tuple(steps), checklist=tuple(data.get("checklist", [])), fee=float(data.get("fee", 0)),
-        ants_procedure=data.get("ants_procedure", data["id"]), connexion=connexion,
-        order=int(data.get("order", 100)), attestation_inscription=attestation,
+        id=data["id"],
+        group=data["group"],
+        title=data["title"],
+        summary=data.get("summary", ""),
+        steps=tuple(steps),
+        checklist=tuple(data.get("checklist", [])),
+        fee=float(data.get("fee", 0)),
+        ants_procedure=data.get("ants_procedure", data["id"]),
+        connexion=connexion,
+        order=int(data.get("order", 100)),
+        attestation_inscription=attestation,
     )
 
 
@@ -470,7 +527,8 @@ class Catalogue:
     @classmethod
     def load(cls, *extra_dirs: Path) -> Catalogue:
         files = sorted(
-            Path(str(f)) for f in resources.files("session").joinpath("procedures").iterdir()
+            Path(str(f))
+            for f in resources.files("session").joinpath("procedures").iterdir()
             if f.name.endswith(".toml")
         )
         for d in extra_dirs:

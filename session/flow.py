@@ -21,6 +21,7 @@ been given the state it left (the errors to show, the step it moved to).
 The keys this module publishes (stages, works, notices) are names, not
 sentences: each face says them in its own words and languages.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
@@ -83,8 +84,16 @@ SCANNER = "scanner"
 PRINTER = "printer"
 
 #: What each intent waits for, whatever the step (ANSWER: see Flow.ACTIONS).
-_WORK = {SCAN: SCANNING, RESCAN: SCANNING, CONNECT: LOGIN, PRINT_RECEIPT: RECEIPT, PRINT_RECAP: PRINTING,
-         PRINT_ATTESTATION: ATTESTATION, PRINT_GUIDANCE: PRINTING, END: WIPING}
+_WORK = {
+    SCAN: SCANNING,
+    RESCAN: SCANNING,
+    CONNECT: LOGIN,
+    PRINT_RECEIPT: RECEIPT,
+    PRINT_RECAP: PRINTING,
+    PRINT_ATTESTATION: ATTESTATION,
+    PRINT_GUIDANCE: PRINTING,
+    END: WIPING,
+}
 
 
 class NotNow(RuntimeError):

@@ -5,6 +5,7 @@ in; printable on the A4 printer or, without one, on the receipt printer.
 
 Never a dead end: a procedure that cannot be done online ends here too.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -47,10 +48,16 @@ class Guidance:
         return next((s.address for s in self.sections if s.address), ())
 
     def as_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "intro": self.intro, "paragraphs": self.paragraphs,
-                "address": list(self.address),
-                "sections": [{"heading": s.heading, "paragraphs": list(s.paragraphs), "address": list(s.address)}
-                             for s in self.sections]}
+        return {
+            "title": self.title,
+            "intro": self.intro,
+            "paragraphs": self.paragraphs,
+            "address": list(self.address),
+            "sections": [
+                {"heading": s.heading, "paragraphs": list(s.paragraphs), "address": list(s.address)}
+                for s in self.sections
+            ],
+        }
 
     def to_pdf(self, *, subtitle: str = "", footer: str = "", qr: str = "") -> bytes:
         from drivers.printer.a4doc import A4Document  # reportlab: loaded only to print
@@ -76,8 +83,13 @@ class Guidance:
         for section in self.sections:
             for i, paragraph in enumerate(section.paragraphs or ("",)):
                 lines.append((section.heading if i == 0 else "", paragraph))
-        return Receipt(title=self.title, lines=lines, numero=numero, qr_data=qr,
-                       footer=[line for s in self.sections for line in s.address])
+        return Receipt(
+            title=self.title,
+            lines=lines,
+            numero=numero,
+            qr_data=qr,
+            footer=[line for s in self.sections for line in s.address],
+        )
 
 
 def is_date(value: object) -> bool:
@@ -94,16 +106,24 @@ def shown(value: object) -> str:
 
 def fill(text: str, context: dict[str, Any]) -> str:
     """Replace ``{name}`` and ``{delivre.key}`` by their values (ISO dates as JJ/MM/AAAA)."""
+
     def one(match: re.Match[str]) -> str:
         node: Any = context
         for part in match.group(1).split("."):
             node = node.get(part) if isinstance(node, dict) else None
         return UNKNOWN if node in (None, "") else shown(node)
+
     return _PLACEHOLDER.sub(one, text)
 
 
-def build(steps: list[Step], values: dict[str, str], *, numero: str | None, delivre: dict[str, Any],
-          today: _dt.date | None = None) -> Guidance | None:
+def build(
+    steps: list[Step],
+    values: dict[str, str],
+    *,
+    numero: str | None,
+    delivre: dict[str, Any],
+    today: _dt.date | None = None,
+) -> Guidance | None:
     """The guidance of the applicable ``guidance`` steps, or None when there is none."""
     steps = [s for s in steps if s.kind == "guidance"]
     if not steps:
@@ -121,10 +141,13 @@ def build(steps: list[Step], values: dict[str, str], *, numero: str | None, deli
             address = tuple(fill(line, context) for line in block.address)
             given = (delivre or {}).get(block.address_from) if block.address_from else None
             if isinstance(given, dict) and given.get("adresse"):
-                address = tuple(x for x in (given.get("destinataire", ""),
-                                            *str(given["adresse"]).split(", ")) if x)
-            sections.append(GuidanceSection(heading=fill(block.heading, context),
-                                            paragraphs=tuple(fill(p, context) for p in block.paragraphs),
-                                            address=address))
+                address = tuple(x for x in (given.get("destinataire", ""), *str(given["adresse"]).split(", ")) if x)
+            sections.append(
+                GuidanceSection(
+                    heading=fill(block.heading, context),
+                    paragraphs=tuple(fill(p, context) for p in block.paragraphs),
+                    address=address,
+                )
+            )
     first = steps[0]
     return Guidance(title=fill(first.title, context), intro=fill(first.intro, context), sections=tuple(sections))

@@ -5,6 +5,7 @@ longer while scanning, longest while a médiateur helps), and is always
 preceded by a warning with a countdown. The site's closing time ends any
 session too, with the same warning.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -37,9 +38,14 @@ class IdleState:
 
 
 class IdlePolicy:
-    def __init__(self, timeouts: IdleTimeouts, *, closing_time: _dt.time | None = None,
-                 now: Callable[[], float] = time.monotonic,
-                 wall: Callable[[], _dt.datetime] = _dt.datetime.now):
+    def __init__(
+        self,
+        timeouts: IdleTimeouts,
+        *,
+        closing_time: _dt.time | None = None,
+        now: Callable[[], float] = time.monotonic,
+        wall: Callable[[], _dt.datetime] = _dt.datetime.now,
+    ):
         self.timeouts = timeouts
         self.closing_time = closing_time
         self._now = now
@@ -69,8 +75,9 @@ class IdlePolicy:
         if self.closing_time is None or self._session_started is None:
             return None
         wall = self._wall()
-        closing = self._session_started.replace(hour=self.closing_time.hour, minute=self.closing_time.minute,
-                                                second=0, microsecond=0)
+        closing = self._session_started.replace(
+            hour=self.closing_time.hour, minute=self.closing_time.minute, second=0, microsecond=0
+        )
         if self._session_started >= closing:
             return None
         return (closing - wall).total_seconds()
@@ -92,7 +99,7 @@ class IdlePolicy:
 
 
 def parse_closing_time(text: str) -> _dt.time | None:
-    """"18:30" → 18:30; "" → no closing time."""
+    """ "18:30" → 18:30; "" → no closing time."""
     if not text:
         return None
     hours, minutes = text.split(":")

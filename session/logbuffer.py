@@ -1,5 +1,6 @@
 """What the kiosk has logged lately, kept in memory so the wipe's check can
 read the same lines that went to the journal."""
+
 from __future__ import annotations
 
 import collections

@@ -5,6 +5,7 @@ Structural types (PEP 544): the drivers (``drivers.scanner.worker.ScanWorker``,
 have these methods without knowing of this module, and so do the fakes a test
 hands the session; ``session/`` names no driver class.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -47,8 +48,15 @@ class ScanJob(Protocol):
 
 
 class Scanner(Protocol):
-    def start_scan(self, source: str = ..., resolution: int | None = ..., dest: str | Path | None = ..., *,
-                   prefix: str = ..., on_progress: Callable[[Any], None] | None = ...) -> ScanJob: ...
+    def start_scan(
+        self,
+        source: str = ...,
+        resolution: int | None = ...,
+        dest: str | Path | None = ...,
+        *,
+        prefix: str = ...,
+        on_progress: Callable[[Any], None] | None = ...,
+    ) -> ScanJob: ...
 
 
 class ReceiptPrinter(Protocol):

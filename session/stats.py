@@ -1,6 +1,7 @@
 """Anonymous figures kept on disk: which procedure, how far, how long, how it
 ended, pages scanned and printed. Never a name, a date, an address or a
 number that points to a person: the table's columns say all it can hold."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -50,7 +51,8 @@ class StatsStore:
         db = sqlite_utils.Database(self.conn)
         db.table("sessions").create(
             {"id": int, **{k: type(v) for k, v in asdict(SessionFigures()).items()}},
-            pk="id", if_not_exists=True,
+            pk="id",
+            if_not_exists=True,
         )
         return db
 

@@ -1,6 +1,7 @@
 """A demande's statut and history as a user reads them: plain French labels
 for the ANTS lifecycle (ants/mock/PROCEDURES.md, "Lifecycle"), dates as
 JJ/MM/AAAA, the pièces an agent asks for."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -54,8 +55,14 @@ def pieces_asked(ids: list[str]) -> tuple[Piece, ...]:
     out = []
     for piece_id in ids:
         info = known.get(piece_id, {})
-        out.append(Piece(id=piece_id, label=info.get("label", piece_id.replace("_", " ")),
-                         help=info.get("help", ""), max_pages=int(info.get("max_pages", 5))))
+        out.append(
+            Piece(
+                id=piece_id,
+                label=info.get("label", piece_id.replace("_", " ")),
+                help=info.get("help", ""),
+                max_pages=int(info.get("max_pages", 5)),
+            )
+        )
     return tuple(out)
 
 
@@ -71,10 +78,18 @@ def describe(raw: dict[str, Any]) -> dict[str, Any]:
         "statut_label": STATUTS.get(statut, statut.replace("_", " ")),
         "next": NEXT.get(statut, ""),
         "cree_le": _date(raw.get("cree_le", "")),
-        "historique": [{"statut": e.get("statut", ""), "label": STATUTS.get(e.get("statut", ""), e.get("statut", "")),
-                        "date": _date(e.get("date", "")), "commentaire": e.get("commentaire") or ""}
-                       for e in raw.get("historique") or []],
-        "complement": None if not complement else {
+        "historique": [
+            {
+                "statut": e.get("statut", ""),
+                "label": STATUTS.get(e.get("statut", ""), e.get("statut", "")),
+                "date": _date(e.get("date", "")),
+                "commentaire": e.get("commentaire") or "",
+            }
+            for e in raw.get("historique") or []
+        ],
+        "complement": None
+        if not complement
+        else {
             "message": complement.get("message", ""),
             "pieces": [{"id": p.id, "label": p.label} for p in pieces_asked(list(complement.get("pieces") or []))],
         },

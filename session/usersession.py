@@ -5,6 +5,7 @@ the workspace's scans, the ANTS session token. Ending it ends all of them.
 The methods that touch a device or the network block: the UI calls them
 from its worker, never from its own thread.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -109,8 +110,7 @@ class UserSession:
         self._recent_log = recent_log
         #: Where a logout that could not reach ANTS goes to be done later (ants.PendingLogouts).
         self.pending_logouts = pending_logouts
-        self._figures = SessionFigures(procedure=procedure.id,
-                                       started_hour=now().strftime("%Y-%m-%dT%H"))
+        self._figures = SessionFigures(procedure=procedure.id, started_hour=now().strftime("%Y-%m-%dT%H"))
         self._ended = False
         self._lock = threading.Lock()
         self._scanning = 0  # scan_piece calls under way (see end)
@@ -118,8 +118,13 @@ class UserSession:
         self._end_over = threading.Event()
 
     # --- scanning -----------------------------------------------------------
-    def scan_piece(self, piece_id: str, source: str = "flatbed", resolution: int | None = None,
-                   on_progress: Callable[[ScanJob], None] | None = None) -> int:
+    def scan_piece(
+        self,
+        piece_id: str,
+        source: str = "flatbed",
+        resolution: int | None = None,
+        on_progress: Callable[[ScanJob], None] | None = None,
+    ) -> int:
         """Scan pages into the pièce through the scan worker (its own process);
         returns how many pages the pièce has now. :attr:`scan_job` shows the
         progress meanwhile (``on_progress(job)`` is told of it, on the worker's
@@ -127,8 +132,11 @@ class UserSession:
         piece = self._piece(piece_id)
         room = piece.max_pages - self.workspace.page_count(piece_id)
         if room <= 0:
-            raise SessionError("Ce document a déjà {pages} page(s) : c'est le maximum. "
-                               "Supprimez une page pour en numériser une autre.", pages=piece.max_pages)
+            raise SessionError(
+                "Ce document a déjà {pages} page(s) : c'est le maximum. "
+                "Supprimez une page pour en numériser une autre.",
+                pages=piece.max_pages,
+            )
         prefix = f"{piece_id}-{secrets.token_hex(3)}"
         with self._lock:
             if self._ended:
@@ -141,11 +149,19 @@ class UserSession:
                 self._scanning -= 1
                 self._scan_over.notify_all()
 
-    def _scan_into(self, piece_id: str, room: int, source: str, resolution: int | None, prefix: str,
-                   on_progress: Callable[[ScanJob], None] | None) -> int:
+    def _scan_into(
+        self,
+        piece_id: str,
+        room: int,
+        source: str,
+        resolution: int | None,
+        prefix: str,
+        on_progress: Callable[[ScanJob], None] | None,
+    ) -> int:
         try:
-            job = self.scanner.start_scan(source, resolution, self.workspace.path, prefix=prefix,
-                                          on_progress=on_progress)
+            job = self.scanner.start_scan(
+                source, resolution, self.workspace.path, prefix=prefix, on_progress=on_progress
+            )
             with self._lock:
                 self.scan_job = job
                 ended = self._ended
@@ -198,8 +214,9 @@ class UserSession:
         for step in self.wizard.active_steps():
             for piece in step.pieces:
                 if piece.applies(self.wizard.values) and self.workspace.page_count(piece.id):
-                    out.append(PieceFile(piece.id, f"{piece.id}.pdf", "application/pdf",
-                                         self.workspace.piece_pdf(piece.id)))
+                    out.append(
+                        PieceFile(piece.id, f"{piece.id}.pdf", "application/pdf", self.workspace.piece_pdf(piece.id))
+                    )
         return out
 
     def submit(self) -> str:
@@ -256,9 +273,13 @@ class UserSession:
     def _prefill(self, identity: dict[str, Any]) -> None:
         ids = {f.id: f for s in self.procedure.steps for f in s.fields}
         given = (identity.get("given_name") or "").split()
-        raw = {"nom_naissance": identity.get("family_name", ""), "prenom1": given[0] if given else "",
-               "prenom2": given[1] if len(given) > 1 else "", "email": identity.get("email", ""),
-               "sexe": {"female": "F", "male": "M"}.get(identity.get("gender", ""), "")}
+        raw = {
+            "nom_naissance": identity.get("family_name", ""),
+            "prenom1": given[0] if given else "",
+            "prenom2": given[1] if len(given) > 1 else "",
+            "email": identity.get("email", ""),
+            "sexe": {"female": "F", "male": "M"}.get(identity.get("gender", ""), ""),
+        }
         for field_id, value in raw.items():
             field = ids.get(field_id)
             if field is None or not value or self.wizard.values.get(field_id):
@@ -292,8 +313,11 @@ class UserSession:
         try:
             raw = self.client.suivi(numero)
         except AntsRejected as exc:
-            message = ("Aucune demande ne porte ce numéro. Vérifiez-le sur votre récépissé."
-                       if exc.status == 404 else exc.message_fr)
+            message = (
+                "Aucune demande ne porte ce numéro. Vérifiez-le sur votre récépissé."
+                if exc.status == 404
+                else exc.message_fr
+            )
             if field is not None:
                 self.wizard.errors[field.id] = message
                 self.wizard.changed()
@@ -321,8 +345,9 @@ class UserSession:
         wanted = list(piece_ids or asked)
         if set(wanted) - set(asked):
             raise SessionError("Ce document n'est pas demandé pour cette demande.")
-        missing = [p.label for p in self.wizard.complement_pieces
-                   if p.id in wanted and not self.workspace.page_count(p.id)]
+        missing = [
+            p.label for p in self.wizard.complement_pieces if p.id in wanted and not self.workspace.page_count(p.id)
+        ]
         if missing:
             raise SessionError("Scannez d'abord : {pieces}.", pieces=", ".join(missing))
         files = [PieceFile(p, f"{p}.pdf", "application/pdf", self.workspace.piece_pdf(p)) for p in wanted]
@@ -343,14 +368,20 @@ class UserSession:
                     errors[tail if tail in asked else (asked[0] if asked else "complement")] = err.message
                 self.wizard.errors.update(errors)
                 self.wizard.changed()
-                raise SessionError(exc.message_fr if not exc.erreurs else
-                                   "L'ANTS a refusé le document : lisez ce qui est indiqué en rouge.") from None
+                raise SessionError(
+                    exc.message_fr
+                    if not exc.erreurs
+                    else "L'ANTS a refusé le document : lisez ce qui est indiqué en rouge."
+                ) from None
             except AntsError as exc:
                 raise SessionError(exc.message_fr) from None
         self.numero = numero
         self.complement_sent = True
-        self.suivi = {**self.suivi, "statut": answer.get("statut", "en_instruction"),
-                      "statut_label": _suivi.STATUTS.get(answer.get("statut", ""), self.suivi["statut_label"])}
+        self.suivi = {
+            **self.suivi,
+            "statut": answer.get("statut", "en_instruction"),
+            "statut_label": _suivi.STATUTS.get(answer.get("statut", ""), self.suivi["statut_label"]),
+        }
         self.wizard.confirm()
         log.info("complément sent")
         return answer
@@ -359,8 +390,13 @@ class UserSession:
     def guidance(self) -> Guidance | None:
         """What to do next, as data (title, intro, sections of paragraphs and address lines),
         or None when the procedure has no guidance for this situation."""
-        return _guidance.build(self.wizard.active_steps(), self.wizard.values, numero=self.numero,
-                               delivre=self.delivre, today=self._now().date())
+        return _guidance.build(
+            self.wizard.active_steps(),
+            self.wizard.values,
+            numero=self.numero,
+            delivre=self.delivre,
+            today=self._now().date(),
+        )
 
     def print_guidance(self, a4: bool = True) -> str:
         """Print the guidance on the A4 printer (``a4=True`` and one is there) or on the
@@ -371,8 +407,11 @@ class UserSession:
         qr = self.suivi_url.format(numero=self.numero) if self.numero else ""
         if a4 and self.a4 is not None:
             stamp = self._now().strftime("%d/%m/%Y")
-            pdf = g.to_pdf(subtitle=f"{self.procedure.title} — {self.site_name}, le {stamp}",
-                           footer="Point numérique — gardez cette feuille.", qr=qr)
+            pdf = g.to_pdf(
+                subtitle=f"{self.procedure.title} — {self.site_name}, le {stamp}",
+                footer="Point numérique — gardez cette feuille.",
+                qr=qr,
+            )
             self._print_a4(pdf, g.title, duplex=False, wait=True)
             return "a4"
         try:
@@ -385,8 +424,14 @@ class UserSession:
         today = self._now().date()
         keys = {f.key: f.id for s in self.procedure.steps for f in s.fields}
         # Where several fields share a key (one per situation), the one that applies.
-        keys.update({f.key: f.id for s in self.wizard.active_steps() for f in s.fields
-                     if f.key and f.applies(self.wizard.values, today)})
+        keys.update(
+            {
+                f.key: f.id
+                for s in self.wizard.active_steps()
+                for f in s.fields
+                if f.key and f.applies(self.wizard.values, today)
+            }
+        )
         pieces = {p.id for s in self.procedure.steps for p in s.pieces}
         mapped: dict[str, str] = {}
         for err in exc.erreurs:
@@ -421,8 +466,12 @@ class UserSession:
             numero = self.suivi["numero"]
             return Receipt(
                 title="Document envoyé" if self.complement_sent else "Suivi de votre demande",
-                lines=[("Démarche", self.suivi["procedure_title"]), ("État", self.suivi["statut_label"]),
-                       ("Le", stamp), ("Lieu", self.site_name)],
+                lines=[
+                    ("Démarche", self.suivi["procedure_title"]),
+                    ("État", self.suivi["statut_label"]),
+                    ("Le", stamp),
+                    ("Lieu", self.site_name),
+                ],
                 numero=numero,
                 qr_data=self.suivi_url.format(numero=numero),
                 footer=["Gardez ce ticket : il vous permet de suivre votre demande."],
@@ -439,8 +488,10 @@ class UserSession:
             lines=lines,
             numero=self.numero,
             qr_data=self.suivi_url.format(numero=self.numero),
-            footer=["Gardez ce ticket : il vous permet de suivre votre demande.",
-                    "Scannez le code avec un téléphone, ou donnez le numéro au médiateur."],
+            footer=[
+                "Gardez ce ticket : il vous permet de suivre votre demande.",
+                "Scannez le code avec un téléphone, ou donnez le numéro au médiateur.",
+            ],
         )
 
     def print_receipt(self) -> None:
@@ -481,8 +532,13 @@ class UserSession:
                 if lines:
                     sections.append((step.id, step.title, lines))
             elif step.kind == "pieces":
-                sections.append((step.id, step.title, [(p.label, self.workspace.page_count(p.id))
-                                                       for p in step.pieces if p.applies(wizard.values)]))
+                sections.append(
+                    (
+                        step.id,
+                        step.title,
+                        [(p.label, self.workspace.page_count(p.id)) for p in step.pieces if p.applies(wizard.values)],
+                    )
+                )
         return sections
 
     def print_recap_a4(self) -> int:
@@ -492,9 +548,11 @@ class UserSession:
         from drivers.printer.a4doc import A4Document  # reportlab: loaded only to print
 
         stamp = self._now().strftime("%d/%m/%Y à %H:%M")
-        doc = A4Document(f"Récapitulatif — {self.procedure.title}",
-                         subtitle=f"{self.site_name}, le {stamp}",
-                         footer="Point numérique — ce document est à vous : gardez-le.")
+        doc = A4Document(
+            f"Récapitulatif — {self.procedure.title}",
+            subtitle=f"{self.site_name}, le {stamp}",
+            footer="Point numérique — ce document est à vous : gardez-le.",
+        )
         if self.numero:
             doc.fields([("Numéro de demande", self.numero)])
         for _step_id, title, lines in self.recap_sections():
@@ -519,12 +577,15 @@ class UserSession:
         try:
             pdf = self.client.attestation_inscription(self.numero)
         except AntsSessionExpired:
-            raise SessionError("La connexion à l'ANTS a expiré : l'attestation ne peut plus être "
-                               "téléchargée ici. Appelez le médiateur.") from None
+            raise SessionError(
+                "La connexion à l'ANTS a expiré : l'attestation ne peut plus être "
+                "téléchargée ici. Appelez le médiateur."
+            ) from None
         except AntsRejected as exc:
             if exc.status == 409:
-                raise SessionError("L'attestation n'est pas encore disponible : l'ANTS la produit dès "
-                                   "l'instruction de la demande.") from None
+                raise SessionError(
+                    "L'attestation n'est pas encore disponible : l'ANTS la produit dès l'instruction de la demande."
+                ) from None
             raise SessionError(exc.message_fr) from None
         except AntsError as exc:
             raise SessionError(exc.message_fr) from None
@@ -573,12 +634,16 @@ class UserSession:
 
     def _personal_values(self) -> list[str]:
         """What points to this user: typed values, their numéro, their files' names."""
-        choice_fields = {f.id for s in self.procedure.steps for f in s.fields
-                         if f.input in ("choice", "multichoice", "accept")} | {"statut"}
+        choice_fields = {
+            f.id for s in self.procedure.steps for f in s.fields if f.input in ("choice", "multichoice", "accept")
+        } | {"statut"}
         values = [v for k, v in self.wizard.values.items() if k not in choice_fields]
         values += [self.numero or "", (self.suivi or {}).get("numero", ""), self.workspace.path.name]
-        values += [v for v in self.delivre.values()  # identifiers, not dates shared by everyone
-                   if isinstance(v, str) and not _guidance.is_date(v)]
+        values += [
+            v
+            for v in self.delivre.values()  # identifiers, not dates shared by everyone
+            if isinstance(v, str) and not _guidance.is_date(v)
+        ]
         values += [p.name for p in self.workspace.all_pages()]
         return values
 
@@ -660,14 +725,18 @@ class UserSession:
             except Exception as exc:
                 log.warning("statistics not recorded: %s", type(exc).__name__)
         # Checked after everything this session writes has been written, statistics included.
-        check = check_leftovers(self.check_places, needles, since=self._started_wall - 2,
-                                workspace_dirs=[self.workspace.path], exclude=self.check_exclude,
-                                texts=self._recent_log() if self._recent_log else ())
+        check = check_leftovers(
+            self.check_places,
+            needles,
+            since=self._started_wall - 2,
+            workspace_dirs=[self.workspace.path],
+            exclude=self.check_exclude,
+            texts=self._recent_log() if self._recent_log else (),
+        )
         needles.clear()
         report.leftovers.extend(str(f) for f in check.findings if str(f) not in report.leftovers)
         # A search cut short proves nothing: what it could not read counts as left behind.
-        report.leftovers.extend(f"not searched: {n}" for n in check.not_searched
-                                if n.reason != OTHER_FILESYSTEM)
+        report.leftovers.extend(f"not searched: {n}" for n in check.not_searched if n.reason != OTHER_FILESYSTEM)
         report.check_seconds = check.seconds
         if not report.clean:
             log.error("wipe check failed: %d finding(s)", len(report.leftovers))

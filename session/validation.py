@@ -4,6 +4,7 @@ or raising :class:`Invalid` with a short French sentence saying what to do.
 The sentences are shown as they are next to the field: plain words, one
 idea, never a code.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -76,8 +77,11 @@ def date(raw: str, opts: Options) -> str:
     if "min_age" in opts and age < int(opts["min_age"]):
         raise Invalid(f"Il faut avoir au moins {opts['min_age']} ans pour cette démarche. Vérifiez l'année.")
     if "max_age" in opts and age >= int(opts["max_age"]) and int(opts["max_age"]) < 120:
-        raise Invalid(opts.get("max_age_message",
-                               f"Cette démarche est pour les moins de {opts['max_age']} ans. Vérifiez l'année."))
+        raise Invalid(
+            opts.get(
+                "max_age_message", f"Cette démarche est pour les moins de {opts['max_age']} ans. Vérifiez l'année."
+            )
+        )
     if age > 120:
         raise Invalid("Cette date est trop ancienne. Vérifiez l'année.")
     days_ago = (today - when).days
@@ -211,12 +215,13 @@ def immatriculation(raw: str, opts: Options) -> str:
     m = _FNI_RE.fullmatch(value)
     if m:
         return " ".join(m.groups())
-    raise Invalid("Écrivez l'immatriculation comme sur la plaque, par exemple AB-123-CD "
-                  "(ou 123 ABC 75 pour un ancien numéro).")
+    raise Invalid(
+        "Écrivez l'immatriculation comme sur la plaque, par exemple AB-123-CD (ou 123 ABC 75 pour un ancien numéro)."
+    )
 
 
 def plate_kind(value: str) -> str:
-    """"siv" or "fni" for an immatriculation cleaned by :func:`immatriculation`, "" otherwise."""
+    """ "siv" or "fni" for an immatriculation cleaned by :func:`immatriculation`, "" otherwise."""
     if re.fullmatch(r"[A-Z]{2}-\d{3}-[A-Z]{2}", value or ""):
         return "siv"
     if re.fullmatch(r"\d{2,4} [A-Z]{2,3} (?:\d{2,3}|2A|2B)", value or ""):
@@ -227,8 +232,10 @@ def plate_kind(value: str) -> str:
 def numero_formule(raw: str, opts: Options) -> str:
     value = _compact(raw)
     if not re.fullmatch(r"\d{2,4}[A-Z]{2}\d{5}", value):
-        raise Invalid("Le numéro de formule a 2 à 4 chiffres, 2 lettres et 5 chiffres, par exemple 2009AB12345. "
-                      "Il est écrit sur la carte grise.")
+        raise Invalid(
+            "Le numéro de formule a 2 à 4 chiffres, 2 lettres et 5 chiffres, par exemple 2009AB12345. "
+            "Il est écrit sur la carte grise."
+        )
     return value
 
 
@@ -280,8 +287,9 @@ def pays(raw: str, opts: Options) -> str:
     """A country as its ISO 3166 code of 2 letters (the code ANTS asks for)."""
     value = _compact(raw)
     if not re.fullmatch(r"[A-Z]{2}", value):
-        raise Invalid("Écrivez le code du pays en 2 lettres, par exemple MA pour le Maroc. "
-                      "Le médiateur peut vous aider.")
+        raise Invalid(
+            "Écrivez le code du pays en 2 lettres, par exemple MA pour le Maroc. Le médiateur peut vous aider."
+        )
     if value == "FR" and not opts.get("allow_france", False):
         raise Invalid("Un permis français ne s'échange pas. Choisissez le pays qui a donné le permis.")
     return value

@@ -39,6 +39,7 @@ What is read, and why no more:
   times, and a regular expression alternating them is slower still in
   CPython's ``re`` (benchmarks/bench_verify_clean.py measures the three).
 """
+
 from __future__ import annotations
 
 import errno
@@ -86,6 +87,7 @@ class Finding:
 class NotSearched:
     """A file or folder left out; for a folder, what is under it too (a
     folder cut short by a bound may have been read in part)."""
+
     place: str
     reason: str  # one of OTHER_FILESYSTEM, TIME_OUT, OUT_OF_BUDGET, TOO_LARGE, UNREADABLE
 
@@ -149,6 +151,7 @@ def default_places(workspace_root: Path, data_dir: Path, temp_dir: Path, extra: 
 @dataclass(frozen=True)
 class Writers:
     """The users whose files are searched, and their groups."""
+
     uids: frozenset[int]
     gids: frozenset[int]
 
@@ -169,8 +172,9 @@ class Writers:
 
     def could_have_written(self, st: os.stat_result) -> bool:
         mode = st.st_mode
-        return (st.st_uid in self.uids or bool(mode & stat.S_IWOTH)
-                or bool(mode & stat.S_IWGRP and st.st_gid in self.gids))
+        return (
+            st.st_uid in self.uids or bool(mode & stat.S_IWOTH) or bool(mode & stat.S_IWGRP and st.st_gid in self.gids)
+        )
 
 
 def kiosk_writers(own_places: Iterable[Path]) -> frozenset[int]:
@@ -217,8 +221,18 @@ class _Stop(Exception):
 
 
 class _Search:
-    def __init__(self, needles: _Needles, report: CheckReport, *, since: float | None, writers: Writers,
-                 excluded: set[tuple[int, int]], deadline: float, max_bytes: int, max_file: int):
+    def __init__(
+        self,
+        needles: _Needles,
+        report: CheckReport,
+        *,
+        since: float | None,
+        writers: Writers,
+        excluded: set[tuple[int, int]],
+        deadline: float,
+        max_bytes: int,
+        max_file: int,
+    ):
         self.needles = needles
         self.report = report
         self.since = since
@@ -344,11 +358,19 @@ class _Search:
             tail = window[-overlap:] if overlap else b""
 
 
-def check_leftovers(places: Iterable[Path], needles: set[bytes], *, since: float | None = None,
-                    workspace_dirs: Iterable[Path] = (), texts: Iterable[str] = (),
-                    exclude: Iterable[Path] = (), writers: Iterable[int] | None = None,
-                    time_limit: float = TIME_LIMIT, max_bytes: int = BYTE_BUDGET,
-                    max_file: int | None = None) -> CheckReport:
+def check_leftovers(
+    places: Iterable[Path],
+    needles: set[bytes],
+    *,
+    since: float | None = None,
+    workspace_dirs: Iterable[Path] = (),
+    texts: Iterable[str] = (),
+    exclude: Iterable[Path] = (),
+    writers: Iterable[int] | None = None,
+    time_limit: float = TIME_LIMIT,
+    max_bytes: int = BYTE_BUDGET,
+    max_file: int | None = None,
+) -> CheckReport:
     """Look for the needles in files under ``places`` (only those changed
     since ``since`` when given) and in ``texts`` (captured log output); report
     any of ``workspace_dirs`` that still exists.
@@ -383,10 +405,16 @@ def check_leftovers(places: Iterable[Path], needles: set[bytes], *, since: float
                 continue
             excluded.add((st.st_dev, st.st_ino))
             excluded_paths.append(Path(e).resolve())
-        search = _Search(matcher, report, since=since,
-                         writers=Writers.of(kiosk_writers(places) if writers is None else writers),
-                         excluded=excluded, deadline=time.monotonic() + time_limit, max_bytes=max_bytes,
-                         max_file=MAX_FILE if max_file is None else max_file)
+        search = _Search(
+            matcher,
+            report,
+            since=since,
+            writers=Writers.of(kiosk_writers(places) if writers is None else writers),
+            excluded=excluded,
+            deadline=time.monotonic() + time_limit,
+            max_bytes=max_bytes,
+            max_file=MAX_FILE if max_file is None else max_file,
+        )
         for i, place in enumerate(places):
             if any(place.resolve().is_relative_to(e) for e in excluded_paths):
                 continue
@@ -394,7 +422,7 @@ def check_leftovers(places: Iterable[Path], needles: set[bytes], *, since: float
                 search.place(place)
             except _Stop as stop:
                 report.not_searched += [NotSearched(p, stop.reason) for p in stop.left or [str(place)]]
-                report.not_searched += [NotSearched(str(p), stop.reason) for p in places[i + 1:] if p.exists()]
+                report.not_searched += [NotSearched(str(p), stop.reason) for p in places[i + 1 :] if p.exists()]
                 break
     report.seconds = time.perf_counter() - started
     return report
@@ -412,8 +440,9 @@ def system_places(users: Iterable[int] | None = None) -> list[Path]:
             continue
         if home not in homes:
             homes.append(home)
-    return [Path("/tmp"), Path("/var/tmp")] + [home / d for home in homes
-                                               for d in (".kivy", ".cache", ".config", ".local/share")]
+    return [Path("/tmp"), Path("/var/tmp")] + [
+        home / d for home in homes for d in (".kivy", ".cache", ".config", ".local/share")
+    ]
 
 
 def use_private_tmp(folder: Path) -> Path:

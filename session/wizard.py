@@ -1,5 +1,6 @@
 """The wizard: where a user is in a procedure, what they have entered, and
 which step comes next. The screens follow it; it never knows about them."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -14,6 +15,7 @@ from .validation import Invalid, validate
 @dataclass(frozen=True)
 class StepView:
     """What a screen needs to show the current step."""
+
     step: Step
     number: int
     total: int
@@ -36,8 +38,12 @@ class Wizard:
     applies: they land on the next one that does.
     """
 
-    def __init__(self, procedure: Procedure, on_change: Callable[[Wizard], None] | None = None,
-                 today: Callable[[], _dt.date] = _dt.date.today):
+    def __init__(
+        self,
+        procedure: Procedure,
+        on_change: Callable[[Wizard], None] | None = None,
+        today: Callable[[], _dt.date] = _dt.date.today,
+    ):
         self.procedure = procedure
         self.values: dict[str, str] = {}
         self.errors: dict[str, str] = {}
@@ -91,10 +97,15 @@ class Wizard:
         index = self._index
         step = steps[index]
         today = self.today
-        pieces = (self.complement_pieces if step.kind == "complement"
-                  else tuple(p for p in step.pieces if p.applies(self.values, today)))
+        pieces = (
+            self.complement_pieces
+            if step.kind == "complement"
+            else tuple(p for p in step.pieces if p.applies(self.values, today))
+        )
         return StepView(
-            step=step, number=index + 1, total=len(steps),
+            step=step,
+            number=index + 1,
+            total=len(steps),
             fields=tuple(f for f in step.fields if f.applies(self.values, today)),
             pieces=pieces,
             notices=tuple(n.text for n in step.notices if n.applies(self.values, today)),
@@ -134,8 +145,9 @@ class Wizard:
             if f.id in self.errors:
                 return False
             if f.is_required(self.values, today) and not self.values.get(f.id):
-                self.errors[f.id] = (f.options.get("required_message")
-                                     or "Ce champ est obligatoire. Merci de le remplir.")
+                self.errors[f.id] = (
+                    f.options.get("required_message") or "Ce champ est obligatoire. Merci de le remplir."
+                )
                 return False
         for p in view.pieces:
             if p.required and not self.pages.get(p.id):

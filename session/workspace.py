@@ -1,6 +1,7 @@
 """One user's workspace: a folder on tmpfs (RAM), mode 0700, holding the
 scanned pages and what is derived from them. Deleting it, then checking
 that nothing of it remains, is the heart of the wipe."""
+
 from __future__ import annotations
 
 import os
@@ -150,4 +151,3 @@ def _write_jpeg(target: Path, image: Image.Image, *, quality: int, dpi: int) -> 
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         image.save(fh, "JPEG", quality=quality, dpi=(dpi, dpi), optimize=True)
-

@@ -6,6 +6,7 @@ never be told to the user as a device's fault.
 The scanner is built in the scan worker's child, by name
 (``ScanWorker(settings, factory=scanner_with_a_bug)``): the child finds this
 module through PYTHONPATH (:func:`on_child_path`)."""
+
 from __future__ import annotations
 
 import os

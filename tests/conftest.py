@@ -1,6 +1,7 @@
 """Real parts the tests start themselves: the mock ANTS backend as its own
 process, SANE's ``test`` backend through ``SANE_CONFIG_DIR``, and a TCP
 listener standing where a network receipt printer would be."""
+
 from __future__ import annotations
 
 import os
@@ -57,9 +58,21 @@ class MockBackend:
 
         self._log_file = open(self.log, "wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ants.mock", "--host", "127.0.0.1", "--port", str(self.port),
-             "--db", str(self.db), *self.extra_args],
-            stdout=self._log_file, stderr=subprocess.STDOUT, cwd=ROOT,
+            [
+                sys.executable,
+                "-m",
+                "ants.mock",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--db",
+                str(self.db),
+                *self.extra_args,
+            ],
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
         )
 
         def up():
@@ -112,12 +125,17 @@ def start_backend(tmp_path):
 @pytest.fixture(scope="session")
 def sane_config_dir(tmp_path_factory) -> Path:
     """A SANE configuration that only loads the ``test`` backend, A4 not clipped."""
-    missing = {path: package for path, package in (("/usr/bin/scanimage", "sane-utils"),
-                                                   ("/etc/sane.d/test.conf", "libsane-common"))
-               if not Path(path).exists()}
+    missing = {
+        path: package
+        for path, package in (("/usr/bin/scanimage", "sane-utils"), ("/etc/sane.d/test.conf", "libsane-common"))
+        if not Path(path).exists()
+    }
     if missing:
-        pytest.fail(f"SANE is missing ({', '.join(missing)}): install Debian's {' '.join(missing.values())} "
-                    f"(sudo apt-get install {' '.join(missing.values())})", pytrace=False)
+        pytest.fail(
+            f"SANE is missing ({', '.join(missing)}): install Debian's {' '.join(missing.values())} "
+            f"(sudo apt-get install {' '.join(missing.values())})",
+            pytrace=False,
+        )
     folder = tmp_path_factory.mktemp("sane.d")
     (folder / "dll.conf").write_text("test\n")
     lines = []
@@ -205,9 +223,9 @@ class TcpPrinterListener:
         i = 0
         while i < len(chunk):
             if chunk[i] == _DLE_EOT[0]:
-                if len(chunk) - i < 3 and _DLE_EOT.startswith(chunk[i:i + 2]):
+                if len(chunk) - i < 3 and _DLE_EOT.startswith(chunk[i : i + 2]):
                     return chunk[i:]
-                if chunk[i:i + 2] == _DLE_EOT and 1 <= chunk[i + 2] <= 4:
+                if chunk[i : i + 2] == _DLE_EOT and 1 <= chunk[i + 2] <= 4:
                     n = chunk[i + 2]
                     with self._lock:
                         self.requests.append(n)
@@ -260,7 +278,6 @@ def workspace_root() -> Path:
 @pytest.fixture
 def unused_port() -> int:
     return free_port()
-
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 Import them as ``from support import ...``: ``from conftest import ...`` finds
 whichever ``conftest`` pytest loaded last once a subfolder has its own."""
+
 import os
 import random
 import socket
@@ -43,10 +44,20 @@ def fill_permis_perte_to_pieces(wizard, code_photo: str) -> None:
     """Answer the four first steps of "permis perdu" through the wizard (the
     touch path is covered by the whole-flow test)."""
     assert wizard.next({"motif": "perte"})
-    assert wizard.next({"nom_naissance": "Durand", "sexe": "M", "prenom1": "Paul", "prenom2": "",
-                        "date_naissance": "01/02/1970"})
-    assert wizard.next({"numero_voie": "", "nom_voie": "rue Haute", "complement": "", "code_postal": "44000",
-                        "commune": "Nantes", "email": "paul@exemple.fr", "mobile": ""})
+    assert wizard.next(
+        {"nom_naissance": "Durand", "sexe": "M", "prenom1": "Paul", "prenom2": "", "date_naissance": "01/02/1970"}
+    )
+    assert wizard.next(
+        {
+            "numero_voie": "",
+            "nom_voie": "rue Haute",
+            "complement": "",
+            "code_postal": "44000",
+            "commune": "Nantes",
+            "email": "paul@exemple.fr",
+            "mobile": "",
+        }
+    )
     assert wizard.next({"code_photo": code_photo})
 
 
@@ -56,8 +67,11 @@ def tmpfs_folder() -> Path:
     Fails, saying so, when the machine has none."""
     from session.workspace import _is_tmpfs
 
-    candidates = [Path("/dev/shm"), Path(os.environ.get("XDG_RUNTIME_DIR") or "/nonexistent"),
-                  Path(f"/run/user/{os.getuid()}")]
+    candidates = [
+        Path("/dev/shm"),
+        Path(os.environ.get("XDG_RUNTIME_DIR") or "/nonexistent"),
+        Path(f"/run/user/{os.getuid()}"),
+    ]
     try:
         with open("/proc/mounts") as mounts:
             candidates += [Path(line.split()[1]) for line in mounts if line.split()[2] in ("tmpfs", "ramfs")]
@@ -66,5 +80,7 @@ def tmpfs_folder() -> Path:
     for folder in candidates:
         if folder.is_dir() and os.access(folder, os.W_OK | os.X_OK) and _is_tmpfs(folder.resolve()):
             return folder
-    pytest.fail("no writable tmpfs for the workspaces: /dev/shm is missing or read-only "
-                "(on Debian it is mounted at boot; in a chroot: mount -t tmpfs tmpfs /dev/shm)")
+    pytest.fail(
+        "no writable tmpfs for the workspaces: /dev/shm is missing or read-only "
+        "(on Debian it is mounted at boot; in a chroot: mount -t tmpfs tmpfs /dev/shm)"
+    )

@@ -4,6 +4,7 @@ not use it, one line says what to do and the script stops.
 
 The script runs as an ordinary user (``nobody`` when the tests run as root),
 with a PATH of its own: the few tools it needs, and a fake ``sudo`` or none."""
+
 from __future__ import annotations
 
 import os
@@ -55,15 +56,21 @@ def fake_sudo(folder: Path, status: int) -> Path:
 def as_a_user(folder: Path, *packages: str) -> subprocess.CompletedProcess:
     """A test.sh that sources bootstrap.sh and calls ``apt_ensure PACKAGES``, run by USER."""
     script = folder / "test.sh"
-    script.write_text(f"set -euo pipefail\nsource {folder}/scripts/bootstrap.sh\n"
-                      f"apt_ensure {' '.join(packages)}\necho done\n")
+    script.write_text(
+        f"set -euo pipefail\nsource {folder}/scripts/bootstrap.sh\napt_ensure {' '.join(packages)}\necho done\n"
+    )
     script.chmod(0o755)
     drop = []
     if os.getuid() == 0:
         drop = [shutil.which("setpriv"), "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]
-    return subprocess.run([*drop, str(folder / "bin/bash"), "test.sh"], cwd=folder,
-                          env={"PATH": str(folder / "bin"), "HOME": str(folder), "LANG": "C.UTF-8"},
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [*drop, str(folder / "bin/bash"), "test.sh"],
+        cwd=folder,
+        env={"PATH": str(folder / "bin"), "HOME": str(folder), "LANG": "C.UTF-8"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_without_sudo_one_line_says_what_to_do(user_bin):
@@ -73,7 +80,8 @@ def test_without_sudo_one_line_says_what_to_do(user_bin):
     assert done.stderr.splitlines() == [
         "test.sh: installing Debian packages needs root, and sudo is not installed: run it as root, or, as root, "
         f"install sudo and add {USER} to the sudo group (apt-get install sudo; adduser {USER} sudo), "
-        "then log in again."]
+        "then log in again."
+    ]
 
 
 def test_a_user_who_may_not_use_sudo_is_told_and_nothing_runs(user_bin):
@@ -82,7 +90,8 @@ def test_a_user_who_may_not_use_sudo_is_told_and_nothing_runs(user_bin):
     assert done.returncode == 1 and "done" not in done.stdout
     assert done.stderr.splitlines() == [
         f"test.sh: installing Debian packages needs root, and {USER} may not use sudo: run it as root, or, as root, "
-        f"add {USER} to the sudo group (adduser {USER} sudo), then log in again."]
+        f"add {USER} to the sudo group (adduser {USER} sudo), then log in again."
+    ]
     assert log.read_text().splitlines() == ["true"]  # asked, and apt-get never tried
 
 
@@ -91,8 +100,10 @@ def test_a_user_with_sudo_installs_through_it(user_bin):
     done = as_a_user(user_bin, "bash", MISSING)
     assert done.returncode == 0 and done.stdout.endswith("done\n"), done.stderr
     assert log.read_text().splitlines() == [
-        "true", "apt-get update -qq",
-        f"env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends {MISSING}"]
+        "true",
+        "apt-get update -qq",
+        f"env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends {MISSING}",
+    ]
 
 
 def test_nothing_missing_needs_no_root(user_bin):

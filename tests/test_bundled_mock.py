@@ -2,6 +2,7 @@
 --demo``): no other process is ever taken for it, it ends with the kiosk even
 killed, its store is in RAM, and a run leaves nothing behind (no store, no
 folder in the private temp folder, no canary anywhere)."""
+
 from __future__ import annotations
 
 import json
@@ -128,8 +129,14 @@ def test_the_mock_ends_when_its_parent_is_killed(tmp_path, home):
         print(mock.proc.pid, mock.url, flush=True)
         sys.stdin.read()  # until killed
         """)
-    parent = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              text=True, cwd=ROOT, env=os.environ.copy())
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
     try:
         pid, url = parent.stdout.readline().split()
         pid = int(pid)
@@ -180,10 +187,10 @@ base_url = "http://127.0.0.1:{port}"
 [scanner]
 resolution = 50
 [workspace]
-root = "{workspace_root / 'sessions'}"
-temp_dir = "{workspace_root / 'tmp'}"
+root = "{workspace_root / "sessions"}"
+temp_dir = "{workspace_root / "tmp"}"
 [stats]
-path = "{tmp_path / 'home' / 'data' / 'stats.db'}"
+path = "{tmp_path / "home" / "data" / "stats.db"}"
 """)
     return site
 
@@ -197,9 +204,26 @@ def test_simulate_demo_leaves_no_canary_no_store_and_no_temp_folder(tmp_path, ho
     site = _demo_site(tmp_path, workspace_root, foreign.port)
     canary = make_canary()
     env = {**os.environ, "XDG_CACHE_HOME": str(home / ".cache")}
-    run = subprocess.run([sys.executable, "-m", "kioskctl", "--demo", "--config", str(site), "simulate",
-                          "--sessions", "2", "--canary", canary], capture_output=True, text=True, timeout=300,
-                         cwd=tmp_path, env=env)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kioskctl",
+            "--demo",
+            "--config",
+            str(site),
+            "simulate",
+            "--sessions",
+            "2",
+            "--canary",
+            canary,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env=env,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.stdout.count("session ") == 2 and "PC" in run.stdout
     assert canary not in run.stdout + run.stderr
@@ -210,6 +234,12 @@ def test_simulate_demo_leaves_no_canary_no_store_and_no_temp_folder(tmp_path, ho
     assert not (home / ".local" / "share" / "pointnum-ants-mock").exists()
     # The private temp folder is left as found: empty (python-escpos made a folder there each run).
     assert list((workspace_root / "tmp").iterdir()) == []
-    clean = subprocess.run([sys.executable, "-m", "kioskctl", "--demo", "--config", str(site), "verify-clean",
-                            "--canary", canary], capture_output=True, text=True, timeout=300, cwd=tmp_path, env=env)
+    clean = subprocess.run(
+        [sys.executable, "-m", "kioskctl", "--demo", "--config", str(site), "verify-clean", "--canary", canary],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env=env,
+    )
     assert clean.returncode == 0, clean.stdout[-3000:]

@@ -1,6 +1,7 @@
 """The kiosk's promise, end to end: after a session, the ANTS session is dead
 on the server, the persistent store holds figures only, and a canary typed by
 a user is found nowhere — files, temporary folders, home, log output."""
+
 import sqlite3
 import subprocess
 import sys
@@ -16,13 +17,15 @@ ALLOWED_COLUMNS = {"id"} | set(SessionFigures.__dataclass_fields__)
 
 
 def settings_for(tmp_path, mock, workspace_root):
-    return load_settings(overrides={
-        "ants": {"base_url": mock.url, "mock_db": str(mock.db), "retries": 0},
-        "scanner": {"driver": "simulated", "resolution": 100},
-        "printer": {"driver": "capture"},
-        "workspace": {"root": str(workspace_root)},
-        "stats": {"path": str(tmp_path / "data" / "stats.db")},
-    })
+    return load_settings(
+        overrides={
+            "ants": {"base_url": mock.url, "mock_db": str(mock.db), "retries": 0},
+            "scanner": {"driver": "simulated", "resolution": 100},
+            "printer": {"driver": "capture"},
+            "workspace": {"root": str(workspace_root)},
+            "stats": {"path": str(tmp_path / "data" / "stats.db")},
+        }
+    )
 
 
 def test_the_server_refuses_the_old_token_after_the_wipe(tmp_path, mock_backend, workspace_root):
@@ -39,8 +42,9 @@ def test_the_server_refuses_the_old_token_after_the_wipe(tmp_path, mock_backend,
         assert session.client._token is None
         after = requests.get(mock_backend.url + "/api/v1/sessions/current", headers=headers, timeout=5)
         assert after.status_code == 401
-        submit = requests.post(mock_backend.url + "/api/v1/demandes", headers=headers,
-                               files={"dossier": (None, b"{}")}, timeout=5)
+        submit = requests.post(
+            mock_backend.url + "/api/v1/demandes", headers=headers, files={"dossier": (None, b"{}")}, timeout=5
+        )
         assert submit.status_code == 401
     finally:
         services.close()
@@ -61,8 +65,12 @@ root = "{workspace_root}"
 [stats]
 path = "{settings.stats_path()}"
 """)
-    run = subprocess.run([sys.executable, "-m", "kioskctl", "--config", str(site), "simulate",
-                          "--sessions", "3", "--canary", canary], capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "kioskctl", "--config", str(site), "simulate", "--sessions", "3", "--canary", canary],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     # The log output (what the journal would get) never carries the canary.
     assert canary not in run.stdout and canary not in run.stderr
@@ -75,8 +83,12 @@ path = "{settings.stats_path()}"
     data_dir = settings.stats_path().parent
     assert sorted(p.name for p in data_dir.iterdir()) == ["stats.db"]
     # Every file under the app's folders, /tmp, /var/tmp and the home's app folders.
-    clean = subprocess.run([sys.executable, "-m", "kioskctl", "--config", str(site), "verify-clean",
-                            "--canary", canary], capture_output=True, text=True, timeout=300)
+    clean = subprocess.run(
+        [sys.executable, "-m", "kioskctl", "--config", str(site), "verify-clean", "--canary", canary],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert clean.returncode == 0, clean.stdout
     # And the canary did reach ANTS: the search would have found it if the kiosk kept it.
     assert canary in "".join(r["dossier_json"] for r in sqlite_utils.Database(mock_backend.db)["demandes"].rows)

@@ -2,6 +2,7 @@
 it writes nothing into the checkout (root running it from a user's checkout would
 leave root-owned files there), installs files with its own ownership and mode,
 checks the installed package, not the checkout's, and says the right things."""
+
 import os
 import shlex
 import shutil
@@ -18,8 +19,17 @@ OWNER = 12345  # a checkout's owner who is not the installer (when the test can 
 
 def _copy_checkout(dest: Path) -> None:
     """This checkout as a fresh clone of it would hold it, with the work in progress."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, check=True, timeout=60).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     files = [f for f in listed if f and (ROOT / f).is_file()]
     assert "install.sh" in files, "not a git checkout?"
     for name in files:
@@ -48,18 +58,34 @@ def staged(tmp_path_factory):
     # install.sh then installs the project into it without fetching its dependencies.
     venv = dest / "opt/pointnum/venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    site = Path(subprocess.run([venv / "bin/python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                               capture_output=True, text=True, check=True, timeout=60).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [venv / "bin/python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout.strip()
+    )
     (site / "test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     # What an earlier version installed: a purge unit of its own.
     units = dest / "etc/systemd/system"
     units.mkdir(parents=True)
     (units / "pointnum-purge.service").write_text("[Service]\nRemainAfterExit=yes\n")
     before = _snapshot(checkout)
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH", "VIRTUAL_ENV", "PYTHONSAFEPATH")}
-    run = subprocess.run(["bash", "./install.sh", "--dest", str(dest), "--no-enable"], cwd=checkout, env=env,
-                         capture_output=True, text=True, timeout=900)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH", "VIRTUAL_ENV", "PYTHONSAFEPATH")
+    }
+    run = subprocess.run(
+        ["bash", "./install.sh", "--dest", str(dest), "--no-enable"],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     return checkout, dest, before, run
 
@@ -119,8 +145,7 @@ root = "{ram}/sessions"
 path = "{tmp_path}/stats.db"
 """)
     try:
-        out = subprocess.run([hint[3], "--config", str(site), *hint[4:]], capture_output=True, text=True,
-                             timeout=300)
+        out = subprocess.run([hint[3], "--config", str(site), *hint[4:]], capture_output=True, text=True, timeout=300)
     finally:
         shutil.rmtree(ram, ignore_errors=True)
     assert out.returncode == 0, out.stdout + out.stderr

@@ -1,6 +1,7 @@
 """The appliance files a technician installs: units verified by systemd itself,
 the kiosk's command line as cage reads it (and run under a headless cage), the
 purge before each start, scripts checked by shellcheck."""
+
 import getopt
 import os
 import re
@@ -81,11 +82,15 @@ def _verify(unit_text: str, name: str, tmp_path: Path) -> tuple[subprocess.Compl
         (tmp_path / other.name).write_text(_host_paths(other.read_text()))
     copy = tmp_path / name
     copy.write_text(_host_paths(unit_text))
-    result = subprocess.run(["systemd-analyze", "verify", str(copy)], capture_output=True, text=True,
-                            cwd=tmp_path, timeout=60)
+    result = subprocess.run(
+        ["systemd-analyze", "verify", str(copy)], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
     # An unknown key or a bad value only warns (exit 0): the warnings name the file.
-    problems = [line for line in result.stderr.splitlines()
-                if str(tmp_path) in line or name in line or "Unknown" in line or "typo" in line.lower()]
+    problems = [
+        line
+        for line in result.stderr.splitlines()
+        if str(tmp_path) in line or name in line or "Unknown" in line or "typo" in line.lower()
+    ]
     return result, problems
 
 
@@ -143,18 +148,33 @@ def _headless_kiosk_command(tmp_path: Path) -> tuple[list[str], dict, Path]:
     runtime = tmp_path / "run-pointnum"
     runtime.mkdir(mode=0o700)
     site = tmp_path / "kiosk.toml"
-    text, found = re.subn(r"(?m)^base_url = .*$", 'base_url = "http://127.0.0.1:9"',  # no network beyond loopback
-                          INSTALLED_SITE.read_text(encoding="utf-8"))
+    text, found = re.subn(
+        r"(?m)^base_url = .*$",
+        'base_url = "http://127.0.0.1:9"',  # no network beyond loopback
+        INSTALLED_SITE.read_text(encoding="utf-8"),
+    )
     assert found == 1
-    site.write_text(text + f'\n[workspace]\nroot = "{runtime}/sessions"\n[stats]\npath = "{tmp_path}/stats.db"\n',
-                    encoding="utf-8")
+    site.write_text(
+        text + f'\n[workspace]\nroot = "{runtime}/sessions"\n[stats]\npath = "{tmp_path}/stats.db"\n', encoding="utf-8"
+    )
     (exec_start,) = values(unit, "Service", "ExecStart")
-    line = (exec_start.replace("/opt/pointnum/venv/bin/", f"{VENV_BIN}/")
-            .replace("/etc/pointnum/kiosk.toml", str(site)).replace("/usr/bin/cage", _cage()))
-    env = {k: v.replace("/run/pointnum", str(runtime)).replace("/var/cache/pointnum", str(tmp_path))
-           for k, v in environment(unit).items()}
-    env.update(PATH="/usr/bin:/bin", HOME=str(tmp_path), LANG="C.UTF-8",
-               WLR_BACKENDS="headless", WLR_RENDERER="pixman", WLR_LIBINPUT_NO_DEVICES="1")
+    line = (
+        exec_start.replace("/opt/pointnum/venv/bin/", f"{VENV_BIN}/")
+        .replace("/etc/pointnum/kiosk.toml", str(site))
+        .replace("/usr/bin/cage", _cage())
+    )
+    env = {
+        k: v.replace("/run/pointnum", str(runtime)).replace("/var/cache/pointnum", str(tmp_path))
+        for k, v in environment(unit).items()
+    }
+    env.update(
+        PATH="/usr/bin:/bin",
+        HOME=str(tmp_path),
+        LANG="C.UTF-8",
+        WLR_BACKENDS="headless",
+        WLR_RENDERER="pixman",
+        WLR_LIBINPUT_NO_DEVICES="1",
+    )
     return command(line), env, runtime
 
 
@@ -164,19 +184,28 @@ def test_the_units_command_line_shows_the_kiosk_under_headless_cage(tmp_path):
     it is given. Its own user namespace and /tmp/.X11-unix, as the unit's PrivateTmp."""
     argv, env, runtime = _headless_kiosk_command(tmp_path)
     assert "WAYLAND_DISPLAY" not in env and "DISPLAY" not in env
-    shell = ("mkdir -p /tmp/.X11-unix && mount -t tmpfs -o mode=1777 tmpfs /tmp/.X11-unix && "
-             "exec unshare --user --map-user=1000 --map-group=1000 env -i " + shlex.join(
-                 [f"{k}={v}" for k, v in env.items()] + argv))
+    shell = (
+        "mkdir -p /tmp/.X11-unix && mount -t tmpfs -o mode=1777 tmpfs /tmp/.X11-unix && "
+        "exec unshare --user --map-user=1000 --map-group=1000 env -i "
+        + shlex.join([f"{k}={v}" for k, v in env.items()] + argv)
+    )
     log = tmp_path / "kiosk.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", shell],
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True, cwd=tmp_path)
+        proc = subprocess.Popen(
+            ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", shell],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=tmp_path,
+        )
     try:
+
         def shown():
             text = log.read_text(errors="replace")
             if proc.poll() is not None:
                 pytest.fail(f"cage ended ({proc.returncode}) before the kiosk's window:\n{text[-4000:]}")
             return "Start application main loop" in text and "GL: OpenGL version" in text
+
         wait_until(shown, timeout=60, interval=0.1, message="the kiosk's window under cage")
         assert (runtime / "wayland-0").is_socket()  # cage's own display, in the unit's XDG_RUNTIME_DIR
     finally:
@@ -209,7 +238,7 @@ def test_the_purge_runs_before_every_start_of_the_kiosk_with_its_context():
     assert [(p.name, key) for p, key, _ in purges] == [(KIOSK_UNIT.name, "ExecStartPre")]
     unit = read_unit(KIOSK_UNIT)
     assert values(unit, "Service", "Restart") == ["always"]
-    (_, _, purge), = purges
+    ((_, _, purge),) = purges
     _, app = _cage_command()
     assert config_files(purge) == config_files(app) == ["/etc/pointnum/kiosk.toml"]
 
@@ -220,18 +249,25 @@ def test_the_purge_empties_the_folder_the_kiosk_computes_from_the_installed_site
     unit = read_unit(KIOSK_UNIT)
     (exec_pre,) = values(unit, "Service", "ExecStartPre")
     site = tmp_path / "kiosk.toml"
-    site.write_text(INSTALLED_SITE.read_text(encoding="utf-8")
-                    + f'\n[workspace]\nroot = "{tmp_path}/ram/sessions"\n[stats]\npath = "{tmp_path}/stats.db"\n',
-                    encoding="utf-8")
+    site.write_text(
+        INSTALLED_SITE.read_text(encoding="utf-8")
+        + f'\n[workspace]\nroot = "{tmp_path}/ram/sessions"\n[stats]\npath = "{tmp_path}/stats.db"\n',
+        encoding="utf-8",
+    )
     kiosk_folder = load_settings(site).workspace_root()  # kiosk/__main__.py: load_settings(*--config)
     leftover = kiosk_folder / "ws-killed"
     (leftover / "pages").mkdir(parents=True)
     (leftover / "pages" / "page-1.png").write_bytes(b"scan")
-    argv = command(exec_pre.replace("/opt/pointnum/venv/bin/", f"{VENV_BIN}/")
-                   .replace("/etc/pointnum/kiosk.toml", str(site)))
-    env = dict(os.environ, **{k: v.replace("/run/pointnum", str(tmp_path / "ram")).replace("/var/cache/pointnum",
-                                                                                             str(tmp_path))
-                              for k, v in environment(unit).items()})
+    argv = command(
+        exec_pre.replace("/opt/pointnum/venv/bin/", f"{VENV_BIN}/").replace("/etc/pointnum/kiosk.toml", str(site))
+    )
+    env = dict(
+        os.environ,
+        **{
+            k: v.replace("/run/pointnum", str(tmp_path / "ram")).replace("/var/cache/pointnum", str(tmp_path))
+            for k, v in environment(unit).items()
+        },
+    )
     out = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "1 espace(s) de travail supprimé(s)"

@@ -1,6 +1,7 @@
 """One base for every error a user may read (userfacing.UserFacingError): every
 such error of every layer has it, the code tells them from bugs by type, and
 each sentence the user may read has its English and Arabic words."""
+
 from __future__ import annotations
 
 import ast
@@ -43,8 +44,16 @@ def exception_classes():
 def test_every_error_with_a_sentence_for_the_user_is_a_user_facing_error():
     classes = set(exception_classes())
     speaking = {cls for cls in classes if "message_fr" in inspect.getsource(cls) or hasattr(cls, "message_fr")}
-    assert {c.__name__ for c in speaking} >= {"ScannerError", "PrinterError", "AntsError", "SessionError",
-                                              "Invalid", "ScannerJam", "PrinterPaperOut", "AntsRejected"}
+    assert {c.__name__ for c in speaking} >= {
+        "ScannerError",
+        "PrinterError",
+        "AntsError",
+        "SessionError",
+        "Invalid",
+        "ScannerJam",
+        "PrinterPaperOut",
+        "AntsRejected",
+    }
     assert sorted(c.__qualname__ for c in speaking if not issubclass(c, UserFacingError)) == []
 
 
@@ -67,10 +76,14 @@ def test_no_code_reads_the_user_s_sentence_by_guessing():
     guesses = []
     for path in python_files(*PRODUCT):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in ("getattr", "hasattr")
-                    and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
-                    and node.args[1].value in ("message_fr", "template", "detail")):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("getattr", "hasattr")
+                and len(node.args) >= 2
+                and isinstance(node.args[1], ast.Constant)
+                and node.args[1].value in ("message_fr", "template", "detail")
+            ):
                 guesses.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert guesses == []
 
@@ -88,8 +101,12 @@ def session_sentences() -> set[str]:
                     if isinstance(target, ast.Name):
                         assigned.setdefault(target.id, []).append(node.value)
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "SessionError"
-                    and node.args):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "SessionError"
+                and node.args
+            ):
                 continue
             said = [node.args[0]]
             while said:
@@ -100,14 +117,16 @@ def session_sentences() -> set[str]:
                             found.add(part.value)
                     elif isinstance(part, ast.Name) and part.id in assigned:
                         said += assigned.pop(part.id)
-                    assert not isinstance(part, ast.JoinedStr), \
+                    assert not isinstance(part, ast.JoinedStr), (
                         f"{path.name}:{node.lineno}: a SessionError's sentence is a template with its values apart"
+                    )
     return found
 
 
 def user_sentences() -> set[str]:
-    templates = {cls.template for cls in exception_classes()
-                 if issubclass(cls, UserFacingError) and "template" in vars(cls)}
+    templates = {
+        cls.template for cls in exception_classes() if issubclass(cls, UserFacingError) and "template" in vars(cls)
+    }
     return templates | {UserFacingError.template} | session_sentences()
 
 
@@ -122,8 +141,10 @@ def test_every_sentence_a_user_may_read_is_translated(lang):
 
     sentences = user_sentences()
     assert len(sentences) > 40
-    assert "Ce document a déjà {pages} page(s) : c'est le maximum. Supprimez une page pour en numériser une autre." \
+    assert (
+        "Ce document a déjà {pages} page(s) : c'est le maximum. Supprimez une page pour en numériser une autre."
         in sentences
+    )
     french = {s for s in sentences if "FranceConnect" in s} | FRENCH_IN_ARABIC if lang == "ar" else set()
     words = load_translations(lang)
     assert sorted(s for s in sentences - french if words.gettext(s) == s) == []
@@ -138,8 +159,11 @@ def test_an_error_s_sentence_is_its_template_with_its_values():
         template = "Il reste {left} place(s)."
 
     error = Full("queue of 12 at the counter", params={"left": 3})
-    assert (error.message_fr, str(error), error.detail) == ("Il reste 3 place(s).", "queue of 12 at the counter",
-                                                            "queue of 12 at the counter")
+    assert (error.message_fr, str(error), error.detail) == (
+        "Il reste 3 place(s).",
+        "queue of 12 at the counter",
+        "queue of 12 at the counter",
+    )
     assert Full.message_fr == "Il reste {left} place(s)."  # on the class: the template
     assert error.translated({"Il reste {left} place(s).": "{left} seat(s) left."}.get) == "3 seat(s) left."
     assert Full("", params={"left": 1}).args == ("Il reste 1 place(s).",)  # no detail: the sentence

@@ -23,6 +23,7 @@ gives it in the user's language. Whatever else is raised is a bug: the
 session does not catch it, and the crash path logs its traceback (code and
 our own messages, which carry no values) and shows a generic sentence.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -60,8 +61,14 @@ class UserFacingError(Exception):
             cls.template = said
             del cls.message_fr
 
-    def __init__(self, detail: str = "", *, key: str | None = None, template: str | None = None,
-                 params: Mapping[str, object] | None = None):
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        key: str | None = None,
+        template: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ):
         self.detail = detail
         if key is not None:
             self.key = key

@@ -3,6 +3,7 @@
 It never imports ``session/``, ``kiosk/`` or ``drivers/``: sharing the kiosk's
 rules would make it agree with the kiosk's mistakes.
 """
+
 from .settings import MockSettings, SettingsError
 
 __all__ = ["MockSettings", "SettingsError", "create_app"]

@@ -10,6 +10,7 @@ socket (``--fd``: no other process can be the one answering there), the
 secret of ``ANTS_MOCK_IDENTITY`` (so it can prove it is that kiosk's own), and
 its pid (``--parent-pid``: the mock ends when the kiosk ends, even killed).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,13 +34,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--fd", type=int, help="serve on this inherited listening socket (host and port unused)")
-    parser.add_argument("--db", default="ants-mock.db",
-                        help=f"SQLite file (default ./ants-mock.db), or {MEMORY} for a store in RAM only")
+    parser.add_argument(
+        "--db",
+        default="ants-mock.db",
+        help=f"SQLite file (default ./ants-mock.db), or {MEMORY} for a store in RAM only",
+    )
     parser.add_argument("--reset", action="store_true", help="wipe the database and reseed the demo data")
     parser.add_argument("--settings", type=Path, help="TOML file overriding the UNCONFIRMED facts")
     parser.add_argument("--parent-pid", type=int, help="end when this process ends (Linux)")
-    parser.add_argument("--log-level", default="info",
-                        choices=["critical", "error", "warning", "info", "debug"])
+    parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     return parser.parse_args(argv)
 
 

@@ -8,6 +8,7 @@ uvicorn's access log is off (``__main__``) and this one logs
 ``GET /api/v1/demandes/{numero} 404 3 ms``: the route's template, as the
 kiosk's own client does (ants/_client.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,5 +49,10 @@ class AccessLog:
             status = status or 500
             raise
         finally:
-            log.info("%s %s %s %.0f ms", scope["method"], route_template(scope), status or "-",
-                     (time.monotonic() - started) * 1000)
+            log.info(
+                "%s %s %s %.0f ms",
+                scope["method"],
+                route_template(scope),
+                status or "-",
+                (time.monotonic() - started) * 1000,
+            )

@@ -5,6 +5,7 @@ so the kiosk's client can map it without guessing; bad input is always a 4xx,
 never a 500. The exceptions are the copies of real third-party APIs, which
 keep their own shapes (the coordination API's 401 body, OAuth's ``error``).
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,14 +32,23 @@ __all__ = ["ApiError", "create_app"]
 
 
 def create_app(store: Store, settings: MockSettings, identity: bytes | None = None) -> FastAPI:
-    app = FastAPI(title="ANTS (simulation)", version="2.0",
-                  description="Stand-in for the ANTS téléservices (permis, carte grise, CNI/passeport), "
-                              "FranceConnect and the agents' portal, for the kiosk and training.")
+    app = FastAPI(
+        title="ANTS (simulation)",
+        version="2.0",
+        description="Stand-in for the ANTS téléservices (permis, carte grise, CNI/passeport), "
+        "FranceConnect and the agents' portal, for the kiosk and training.",
+    )
     faults = FaultInjector()
     for panne in settings.pannes:
-        faults.add(panne.get("statut"), float(panne.get("delai_s", 0)), int(panne.get("nombre", 0)),
-                   panne.get("methode"), panne.get("chemin", "/"), panne.get("mode"),
-                   float(panne.get("probabilite", 1.0)))
+        faults.add(
+            panne.get("statut"),
+            float(panne.get("delai_s", 0)),
+            int(panne.get("nombre", 0)),
+            panne.get("methode"),
+            panne.get("chemin", "/"),
+            panne.get("mode"),
+            float(panne.get("probabilite", 1.0)),
+        )
     app.state.store, app.state.settings, app.state.faults = store, settings, faults
     app.add_middleware(FaultMiddleware, injector=faults)
     app.add_middleware(AccessLog)  # outermost but for Starlette's own: injected faults are logged too
@@ -67,8 +77,9 @@ def create_app(store: Store, settings: MockSettings, identity: bytes | None = No
         headers = dict(exc.headers or {})
         if exc.status_code == 405:  # RFC 9110: every method of the path, not only the first route's
             headers["Allow"] = ", ".join(_allowed_methods(app, request.scope))
-        return ApiError(exc.status_code, codes.get(exc.status_code, f"http_{exc.status_code}"),
-                        str(exc.detail), headers=headers).response()
+        return ApiError(
+            exc.status_code, codes.get(exc.status_code, f"http_{exc.status_code}"), str(exc.detail), headers=headers
+        ).response()
 
     @app.exception_handler(Exception)
     async def _internal_error(request: Request, exc: Exception):

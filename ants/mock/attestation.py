@@ -7,6 +7,7 @@ Drawn with reportlab's canvas, in a TrueType font embedded in the PDF (DejaVu
 Sans when Debian's fonts-dejavu-core is there, else reportlab's own Vera), so
 that every accent of a name prints and reads back as itself.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,8 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 PROCEDURE = "permis-inscription"
 #: The statuts in which the attestation exists: from instruction on, unless rejected.
-AVAILABLE = frozenset({"en_instruction", "complement_demande", "validee", "en_production", "expediee",
-                       "distribuee"})
+AVAILABLE = frozenset({"en_instruction", "complement_demande", "validee", "en_production", "expediee", "distribuee"})
 TITLE = "Attestation d'inscription au permis de conduire — équivalent Cerfa réf. 02"
 
 _MARGIN = 20 * mm
@@ -32,23 +32,35 @@ _FONT_FILES = {"regular": ("DejaVuSans.ttf", "Vera.ttf"), "bold": ("DejaVuSans-B
 _fonts: dict[str, str] = {}
 
 VERSO = [
-    ("À quoi sert ce document", [
-        "Cette attestation prouve votre inscription à l'examen du permis de conduire. Elle remplace le "
-        "formulaire Cerfa réf. 02.",
-    ]),
-    ("Comment l'imprimer", [
-        "Elle doit être imprimée recto-verso sur une seule feuille : l'attestation au recto, ces "
-        "explications au verso.",
-    ]),
-    ("Le jour de l'examen", [
-        "À présenter à l'inspecteur chargé de l'évaluation lors des épreuves du permis de conduire, avec "
-        "une pièce d'identité en cours de validité et les pièces habituelles.",
-    ]),
-    ("Ensuite", [
-        "Gardez votre numéro NEPH : il vous suit toute votre vie de conducteur. Après la réussite à "
-        "l'examen, la demande de titre remplace le Cerfa réf. 06.",
-        "Pour toute information : www.demarches.interieur.gouv.fr",
-    ]),
+    (
+        "À quoi sert ce document",
+        [
+            "Cette attestation prouve votre inscription à l'examen du permis de conduire. Elle remplace le "
+            "formulaire Cerfa réf. 02.",
+        ],
+    ),
+    (
+        "Comment l'imprimer",
+        [
+            "Elle doit être imprimée recto-verso sur une seule feuille : l'attestation au recto, ces "
+            "explications au verso.",
+        ],
+    ),
+    (
+        "Le jour de l'examen",
+        [
+            "À présenter à l'inspecteur chargé de l'évaluation lors des épreuves du permis de conduire, avec "
+            "une pièce d'identité en cours de validité et les pièces habituelles.",
+        ],
+    ),
+    (
+        "Ensuite",
+        [
+            "Gardez votre numéro NEPH : il vous suit toute votre vie de conducteur. Après la réussite à "
+            "l'examen, la demande de titre remplace le Cerfa réf. 06.",
+            "Pour toute information : www.demarches.interieur.gouv.fr",
+        ],
+    ),
 ]
 
 
@@ -57,8 +69,10 @@ def _font(weight: str) -> str:
         import reportlab
 
         dejavu, vera = _FONT_FILES[weight]
-        for path in (Path("/usr/share/fonts/truetype/dejavu") / dejavu,
-                     Path(reportlab.__file__).parent / "fonts" / vera):
+        for path in (
+            Path("/usr/share/fonts/truetype/dejavu") / dejavu,
+            Path(reportlab.__file__).parent / "fonts" / vera,
+        ):
             if path.exists():
                 pdfmetrics.registerFont(TTFont(f"ants-mock-{weight}", str(path)))
                 _fonts[weight] = f"ants-mock-{weight}"
@@ -89,19 +103,25 @@ def lines_of(demande: dict) -> list[tuple[str, str]]:
         prenoms = []
     naissance = dossier.get("naissance") if isinstance(dossier.get("naissance"), dict) else {}
     lieu = ", ".join(str(naissance[k]) for k in ("commune", "pays") if naissance.get(k))
-    lines = [("Numéro de demande", demande["numero"]),
-             ("Numéro NEPH", str(demande["delivre"].get("neph") or "—")),
-             ("Nom de naissance", str(etat.get("nom_naissance") or "").upper())]
+    lines = [
+        ("Numéro de demande", demande["numero"]),
+        ("Numéro NEPH", str(demande["delivre"].get("neph") or "—")),
+        ("Nom de naissance", str(etat.get("nom_naissance") or "").upper()),
+    ]
     if etat.get("nom_usage"):
         lines.append(("Nom d'usage", str(etat["nom_usage"]).upper()))
-    lines += [("Prénom(s)", ", ".join(str(p) for p in prenoms if p)),
-              ("Date de naissance", _jjmmaaaa(str(etat.get("date_naissance") or "")))]
+    lines += [
+        ("Prénom(s)", ", ".join(str(p) for p in prenoms if p)),
+        ("Date de naissance", _jjmmaaaa(str(etat.get("date_naissance") or ""))),
+    ]
     if lieu:
         lines.append(("Lieu de naissance", lieu))
-    lines += [("Catégorie demandée", str(dossier.get("categorie") or "—")),
-              ("Apprentissage anticipé (AAC)", "oui" if dossier.get("aac") is True else "non"),
-              ("Demande déposée le", _jjmmaaaa(demande["cree_le"])),
-              ("Instruite depuis le", _jjmmaaaa(instruction_date(demande)))]
+    lines += [
+        ("Catégorie demandée", str(dossier.get("categorie") or "—")),
+        ("Apprentissage anticipé (AAC)", "oui" if dossier.get("aac") is True else "non"),
+        ("Demande déposée le", _jjmmaaaa(demande["cree_le"])),
+        ("Instruite depuis le", _jjmmaaaa(instruction_date(demande))),
+    ]
     return lines
 
 
@@ -129,8 +149,11 @@ class _Sheet:
 
     def footer(self, page: int) -> None:
         self.canvas.setFont(_font("regular"), 8.5)
-        self.canvas.drawString(_MARGIN, 12 * mm, "ANTS (simulation) — attestation d'inscription, à imprimer "
-                                                 "recto-verso sur une seule feuille")
+        self.canvas.drawString(
+            _MARGIN,
+            12 * mm,
+            "ANTS (simulation) — attestation d'inscription, à imprimer recto-verso sur une seule feuille",
+        )
         self.canvas.drawRightString(A4[0] - _MARGIN, 12 * mm, f"{'Recto' if page == 1 else 'Verso'} — {page}/2")
 
 
@@ -147,9 +170,12 @@ def attestation_pdf(demande: dict, issued: date) -> bytes:
     recto.text("Agence nationale des titres sécurisés", 10, after=4 * mm)
     recto.text("Attestation d'inscription au permis de conduire", 18, bold=True, after=1 * mm)
     recto.text("Équivalent du Cerfa réf. 02", 12, after=8 * mm)
-    recto.text("L'Agence nationale des titres sécurisés atteste que la personne désignée ci-dessous est "
-               "inscrite à l'examen du permis de conduire, pour la catégorie indiquée. Sa demande "
-               "d'inscription est en cours d'instruction.", after=5 * mm)
+    recto.text(
+        "L'Agence nationale des titres sécurisés atteste que la personne désignée ci-dessous est "
+        "inscrite à l'examen du permis de conduire, pour la catégorie indiquée. Sa demande "
+        "d'inscription est en cours d'instruction.",
+        after=5 * mm,
+    )
     for label, value in lines_of(demande):
         recto.pair(label, value)
     recto.y -= 10 * mm

@@ -14,6 +14,7 @@ The copies of third-party APIs keep their own bodies: OAuth's
 ``error``/``error_description`` (:class:`RefusOAuth`) and the coordination
 API's ``{"detail": "..."}`` (:class:`RefusCoordination`).
 """
+
 from __future__ import annotations
 
 import re
@@ -30,6 +31,7 @@ REF = "#/components/schemas/"
 class Corps(BaseModel):
     """A JSON request body: taken as its schema says (strict), so ``false`` is no
     integer and ``1`` no string, as a client generated from the document expects."""
+
     model_config = ConfigDict(strict=True)
 
 
@@ -56,6 +58,7 @@ Jour = Annotated[date, BeforeValidator(_full_date)]
 
 class ErreurChamp(BaseModel):
     """One field at fault."""
+
     champ: str = Field(description="the field, dotted (pieces.identite, paiement.timbre)")
     code: str = Field(description="what is wrong, for a program (champ_requis, format_invalide…)")
     message: str = Field(description="what to do, a French sentence for the user")
@@ -69,11 +72,13 @@ class DetailRefus(BaseModel):
 
 class Refus(BaseModel):
     """Every refusal of the mock (4xx, and 5xx but for an injected panne)."""
+
     detail: DetailRefus
 
 
 class RefusOAuth(BaseModel):
     """FranceConnect's refusals: OAuth 2.0's body (RFC 6749 §5.2), with the mock's ``detail`` too."""
+
     error: str
     error_description: str
     detail: DetailRefus
@@ -81,6 +86,7 @@ class RefusOAuth(BaseModel):
 
 class RefusCoordination(BaseModel):
     """The real coordination API's 401 body."""
+
     detail: str
 
 
@@ -130,8 +136,7 @@ def publish(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
-        document = get_openapi(title=app.title, version=app.version, description=app.description,
-                               routes=app.routes)
+        document = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         components = document.setdefault("components", {}).setdefault("schemas", {})
         for name, schema in _model_schemas(Refus).items():
             components.setdefault(name, schema)

@@ -1,4 +1,5 @@
 """What every route module shares: storage, settings, and the auth dependencies."""
+
 from __future__ import annotations
 
 import hmac
@@ -40,8 +41,13 @@ class Deps:
     faults: FaultInjector
 
     def ctx(self, session: Session | None = None) -> Ctx:
-        return Ctx(self.store, self.settings, date.today(), utcnow(),
-                   {"type": session.type, "compte": session.compte} if session else {})
+        return Ctx(
+            self.store,
+            self.settings,
+            date.today(),
+            utcnow(),
+            {"type": session.type, "compte": session.compte} if session else {},
+        )
 
     def session_dependency(self):
         store = self.store

@@ -1,4 +1,5 @@
 """The one refusal shape of the mock: ``{"detail": {"code", "message"[, "erreurs"]}}``."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,8 +12,15 @@ from .rules import Erreur
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, erreurs: list[Erreur] | None = None,
-                 extra: dict | None = None, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        erreurs: list[Erreur] | None = None,
+        extra: dict | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(code)
         self.status, self.code, self.message, self.erreurs, self.extra = status, code, message, erreurs, extra
         self.headers = headers
@@ -27,8 +35,9 @@ class ApiError(Exception):
         return JSONResponse({**(self.extra or {}), "detail": detail}, status_code=self.status, headers=headers)
 
 
-def invalid(erreurs: list[Erreur], message: str = "Le dossier contient des erreurs.",
-            code: str = "dossier_invalide") -> ApiError:
+def invalid(
+    erreurs: list[Erreur], message: str = "Le dossier contient des erreurs.", code: str = "dossier_invalide"
+) -> ApiError:
     return ApiError(422, code, message, erreurs)
 
 

@@ -11,6 +11,7 @@ Modes, per matching request:
 makes a fault intermittent. It is plain ASGI, not Starlette's
 ``BaseHTTPMiddleware``, because dropping a connection needs the raw ``send``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -39,7 +40,7 @@ class Fault:
     probabilite: float = 1.0
 
     def matches(self, method: str, path: str) -> bool:
-        return (path.startswith(self.chemin) and (self.methode is None or self.methode.upper() == method))
+        return path.startswith(self.chemin) and (self.methode is None or self.methode.upper() == method)
 
 
 class FaultInjector:
@@ -47,8 +48,16 @@ class FaultInjector:
         self._faults: list[Fault] = []
         self._random = random.Random(seed)
 
-    def add(self, statut: int | None, delai_s: float, nombre: int, methode: str | None, chemin: str,
-            mode: str | None = None, probabilite: float = 1.0) -> Fault:
+    def add(
+        self,
+        statut: int | None,
+        delai_s: float,
+        nombre: int,
+        methode: str | None,
+        chemin: str,
+        mode: str | None = None,
+        probabilite: float = 1.0,
+    ) -> Fault:
         if mode is None:
             mode = "erreur" if statut is not None else "latence"
         if mode == "erreur" and statut is None:
@@ -97,13 +106,23 @@ class FaultMiddleware:
         if fault.mode == "latence":
             return await self.app(scope, receive, send)
         if fault.mode in ("timeout", "coupure"):
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")],
+                }
+            )
             await send({"type": "http.response.body", "body": b'{"', "more_body": True})
             raise DroppedConnection(fault.mode)
-        body = json.dumps({"detail": {"code": "panne_simulee",
-                                      "message": "Service indisponible (panne simulée)."}}).encode()
-        await send({"type": "http.response.start", "status": fault.statut,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
+        body = json.dumps(
+            {"detail": {"code": "panne_simulee", "message": "Service indisponible (panne simulée)."}}
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": fault.statut,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

@@ -16,6 +16,7 @@ The test identities copy the spirit of france-connect/identity-provider-example
 apostrophes, very long addresses, a gender outside male/female, a minor, a
 person born abroad.
 """
+
 from __future__ import annotations
 
 import base64
@@ -38,30 +39,54 @@ from .contract import RefusOAuth, refusals
 from .errors import MALFORMED_FORM, ApiError, is_malformed_form
 
 PATH = "/franceconnect/api/v2"
-SCOPES = ["openid", "given_name", "family_name", "birthdate", "gender", "birthplace", "birthcountry", "email",
-          "preferred_username", "address"]
+SCOPES = [
+    "openid",
+    "given_name",
+    "family_name",
+    "birthdate",
+    "gender",
+    "birthplace",
+    "birthcountry",
+    "email",
+    "preferred_username",
+    "address",
+]
 CODE_TTL = 60
 
 # The endpoints read their parameters themselves, as an OpenID provider does (any extra parameter is
 # passed through the login form): their OpenAPI document names them here.
 _AUTHORIZE_FIELDS = {
     "response_type": {"type": "string", "enum": ["code"]},
-    "client_id": {"type": "string"}, "redirect_uri": {"type": "string"},
+    "client_id": {"type": "string"},
+    "redirect_uri": {"type": "string"},
     "scope": {"type": "string", "description": "space-separated, with openid"},
     "state": {"type": "string", "minLength": 1, "maxLength": 200},
     "nonce": {"type": "string", "minLength": 1, "maxLength": 200},
-    "acr_values": {"type": "string"}}
+    "acr_values": {"type": "string"},
+}
 _AUTHORIZE_REQUIRED = ["response_type", "client_id", "redirect_uri", "scope", "state", "nonce"]
 
 
 def _query(fields: dict, required: list[str]) -> dict:
-    return {"parameters": [{"name": name, "in": "query", "required": name in required, "schema": schema}
-                           for name, schema in fields.items()]}
+    return {
+        "parameters": [
+            {"name": name, "in": "query", "required": name in required, "schema": schema}
+            for name, schema in fields.items()
+        ]
+    }
 
 
 def _form(fields: dict, required: list[str]) -> dict:
-    return {"requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
-        "type": "object", "properties": fields, "required": required}}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {"type": "object", "properties": fields, "required": required}
+                }
+            },
+        }
+    }
 
 
 _OAUTH_400 = refusals(400, model=RefusOAuth)
@@ -69,43 +94,121 @@ _OAUTH_401 = refusals(401, model=RefusOAuth)
 _REDIRECT: dict[int | str, dict[str, Any]] = {302: {"description": "Redirection vers redirect_uri (Location)"}}
 
 IDENTITIES: list[dict[str, Any]] = [
-    {"login": "testfc1", "password": "123", "given_name": "Stéphane Louis Perceval", "family_name": "DUPONT",
-     "preferred_username": "", "birthdate": "1962-08-24", "gender": "male", "birthplace": "75112",
-     "birthcountry": "99100", "email": "stephane.dupont@fc-test.example",
-     "address": {"street_address": "26 rue Desaix", "postal_code": "75015", "locality": "Paris", "country": "France"}},
-    {"login": "Min01", "password": "azerty", "given_name": "Éléonore Marie-Françoise",
-     "family_name": "ESSAI-D'ARTAGNAN DE LA VILLÉON", "preferred_username": "ESSAI", "birthdate": "1985-02-28",
-     "gender": "female", "birthplace": "13055", "birthcountry": "99100",
-     "email": "eleonore.essai@fc-test.example",
-     "address": {"street_address": "Résidence des Jardins de l'Hôtel de Ville, bâtiment C, escalier 4, "
-                                   "appartement 1207, 123 bis avenue du Maréchal de Lattre de Tassigny et de la "
-                                   "Première Armée Française, lieu-dit Les Hauts de Sainte-Marguerite-sur-Mer",
-                 "postal_code": "13008", "locality": "Marseille", "country": "France"}},
-    {"login": "Min02", "password": "azerty", "given_name": "Jean-Noël Zoé", "family_name": "ESSAI LE BRETON-LÓPEZ",
-     "preferred_username": "", "birthdate": "1999-12-31", "gender": "male", "birthplace": "2A004",
-     "birthcountry": "99100", "email": "jn.essai@fc-test.example",
-     "address": {"street_address": "1 chemin de l'Église", "postal_code": "20000", "locality": "Ajaccio",
-                 "country": "France"}},
-    {"login": "Min03", "password": "azerty", "given_name": "Camille", "family_name": "ESSAI",
-     "preferred_username": "", "birthdate": "1970-01-01", "gender": "Indeterminate", "birthplace": "97302",
-     "birthcountry": "99100", "email": "camille.essai@fc-test.example",
-     "address": {"street_address": "4 rue Lalouette", "postal_code": "97300", "locality": "Cayenne",
-                 "country": "France"}},
-    {"login": "Min04", "password": "azerty", "given_name": "Fatima-Zahra", "family_name": "ESSAI EL AMRANI",
-     "preferred_username": "", "birthdate": "1978-06-15", "gender": "female", "birthplace": "",
-     "birthcountry": "99350", "email": "fz.essai@fc-test.example",
-     "address": {"street_address": "8 place Bellecour", "postal_code": "69002", "locality": "Lyon",
-                 "country": "France"}},
-    {"login": "Min05", "password": "azerty", "given_name": "Loïc", "family_name": "ESSAI PETIT",
-     "preferred_username": "", "birthdate": "2012-03-09", "gender": "male", "birthplace": "35238",
-     "birthcountry": "99100", "email": "loic.essai@fc-test.example",
-     "address": {"street_address": "3 quai Lamennais", "postal_code": "35000", "locality": "Rennes",
-                 "country": "France"}},
+    {
+        "login": "testfc1",
+        "password": "123",
+        "given_name": "Stéphane Louis Perceval",
+        "family_name": "DUPONT",
+        "preferred_username": "",
+        "birthdate": "1962-08-24",
+        "gender": "male",
+        "birthplace": "75112",
+        "birthcountry": "99100",
+        "email": "stephane.dupont@fc-test.example",
+        "address": {
+            "street_address": "26 rue Desaix",
+            "postal_code": "75015",
+            "locality": "Paris",
+            "country": "France",
+        },
+    },
+    {
+        "login": "Min01",
+        "password": "azerty",
+        "given_name": "Éléonore Marie-Françoise",
+        "family_name": "ESSAI-D'ARTAGNAN DE LA VILLÉON",
+        "preferred_username": "ESSAI",
+        "birthdate": "1985-02-28",
+        "gender": "female",
+        "birthplace": "13055",
+        "birthcountry": "99100",
+        "email": "eleonore.essai@fc-test.example",
+        "address": {
+            "street_address": "Résidence des Jardins de l'Hôtel de Ville, bâtiment C, escalier 4, "
+            "appartement 1207, 123 bis avenue du Maréchal de Lattre de Tassigny et de la "
+            "Première Armée Française, lieu-dit Les Hauts de Sainte-Marguerite-sur-Mer",
+            "postal_code": "13008",
+            "locality": "Marseille",
+            "country": "France",
+        },
+    },
+    {
+        "login": "Min02",
+        "password": "azerty",
+        "given_name": "Jean-Noël Zoé",
+        "family_name": "ESSAI LE BRETON-LÓPEZ",
+        "preferred_username": "",
+        "birthdate": "1999-12-31",
+        "gender": "male",
+        "birthplace": "2A004",
+        "birthcountry": "99100",
+        "email": "jn.essai@fc-test.example",
+        "address": {
+            "street_address": "1 chemin de l'Église",
+            "postal_code": "20000",
+            "locality": "Ajaccio",
+            "country": "France",
+        },
+    },
+    {
+        "login": "Min03",
+        "password": "azerty",
+        "given_name": "Camille",
+        "family_name": "ESSAI",
+        "preferred_username": "",
+        "birthdate": "1970-01-01",
+        "gender": "Indeterminate",
+        "birthplace": "97302",
+        "birthcountry": "99100",
+        "email": "camille.essai@fc-test.example",
+        "address": {
+            "street_address": "4 rue Lalouette",
+            "postal_code": "97300",
+            "locality": "Cayenne",
+            "country": "France",
+        },
+    },
+    {
+        "login": "Min04",
+        "password": "azerty",
+        "given_name": "Fatima-Zahra",
+        "family_name": "ESSAI EL AMRANI",
+        "preferred_username": "",
+        "birthdate": "1978-06-15",
+        "gender": "female",
+        "birthplace": "",
+        "birthcountry": "99350",
+        "email": "fz.essai@fc-test.example",
+        "address": {
+            "street_address": "8 place Bellecour",
+            "postal_code": "69002",
+            "locality": "Lyon",
+            "country": "France",
+        },
+    },
+    {
+        "login": "Min05",
+        "password": "azerty",
+        "given_name": "Loïc",
+        "family_name": "ESSAI PETIT",
+        "preferred_username": "",
+        "birthdate": "2012-03-09",
+        "gender": "male",
+        "birthplace": "35238",
+        "birthcountry": "99100",
+        "email": "loic.essai@fc-test.example",
+        "address": {
+            "street_address": "3 quai Lamennais",
+            "postal_code": "35000",
+            "locality": "Rennes",
+            "country": "France",
+        },
+    },
 ]
 
-_PENDING: dict[str, tuple[str, str, float]] = {}   # state -> (nonce, redirect_uri, deadline), the FS side
+_PENDING: dict[str, tuple[str, str, float]] = {}  # state -> (nonce, redirect_uri, deadline), the FS side
 _LOCK = threading.Lock()
-_SETTINGS: dict[str, str] = {}   # client_id, set by register()
+_SETTINGS: dict[str, str] = {}  # client_id, set by register()
 
 
 def sub_of(identity: dict) -> str:
@@ -122,18 +225,35 @@ def claims_of(sub: str) -> dict | None:
     if identity is None:
         return None
     address = identity["address"]
-    return {"sub": sub, "given_name": identity["given_name"], "family_name": identity["family_name"],
-            "preferred_username": identity["preferred_username"], "birthdate": identity["birthdate"],
-            "gender": identity["gender"], "birthplace": identity["birthplace"],
-            "birthcountry": identity["birthcountry"], "email": identity["email"],
-            "address": {**address, "formatted": f"{address['street_address']} {address['postal_code']} "
-                                                f"{address['locality']}"}}
+    return {
+        "sub": sub,
+        "given_name": identity["given_name"],
+        "family_name": identity["family_name"],
+        "preferred_username": identity["preferred_username"],
+        "birthdate": identity["birthdate"],
+        "gender": identity["gender"],
+        "birthplace": identity["birthplace"],
+        "birthcountry": identity["birthcountry"],
+        "email": identity["email"],
+        "address": {
+            **address,
+            "formatted": f"{address['street_address']} {address['postal_code']} {address['locality']}",
+        },
+    }
 
 
 def test_identities() -> list[dict]:
-    return [{"login": i["login"], "password": i["password"], "given_name": i["given_name"],
-             "family_name": i["family_name"], "birthdate": i["birthdate"], "gender": i["gender"]}
-            for i in IDENTITIES]
+    return [
+        {
+            "login": i["login"],
+            "password": i["password"],
+            "given_name": i["given_name"],
+            "family_name": i["family_name"],
+            "birthdate": i["birthdate"],
+            "gender": i["gender"],
+        }
+        for i in IDENTITIES
+    ]
 
 
 # -- the id_token's signature --------------------------------------------------------
@@ -163,8 +283,9 @@ class SigningKey:
         expired; ValueError if anything is off."""
         try:
             key = self._published[jwt.get_unverified_header(token).get("kid", "")]
-            return jwt.decode(token, key, algorithms=[ALG], audience=audience,
-                              options={"require": ["exp", "iat", "sub", "aud"]})
+            return jwt.decode(
+                token, key, algorithms=[ALG], audience=audience, options={"require": ["exp", "iat", "sub", "aud"]}
+            )
         except (jwt.InvalidTokenError, jwt.PyJWKError, KeyError) as exc:
             raise ValueError(f"invalid token: {exc}") from None
 
@@ -181,6 +302,7 @@ def at_hash(access_token: str) -> str:
 
 # -- the ANTS (service provider) side --------------------------------------------------
 
+
 def start(redirect_uri: str) -> dict:
     state, nonce = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
     with _LOCK:
@@ -188,9 +310,18 @@ def start(redirect_uri: str) -> dict:
         for key in [k for k, v in _PENDING.items() if v[2] < now]:
             del _PENDING[key]
         _PENDING[state] = (nonce, redirect_uri, now + 600)
-    return {"authorization_endpoint": PATH + "/authorize",
-            "params": {"response_type": "code", "client_id": _SETTINGS["client_id"], "redirect_uri": redirect_uri,
-                       "scope": " ".join(SCOPES), "state": state, "nonce": nonce, "acr_values": "eidas1"}}
+    return {
+        "authorization_endpoint": PATH + "/authorize",
+        "params": {
+            "response_type": "code",
+            "client_id": _SETTINGS["client_id"],
+            "redirect_uri": redirect_uri,
+            "scope": " ".join(SCOPES),
+            "state": state,
+            "nonce": nonce,
+            "acr_values": "eidas1",
+        },
+    }
 
 
 def finish(deps, state: str, code: str) -> dict:
@@ -200,8 +331,14 @@ def finish(deps, state: str, code: str) -> dict:
         raise ApiError(400, "etat_inconnu", "Cette connexion FranceConnect n'a pas été demandée ou a expiré.")
     nonce, redirect_uri, _ = pending
     settings = deps.settings
-    tokens = _exchange(deps, code, redirect_uri, settings.franceconnect_client_id,
-                       settings.franceconnect_client_secret, "urn:ants-mock")
+    tokens = _exchange(
+        deps,
+        code,
+        redirect_uri,
+        settings.franceconnect_client_id,
+        settings.franceconnect_client_secret,
+        "urn:ants-mock",
+    )
     try:
         claims = KEY.verify(tokens["id_token"], settings.franceconnect_client_id)
     except ValueError:  # pragma: no cover - we signed it a line above
@@ -216,6 +353,7 @@ def finish(deps, state: str, code: str) -> dict:
 
 # -- the provider --------------------------------------------------------------------------
 
+
 class OAuthError(ApiError):
     def __init__(self, status: int, error: str, description: str):
         super().__init__(status, error, description, extra={"error": error, "error_description": description})
@@ -224,7 +362,8 @@ class OAuthError(ApiError):
 def _exchange(deps, code: str, redirect_uri: str, client_id: str, client_secret: str, issuer: str) -> dict:
     settings = deps.settings
     if client_id != settings.franceconnect_client_id or not hmac.compare_digest(
-            client_secret.encode(), settings.franceconnect_client_secret.encode()):
+        client_secret.encode(), settings.franceconnect_client_secret.encode()
+    ):
         raise OAuthError(401, "invalid_client", "Client inconnu ou secret incorrect.")
     row = deps.store.take_fc_code(code)
     if row is None or row["redirect_uri"] != redirect_uri:
@@ -235,11 +374,27 @@ def _exchange(deps, code: str, redirect_uri: str, client_id: str, client_secret:
     session_fc = secrets.token_urlsafe(12)
     deps.store.add_fc_token(access_token, identity["sub"], ttl, session_fc)
     now = int(time.time())
-    id_token = KEY.sign({"iss": issuer, "sub": identity["sub"], "aud": client_id, "exp": now + ttl, "iat": now,
-                         "auth_time": identity["auth_time"], "nonce": row["nonce"], "acr": "eidas1",
-                         "at_hash": at_hash(access_token), "sid": session_fc})
-    return {"access_token": access_token, "token_type": "Bearer", "expires_in": ttl, "id_token": id_token,
-            "scope": " ".join(SCOPES)}
+    id_token = KEY.sign(
+        {
+            "iss": issuer,
+            "sub": identity["sub"],
+            "aud": client_id,
+            "exp": now + ttl,
+            "iat": now,
+            "auth_time": identity["auth_time"],
+            "nonce": row["nonce"],
+            "acr": "eidas1",
+            "at_hash": at_hash(access_token),
+            "sid": session_fc,
+        }
+    )
+    return {
+        "access_token": access_token,
+        "token_type": "Bearer",
+        "expires_in": ttl,
+        "id_token": id_token,
+        "scope": " ".join(SCOPES),
+    }
 
 
 def register(app: FastAPI, deps) -> None:
@@ -265,56 +420,112 @@ def register(app: FastAPI, deps) -> None:
     @app.get(PATH + "/.well-known/openid-configuration")
     def discovery(request: Request) -> dict:
         base = issuer(request)
-        return {"issuer": base, "authorization_endpoint": base + "/authorize", "token_endpoint": base + "/token",
-                "userinfo_endpoint": base + "/userinfo", "end_session_endpoint": base + "/session/end",
-                "jwks_uri": base + "/jwks", "response_types_supported": ["code"],
-                "grant_types_supported": ["authorization_code"], "subject_types_supported": ["pairwise"],
-                "id_token_signing_alg_values_supported": [ALG], "scopes_supported": SCOPES,
-                "acr_values_supported": ["eidas1"],
-                "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
-                "claims_supported": ["sub", "given_name", "family_name", "birthdate", "gender", "birthplace",
-                                     "birthcountry", "email", "preferred_username", "address"]}
+        return {
+            "issuer": base,
+            "authorization_endpoint": base + "/authorize",
+            "token_endpoint": base + "/token",
+            "userinfo_endpoint": base + "/userinfo",
+            "end_session_endpoint": base + "/session/end",
+            "jwks_uri": base + "/jwks",
+            "response_types_supported": ["code"],
+            "grant_types_supported": ["authorization_code"],
+            "subject_types_supported": ["pairwise"],
+            "id_token_signing_alg_values_supported": [ALG],
+            "scopes_supported": SCOPES,
+            "acr_values_supported": ["eidas1"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "claims_supported": [
+                "sub",
+                "given_name",
+                "family_name",
+                "birthdate",
+                "gender",
+                "birthplace",
+                "birthcountry",
+                "email",
+                "preferred_username",
+                "address",
+            ],
+        }
 
     @app.get(PATH + "/jwks")
     def jwks() -> dict:
         return KEY.jwks
 
-    @app.get(PATH + "/authorize", response_class=HTMLResponse, responses=_OAUTH_400,
-             openapi_extra=_query(_AUTHORIZE_FIELDS, _AUTHORIZE_REQUIRED))
+    @app.get(
+        PATH + "/authorize",
+        response_class=HTMLResponse,
+        responses=_OAUTH_400,
+        openapi_extra=_query(_AUTHORIZE_FIELDS, _AUTHORIZE_REQUIRED),
+    )
     def authorize_page(request: Request) -> HTMLResponse:
         params = dict(request.query_params)
         check_authorize(params)
-        hidden = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
-                         for k, v in params.items())
-        rows = "".join(f"<li><b>{html.escape(i['login'])}</b> / {html.escape(i['password'])} : "
-                       f"{html.escape(i['family_name'])} {html.escape(i['given_name'])}</li>" for i in IDENTITIES)
-        page = (f"<!doctype html><html lang=fr><meta charset=utf-8><title>FranceConnect (simulation)</title>"
-                f"<h1>FranceConnect (simulation)</h1><ul>{rows}</ul><form method=post>{hidden}"
-                f"<label>Identifiant <input name=login></label> <label>Mot de passe "
-                f"<input name=password type=password></label> <button>Se connecter</button></form></html>")
+        hidden = "".join(
+            f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in params.items()
+        )
+        rows = "".join(
+            f"<li><b>{html.escape(i['login'])}</b> / {html.escape(i['password'])} : "
+            f"{html.escape(i['family_name'])} {html.escape(i['given_name'])}</li>"
+            for i in IDENTITIES
+        )
+        page = (
+            f"<!doctype html><html lang=fr><meta charset=utf-8><title>FranceConnect (simulation)</title>"
+            f"<h1>FranceConnect (simulation)</h1><ul>{rows}</ul><form method=post>{hidden}"
+            f"<label>Identifiant <input name=login></label> <label>Mot de passe "
+            f"<input name=password type=password></label> <button>Se connecter</button></form></html>"
+        )
         return HTMLResponse(page)
 
-    @app.post(PATH + "/authorize", status_code=302, response_class=RedirectResponse,
-              responses={**_REDIRECT, **_OAUTH_400, **_OAUTH_401},
-              openapi_extra=_form({**_AUTHORIZE_FIELDS, "login": {"type": "string"},
-                                   "password": {"type": "string"}}, _AUTHORIZE_REQUIRED + ["login", "password"]))
+    @app.post(
+        PATH + "/authorize",
+        status_code=302,
+        response_class=RedirectResponse,
+        responses={**_REDIRECT, **_OAUTH_400, **_OAUTH_401},
+        openapi_extra=_form(
+            {**_AUTHORIZE_FIELDS, "login": {"type": "string"}, "password": {"type": "string"}},
+            _AUTHORIZE_REQUIRED + ["login", "password"],
+        ),
+    )
     async def authorize(request: Request):
         params = await _form_params(request)
         check_authorize(params)
-        identity = next((i for i in IDENTITIES if i["login"] == params.get("login")
-                         and hmac.compare_digest(i["password"], str(params.get("password", "")))), None)
+        identity = next(
+            (
+                i
+                for i in IDENTITIES
+                if i["login"] == params.get("login")
+                and hmac.compare_digest(i["password"], str(params.get("password", "")))
+            ),
+            None,
+        )
         if identity is None:
             raise OAuthError(401, "access_denied", "Identifiant ou mot de passe FranceConnect incorrect.")
         code = secrets.token_urlsafe(24)
-        store.add_fc_code(code, json.dumps({"sub": sub_of(identity), "auth_time": int(time.time())}),
-                          params["redirect_uri"], params["nonce"], CODE_TTL)
+        store.add_fc_code(
+            code,
+            json.dumps({"sub": sub_of(identity), "auth_time": int(time.time())}),
+            params["redirect_uri"],
+            params["nonce"],
+            CODE_TTL,
+        )
         location = params["redirect_uri"] + "?" + urlencode({"code": code, "state": params["state"]})
         return RedirectResponse(location, status_code=302)
 
-    @app.post(PATH + "/token", responses={**_OAUTH_400, **_OAUTH_401}, openapi_extra=_form(
-        {"grant_type": {"type": "string", "enum": ["authorization_code"]}, "code": {"type": "string"},
-         "redirect_uri": {"type": "string"}, "client_id": {"type": "string"}, "client_secret": {"type": "string"}},
-        ["grant_type", "code", "redirect_uri"]))
+    @app.post(
+        PATH + "/token",
+        responses={**_OAUTH_400, **_OAUTH_401},
+        openapi_extra=_form(
+            {
+                "grant_type": {"type": "string", "enum": ["authorization_code"]},
+                "code": {"type": "string"},
+                "redirect_uri": {"type": "string"},
+                "client_id": {"type": "string"},
+                "client_secret": {"type": "string"},
+            },
+            ["grant_type", "code", "redirect_uri"],
+        ),
+    )
     async def token(request: Request) -> dict:
         params = await _form_params(request)
         if params.get("grant_type") != "authorization_code":
@@ -339,9 +550,18 @@ def register(app: FastAPI, deps) -> None:
             raise OAuthError(401, "invalid_token", "Jeton d'accès absent, expiré ou révoqué.")
         return JSONResponse(claims_of(row["identite"]))
 
-    @app.get(PATH + "/session/end", responses={**_REDIRECT, **_OAUTH_400}, openapi_extra=_query(
-        {"id_token_hint": {"type": "string"}, "post_logout_redirect_uri": {"type": "string"},
-         "state": {"type": "string"}}, ["id_token_hint"]))
+    @app.get(
+        PATH + "/session/end",
+        responses={**_REDIRECT, **_OAUTH_400},
+        openapi_extra=_query(
+            {
+                "id_token_hint": {"type": "string"},
+                "post_logout_redirect_uri": {"type": "string"},
+                "state": {"type": "string"},
+            },
+            ["id_token_hint"],
+        ),
+    )
     def end_session(request: Request):
         params = dict(request.query_params)
         try:

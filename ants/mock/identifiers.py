@@ -3,6 +3,7 @@
 Regexes come from the sources quoted there (histovec, preuve-covoiturage, the
 ANTS hub); what nobody confirmed (code de cession) is shaped by settings.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,7 @@ READABLE = "".join(c for c in string.ascii_uppercase + string.digits if c not in
 
 
 def plate_kind(value: str) -> str | None:
-    """"siv", "fni" or None for an immatriculation as typed."""
+    """ "siv", "fni" or None for an immatriculation as typed."""
     if SIV.fullmatch(value):
         return "siv"
     if FNI.fullmatch(value):

@@ -6,6 +6,7 @@ HMAC-SHA256 the mock returns in ``PROOF``. A process that does not hold the
 secret (a mock left by another run, any server on the port) cannot answer it,
 and the secret itself never crosses the socket.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,6 +1,7 @@
 """The photo and signature the mock "holds" for a code photo-signature: small
 deterministic PNGs drawn from the code, so a trainer sees a face and a
 signature, and a test can check the bytes are stable."""
+
 from __future__ import annotations
 
 import hashlib

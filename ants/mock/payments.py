@@ -1,5 +1,6 @@
 """The timbre shop's card checks: shape and Luhn first (422), then the test
 bank's answer for the card (402)."""
+
 from __future__ import annotations
 
 import re
@@ -28,14 +29,15 @@ def check_card_fields(carte: str, expiration: str, cryptogramme: str) -> list[Er
     erreurs = []
     carte = carte.replace(" ", "")
     if not _CARD.fullmatch(carte) or not luhn_ok(carte):
-        erreurs.append(Erreur("carte", "carte_invalide",
-                              "Le numéro de carte n'est pas valide. Vérifiez les chiffres."))
+        erreurs.append(Erreur("carte", "carte_invalide", "Le numéro de carte n'est pas valide. Vérifiez les chiffres."))
     if not _EXPIRATION.fullmatch(expiration):
-        erreurs.append(Erreur("expiration", "format_invalide",
-                              "La date d'expiration s'écrit MM/AA, par exemple 09/27."))
+        erreurs.append(
+            Erreur("expiration", "format_invalide", "La date d'expiration s'écrit MM/AA, par exemple 09/27.")
+        )
     if not _CVV.fullmatch(cryptogramme):
-        erreurs.append(Erreur("cryptogramme", "format_invalide",
-                              "Le cryptogramme compte les 3 chiffres au dos de la carte."))
+        erreurs.append(
+            Erreur("cryptogramme", "format_invalide", "Le cryptogramme compte les 3 chiffres au dos de la carte.")
+        )
     return erreurs
 
 
@@ -54,7 +56,7 @@ def bank_answer(carte: str, expiration: str, today: date, test_cards: dict[str, 
     if outcome == "expiree":
         return Erreur("carte", "carte_expiree", "Cette carte est expirée. Utilisez une autre carte.")
     if outcome == "refusee":
-        return Erreur("carte", "paiement_refuse",
-                      "Le paiement a été refusé par votre banque. Utilisez une autre carte.")
-    return Erreur("carte", "carte_inconnue",
-                  "Cette carte n'est pas une carte de test de la borne de formation.")
+        return Erreur(
+            "carte", "paiement_refuse", "Le paiement a été refusé par votre banque. Utilisez une autre carte."
+        )
+    return Erreur("carte", "carte_inconnue", "Cette carte n'est pas une carte de test de la borne de formation.")

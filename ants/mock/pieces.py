@@ -10,6 +10,7 @@ from the header is held to a page's worth of pixels (``max_pixels``): a few
 kilobytes can announce 13,000 × 13,000 pixels, under Pillow's own bomb limit
 and 500 MB once decoded.
 """
+
 from __future__ import annotations
 
 import io
@@ -23,11 +24,26 @@ from PIL import Image
 from .rules import Erreur
 
 LABELS = {"jpeg": "JPEG", "png": "PNG", "bmp": "BMP", "tiff": "TIFF", "pdf": "PDF"}
-_EXTENSIONS = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".bmp": "bmp",
-               ".tif": "tiff", ".tiff": "tiff", ".pdf": "pdf"}
-_CONTENT_TYPES = {"image/jpeg": "jpeg", "image/jpg": "jpeg", "image/pjpeg": "jpeg",
-                  "image/png": "png", "image/bmp": "bmp", "image/x-bmp": "bmp",
-                  "image/x-ms-bmp": "bmp", "image/tiff": "tiff", "application/pdf": "pdf"}
+_EXTENSIONS = {
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".png": "png",
+    ".bmp": "bmp",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+    ".pdf": "pdf",
+}
+_CONTENT_TYPES = {
+    "image/jpeg": "jpeg",
+    "image/jpg": "jpeg",
+    "image/pjpeg": "jpeg",
+    "image/png": "png",
+    "image/bmp": "bmp",
+    "image/x-bmp": "bmp",
+    "image/x-ms-bmp": "bmp",
+    "image/tiff": "tiff",
+    "application/pdf": "pdf",
+}
 _UNSPECIFIC_TYPES = {"", "application/octet-stream", "binary/octet-stream"}
 
 
@@ -55,8 +71,18 @@ def sniff(data: bytes) -> str | None:
 #: What Pillow's decoders raise for a truncated or hostile file (measured by mutating
 #: JPEG, PNG, BMP and TIFF files: UnidentifiedImageError and other OSErrors, TypeError,
 #: SyntaxError, KeyError, ValueError, and the bomb guard's own). Anything else is a bug.
-_PILLOW_REFUSALS = (OSError, ValueError, TypeError, SyntaxError, KeyError, IndexError, EOFError, struct.error,
-                    Image.DecompressionBombError, Image.DecompressionBombWarning)
+_PILLOW_REFUSALS = (
+    OSError,
+    ValueError,
+    TypeError,
+    SyntaxError,
+    KeyError,
+    IndexError,
+    EOFError,
+    struct.error,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+)
 
 
 class TooManyPixels(ValueError):
@@ -112,10 +138,16 @@ class Piece:
     def record(self) -> dict:
         import hashlib
 
-        return {"piece_id": self.piece_id, "filename": self.filename,
-                "content_type": self.content_type, "format": self.format, "pages": self.pages,
-                "taille": len(self.data), "sha256": hashlib.sha256(self.data).hexdigest(),
-                "data": self.data}
+        return {
+            "piece_id": self.piece_id,
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "format": self.format,
+            "pages": self.pages,
+            "taille": len(self.data),
+            "sha256": hashlib.sha256(self.data).hexdigest(),
+            "data": self.data,
+        }
 
 
 def inspect(piece: Piece, max_bytes: int, max_pixels: int, max_pages: int) -> Erreur | None:
@@ -125,28 +157,34 @@ def inspect(piece: Piece, max_bytes: int, max_pixels: int, max_pages: int) -> Er
     if not piece.data:
         return Erreur(champ, "fichier_vide", f"Le fichier « {name} » est vide.")
     if len(piece.data) > max_bytes:
-        return Erreur(champ, "fichier_trop_volumineux",
-                      f"Le fichier « {name} » dépasse {human_size(max_bytes)}.")
+        return Erreur(champ, "fichier_trop_volumineux", f"Le fichier « {name} » dépasse {human_size(max_bytes)}.")
     fmt = sniff(piece.data)
     if fmt is None:
-        return Erreur(champ, "format_non_accepte",
-                      f"Le fichier « {name} » n'est ni JPG, ni PNG, ni BMP, ni TIFF, ni PDF.")
+        return Erreur(
+            champ, "format_non_accepte", f"Le fichier « {name} » n'est ni JPG, ni PNG, ni BMP, ni TIFF, ni PDF."
+        )
     claimed_ext = _EXTENSIONS.get(PurePosixPath(piece.filename.lower()).suffix)
     ctype = piece.content_type.split(";")[0].strip().lower()
     claimed_type = _CONTENT_TYPES.get(ctype)
     for claimed in (claimed_ext, claimed_type):
         if claimed is not None and claimed != fmt:
-            return Erreur(champ, "format_incoherent",
-                          f"Le fichier « {name} » se présente comme un {LABELS[claimed]} "
-                          f"mais contient un {LABELS[fmt]}.")
+            return Erreur(
+                champ,
+                "format_incoherent",
+                f"Le fichier « {name} » se présente comme un {LABELS[claimed]} mais contient un {LABELS[fmt]}.",
+            )
     if claimed_type is None and ctype not in _UNSPECIFIC_TYPES:
-        return Erreur(champ, "format_incoherent",
-                      f"Le fichier « {name} » est annoncé comme « {ctype} » mais contient un {LABELS[fmt]}.")
+        return Erreur(
+            champ,
+            "format_incoherent",
+            f"Le fichier « {name} » est annoncé comme « {ctype} » mais contient un {LABELS[fmt]}.",
+        )
     try:
         piece.pages = count_pages(piece.data, fmt, max_pixels, max_pages)
     except TooManyPixels:
-        return Erreur(champ, "image_trop_grande",
-                      f"L'image « {name} » est trop grande : numérisez une page A4 à 600 ppp au plus.")
+        return Erreur(
+            champ, "image_trop_grande", f"L'image « {name} » est trop grande : numérisez une page A4 à 600 ppp au plus."
+        )
     except ValueError:
         return Erreur(champ, "fichier_illisible", f"Le fichier « {name} » est abîmé ou illisible.")
     if piece.pages < 1:

@@ -7,6 +7,7 @@ to consume, the first statut. ``apply`` then runs inside the transaction that
 stores the demande (assign a NEPH, issue a code de cession…). The families
 live in ``rules_permis``, ``rules_cg`` and ``rules_identite``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ DEPOT = "Demande transmise au service instructeur."
 @dataclass
 class Ctx:
     """What a check may look at besides the dossier."""
+
     store: Any
     settings: MockSettings
     today: date
@@ -59,14 +61,14 @@ class Ctx:
 
 @dataclass
 class Plan:
-    pieces: dict[str, bool] = field(default_factory=dict)   # accepted pièce -> required here
+    pieces: dict[str, bool] = field(default_factory=dict)  # accepted pièce -> required here
     fee: Decimal | None = Decimal("0")  # None: not known from this dossier (motif, vehicle missing)
-    photo: str | None = None          # code photo-signature to consume
-    timbre: str | None = None         # timbre to consume, or "differe"
+    photo: str | None = None  # code photo-signature to consume
+    timbre: str | None = None  # timbre to consume, or "differe"
     statut: str = STATUT_DEPOT
     commentaire: str = DEPOT
     motif: str = ""
-    facts: dict = field(default_factory=dict)   # what check found, for apply (vehicle, NEPH…)
+    facts: dict = field(default_factory=dict)  # what check found, for apply (vehicle, NEPH…)
 
     def need(self, *piece_ids: str, required: bool = True) -> None:
         for piece_id in piece_ids:
@@ -103,14 +105,22 @@ class Procedure:
 
     def describe(self, settings: MockSettings) -> dict:
         return {
-            "id": self.id, "titre": self.titre, "famille": self.famille,
+            "id": self.id,
+            "titre": self.titre,
+            "famille": self.famille,
             "motifs": [{"id": k, "libelle": v} for k, v in self.motifs.items()],
             "photo_signature": self.photo,
             "champs": [{"champ": k, "regle": v} for k, v in self.champs_doc.items()],
-            "pieces": [{"id": p, "libelle": PIECES[p], "requise": when,
-                        "pages_max": settings.page_limits.get(p),
-                        "anciennete_max_jours": settings.piece_max_age_days.get(p)}
-                       for p, when in self.pieces_doc.items()],
+            "pieces": [
+                {
+                    "id": p,
+                    "libelle": PIECES[p],
+                    "requise": when,
+                    "pages_max": settings.page_limits.get(p),
+                    "anciennete_max_jours": settings.piece_max_age_days.get(p),
+                }
+                for p, when in self.pieces_doc.items()
+            ],
             "frais": self.frais_doc,
             "apres_depot": self.apres_depot,
         }

@@ -4,6 +4,7 @@ reject, and push a validated title through production, dispatch, delivery.
 
 Protected by ``Authorization: Bearer <settings.agent_token>``.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -30,15 +31,19 @@ AGENT_TRANSITIONS = {
     "expediee": {"en_production"},
     "distribuee": {"expediee"},
 }
-DEFAULT_COMMENTS = {"validee": "Demande validée par le service instructeur.",
-                    "en_production": "Titre en production.", "expediee": "Titre expédié (Lettre Expert).",
-                    "distribuee": "Titre distribué."}
+DEFAULT_COMMENTS = {
+    "validee": "Demande validée par le service instructeur.",
+    "en_production": "Titre en production.",
+    "expediee": "Titre expédié (Lettre Expert).",
+    "distribuee": "Titre distribué.",
+}
 _MEDIA = {"jpeg": "image/jpeg", "png": "image/png", "bmp": "image/bmp", "tiff": "image/tiff", "pdf": "application/pdf"}
 
 
 class Transition(Corps):
-    statut: str = Field(max_length=40, description="complement_demande | validee | rejetee | en_production | "
-                                                   "expediee | distribuee")
+    statut: str = Field(
+        max_length=40, description="complement_demande | validee | rejetee | en_production | expediee | distribuee"
+    )
     commentaire: str | None = Field(None, max_length=1000)
     motif: str | None = Field(None, max_length=1000, description="reason of a rejet (required)")
     message: str | None = Field(None, max_length=1000, description="what the user must send (complément)")
@@ -50,14 +55,30 @@ def register(app: FastAPI, deps: Deps) -> None:
     agent = deps.agent_dependency()
 
     @app.get("/api/v1/agent/demandes")
-    def search(nom: str | None = Query(None, max_length=100), prenom: str | None = Query(None, max_length=100),
-               date_naissance: str | None = Query(None, max_length=10), numero: str | None = Query(None, max_length=40),
-               motif: str | None = Query(None, max_length=40), statut: str | None = Query(None, max_length=40),
-               procedure: str | None = Query(None, max_length=40), limite: int = Query(50, ge=1, le=500),
-               _: str = Depends(agent)) -> dict:
-        filters = {k: v.strip() for k, v in {"nom": nom, "prenom": prenom, "date_naissance": date_naissance,
-                                              "numero": numero, "motif": motif, "statut": statut,
-                                              "procedure": procedure}.items() if v and v.strip()}
+    def search(
+        nom: str | None = Query(None, max_length=100),
+        prenom: str | None = Query(None, max_length=100),
+        date_naissance: str | None = Query(None, max_length=10),
+        numero: str | None = Query(None, max_length=40),
+        motif: str | None = Query(None, max_length=40),
+        statut: str | None = Query(None, max_length=40),
+        procedure: str | None = Query(None, max_length=40),
+        limite: int = Query(50, ge=1, le=500),
+        _: str = Depends(agent),
+    ) -> dict:
+        filters = {
+            k: v.strip()
+            for k, v in {
+                "nom": nom,
+                "prenom": prenom,
+                "date_naissance": date_naissance,
+                "numero": numero,
+                "motif": motif,
+                "statut": statut,
+                "procedure": procedure,
+            }.items()
+            if v and v.strip()
+        }
         rows = store.search(filters, limite)
         return {"nombre": len(rows), "demandes": rows}
 
@@ -78,21 +99,30 @@ def register(app: FastAPI, deps: Deps) -> None:
         row = store.piece_data(numero, piece)
         if row is None:
             raise ApiError(404, "piece_inconnue", "Cette pièce n'existe pas dans ce dossier.")
-        return Response(row["data"], media_type=_MEDIA.get(row["format"], "application/octet-stream"),
-                        headers={"X-Format": LABELS.get(row["format"], "?")})
+        return Response(
+            row["data"],
+            media_type=_MEDIA.get(row["format"], "application/octet-stream"),
+            headers={"X-Format": LABELS.get(row["format"], "?")},
+        )
 
     @app.post("/api/v1/agent/demandes/{numero}/transitions", responses=refusals(404, 409))
     def transition(numero: str, body: Transition, _: str = Depends(agent)) -> dict:
         if body.statut not in AGENT_TRANSITIONS:
-            raise invalid([Erreur("statut", "valeur_invalide", "Statut inconnu : " + ", ".join(AGENT_TRANSITIONS))],
-                          "La transition est mal formée.", "transition_invalide")
+            raise invalid(
+                [Erreur("statut", "valeur_invalide", "Statut inconnu : " + ", ".join(AGENT_TRANSITIONS))],
+                "La transition est mal formée.",
+                "transition_invalide",
+            )
         complement = None
         commentaire = body.commentaire or DEFAULT_COMMENTS.get(body.statut, "")
         if body.statut == "rejetee":
             motif = (body.motif or "").strip()
             if not motif:
-                raise invalid([Erreur("motif", "champ_requis", "Un rejet doit être motivé.")],
-                              "La transition est mal formée.", "transition_invalide")
+                raise invalid(
+                    [Erreur("motif", "champ_requis", "Un rejet doit être motivé.")],
+                    "La transition est mal formée.",
+                    "transition_invalide",
+                )
             commentaire = "Demande rejetée : " + motif
         if body.statut == "complement_demande":
             unknown = [p for p in body.pieces if p not in PIECES]
@@ -113,13 +143,23 @@ def register(app: FastAPI, deps: Deps) -> None:
         if body.statut == "en_production":
             demande = store.demande_full(numero)
             if demande and demande["procedure"].endswith("-predemande"):
+
                 def predemande_done(db):
                     store.set_predemande_etat_tx(db, numero, "consumed")
+
         try:
-            return store.transition(numero, AGENT_TRANSITIONS[body.statut], body.statut, commentaire, "agent",
-                                    complement=complement, apply=predemande_done)
+            return store.transition(
+                numero,
+                AGENT_TRANSITIONS[body.statut],
+                body.statut,
+                commentaire,
+                "agent",
+                complement=complement,
+                apply=predemande_done,
+            )
         except KeyError:
             raise ApiError(404, "demande_inconnue", "Aucune demande ne porte ce numéro.") from None
         except Conflict as exc:
-            raise ApiError(409, "statut_incompatible",
-                           f"Impossible de passer de « {exc.statut} » à « {body.statut} ».") from None
+            raise ApiError(
+                409, "statut_incompatible", f"Impossible de passer de « {exc.statut} » à « {body.statut} »."
+            ) from None

@@ -1,6 +1,7 @@
 """Sessions and accounts: the guest session the kiosk has always used, an ANTS
 account (creation, e-mail confirmation through the outbox, login), and the
 ANTS end of a FranceConnect login. Logout ends the session on the server."""
+
 from __future__ import annotations
 
 import hashlib
@@ -111,8 +112,11 @@ def register(app: FastAPI, deps: Deps) -> None:
             if not value.strip():
                 c.add(name, "champ_requis", f"Le champ « {label} » est obligatoire.")
             elif not is_name(value):
-                c.add(name, "caracteres_invalides",
-                      f"Le {label} ne peut contenir que des lettres, des tirets, des apostrophes et des espaces.")
+                c.add(
+                    name,
+                    "caracteres_invalides",
+                    f"Le {label} ne peut contenir que des lettres, des tirets, des apostrophes et des espaces.",
+                )
         if body.sexe not in (None, "", "F", "M"):
             c.add("sexe", "valeur_invalide", "Le sexe doit être F ou M.")
         if body.telephone and not _MOBILE.fullmatch(re.sub(r"[ .]", "", body.telephone)):
@@ -123,15 +127,29 @@ def register(app: FastAPI, deps: Deps) -> None:
             raise invalid(c.erreurs, "Le compte ne peut pas être créé.", "compte_invalide")
         if store.compte_by_email(body.email):
             raise ApiError(409, "compte_existant", "Un compte existe déjà avec cette adresse électronique.")
-        code = f"{secrets.randbelow(10 ** 6):06d}"
+        code = f"{secrets.randbelow(10**6):06d}"
         compte_id = uuid.uuid4().hex
-        store.add_compte({"id": compte_id, "email": body.email, "password_hash": hash_password(pw),
-                          "nom": body.nom.upper(), "prenom": body.prenom, "sexe": body.sexe or "",
-                          "telephone": body.telephone or "", "code_confirmation": code, "confirme_le": None,
-                          "cree_le": iso(utcnow()), "source": "ants"})
-        store.send_mail(body.email, "ANTS : confirmez la création de votre compte",
-                        f"Bonjour {body.prenom},\n\nVotre code de confirmation est : {code}\n"
-                        "Saisissez-le pour activer votre compte ANTS.\n")
+        store.add_compte(
+            {
+                "id": compte_id,
+                "email": body.email,
+                "password_hash": hash_password(pw),
+                "nom": body.nom.upper(),
+                "prenom": body.prenom,
+                "sexe": body.sexe or "",
+                "telephone": body.telephone or "",
+                "code_confirmation": code,
+                "confirme_le": None,
+                "cree_le": iso(utcnow()),
+                "source": "ants",
+            }
+        )
+        store.send_mail(
+            body.email,
+            "ANTS : confirmez la création de votre compte",
+            f"Bonjour {body.prenom},\n\nVotre code de confirmation est : {code}\n"
+            "Saisissez-le pour activer votre compte ANTS.\n",
+        )
         return {"email": body.email, "statut": "a_confirmer"}
 
     @app.post("/api/v1/comptes/confirmation", responses=refusals(404))
@@ -142,22 +160,34 @@ def register(app: FastAPI, deps: Deps) -> None:
         if row["confirme_le"]:
             return {"email": row["email"], "statut": "confirme"}
         if not hmac.compare_digest(str(row["code_confirmation"]), body.code.strip()):
-            raise invalid([Erreur("code", "code_incorrect", "Ce code de confirmation est incorrect.")],
-                          "Le compte n'est pas confirmé.", "confirmation_invalide")
+            raise invalid(
+                [Erreur("code", "code_incorrect", "Ce code de confirmation est incorrect.")],
+                "Le compte n'est pas confirmé.",
+                "confirmation_invalide",
+            )
         store.confirm_compte(row["id"])
         return {"email": row["email"], "statut": "confirme"}
 
-    @app.post("/api/v1/sessions/compte", status_code=201, response_model=SessionOuverte,
-              response_model_exclude_none=True, responses=refusals(401, 403))
+    @app.post(
+        "/api/v1/sessions/compte",
+        status_code=201,
+        response_model=SessionOuverte,
+        response_model_exclude_none=True,
+        responses=refusals(401, 403),
+    )
     def login(body: Connexion) -> dict:
         row = store.compte_by_email(body.email)
         if row is None or not password_ok(body.mot_de_passe, row["password_hash"]):
             raise ApiError(401, "identifiants_invalides", "Adresse électronique ou mot de passe incorrect.")
         if not row["confirme_le"]:
-            raise ApiError(403, "compte_non_confirme",
-                           "Ce compte n'est pas encore confirmé : saisissez le code reçu par courriel.")
-        return {"token": open_session("compte", row["id"]), "expires_in": settings.session_ttl_seconds,
-                "type": "compte"}
+            raise ApiError(
+                403, "compte_non_confirme", "Ce compte n'est pas encore confirmé : saisissez le code reçu par courriel."
+            )
+        return {
+            "token": open_session("compte", row["id"]),
+            "expires_in": settings.session_ttl_seconds,
+            "type": "compte",
+        }
 
     @app.get("/api/v1/franceconnect/demarrer")
     def franceconnect_start(redirect_uri: str | None = None) -> dict:
@@ -167,10 +197,19 @@ def register(app: FastAPI, deps: Deps) -> None:
             raise ApiError(422, "redirect_uri_inconnue", "Cette adresse de retour n'est pas enregistrée.")
         return franceconnect.start(uri)
 
-    @app.post("/api/v1/sessions/franceconnect", status_code=201, response_model=SessionOuverte,
-              response_model_exclude_none=True, responses=refusals(400))
+    @app.post(
+        "/api/v1/sessions/franceconnect",
+        status_code=201,
+        response_model=SessionOuverte,
+        response_model_exclude_none=True,
+        responses=refusals(400),
+    )
     def franceconnect_session(body: RetourFranceConnect) -> dict:
         identity = franceconnect.finish(deps, body.state, body.code)
         token = open_session("franceconnect", "fc:" + identity["sub"])
-        return {"token": token, "expires_in": settings.session_ttl_seconds, "type": "franceconnect",
-                "identite": identity}
+        return {
+            "token": token,
+            "expires_in": settings.session_ttl_seconds,
+            "type": "franceconnect",
+            "identite": identity,
+        }

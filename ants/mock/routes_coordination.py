@@ -4,6 +4,7 @@
 Every parameter is in the query string, even for POST and DELETE; the token
 is the ``x-rdv-opt-auth-token`` header, and a bad one gets the real 401 body.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -47,8 +48,9 @@ def register(app: FastAPI, deps: Deps) -> None:
             out += [part for part in _SEPARATORS.split(item.strip()) if part]
         bad = [i for i in out if not PREDEMANDE.fullmatch(i)]
         if not out or bad or len(out) > 50:
-            raise ApiError(422, "application_ids_invalides",
-                           "application_ids : 1 à 50 numéros de 10 lettres ou chiffres.")
+            raise ApiError(
+                422, "application_ids_invalides", "application_ids : 1 à 50 numéros de 10 lettres ou chiffres."
+            )
         return out
 
     def status_of(application_id: str) -> str:
@@ -63,8 +65,11 @@ def register(app: FastAPI, deps: Deps) -> None:
         return row["etat"]
 
     @app.get(PREFIX + "/status", responses=_REFUSALS)
-    def status(request: Request, application_ids_: list[str] = Query(..., alias="application_ids"),
-               meeting_point_id: str | None = Query(None, max_length=100)) -> dict:
+    def status(
+        request: Request,
+        application_ids_: list[str] = Query(..., alias="application_ids"),
+        meeting_point_id: str | None = Query(None, max_length=100),
+    ) -> dict:
         check_token(request)
         answer = {}
         for application_id in application_ids(application_ids_):
@@ -75,26 +80,38 @@ def register(app: FastAPI, deps: Deps) -> None:
         return answer
 
     @app.post(PREFIX + "/appointments", responses=_REFUSALS)
-    def add_appointment(request: Request, application_id: str = Query(..., max_length=10),
-                        meeting_point: str = Query(..., max_length=200),
-                        meeting_point_id: str = Query(..., max_length=100),
-                        appointment_date: str = Query(..., max_length=19),
-                        management_url: str = Query(..., max_length=500)) -> dict:
+    def add_appointment(
+        request: Request,
+        application_id: str = Query(..., max_length=10),
+        meeting_point: str = Query(..., max_length=200),
+        meeting_point_id: str = Query(..., max_length=100),
+        appointment_date: str = Query(..., max_length=19),
+        management_url: str = Query(..., max_length=500),
+    ) -> dict:
         check_token(request)
         (application_id,) = application_ids([application_id])
         _check_datetime(appointment_date)
         if status_of(application_id) not in ("validated", "declared"):
             return {"success": False}
-        store.add_rendez_vous({"application_id": application_id, "meeting_point": meeting_point,
-                               "meeting_point_id": meeting_point_id, "appointment_date": appointment_date,
-                               "management_url": management_url})
+        store.add_rendez_vous(
+            {
+                "application_id": application_id,
+                "meeting_point": meeting_point,
+                "meeting_point_id": meeting_point_id,
+                "appointment_date": appointment_date,
+                "management_url": management_url,
+            }
+        )
         return {"success": True}
 
     @app.delete(PREFIX + "/appointments", responses=_REFUSALS)
-    def delete_appointment(request: Request, application_id: str = Query(..., max_length=10),
-                           meeting_point: str = Query(..., max_length=200),
-                           meeting_point_id: str = Query(..., max_length=100),
-                           appointment_date: str = Query(..., max_length=19)) -> dict:
+    def delete_appointment(
+        request: Request,
+        application_id: str = Query(..., max_length=10),
+        meeting_point: str = Query(..., max_length=200),
+        meeting_point_id: str = Query(..., max_length=100),
+        appointment_date: str = Query(..., max_length=19),
+    ) -> dict:
         check_token(request)
         (application_id,) = application_ids([application_id])
         _check_datetime(appointment_date)

@@ -1,6 +1,7 @@
 """The user's side of a demande: the catalogue, submission (every procedure, one
 multipart shape), suivi, deferred payment, drafts, and answering a demande de
 complément."""
+
 from __future__ import annotations
 
 import json
@@ -28,16 +29,43 @@ from .store import Conflict, UsedMeanwhile, cents, iso, utcnow
 log = logging.getLogger("ants.mock")
 
 # The dossier is a JSON part (a plain form field is read the same way); each pièce is a file part.
-_MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["dossier"],
-    "properties": {"dossier": {"type": "object", "description": "the dossier (see PROCEDURES.md)"}},
-    "patternProperties": {"^piece:[a-z_]+$": {"type": "string", "format": "binary"}}},
-    "encoding": {"dossier": {"contentType": "application/json"}}}}}}
-_COMPLEMENT = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "properties": {"pieces_dates": {"type": "object", "description": "{piece: date}",
-                                                      "additionalProperties": {"type": "string"}}},
-    "patternProperties": {"^piece:[a-z_]+$": {"type": "string", "format": "binary"}}},
-    "encoding": {"pieces_dates": {"contentType": "application/json"}}}}}}
+_MULTIPART = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["dossier"],
+                    "properties": {"dossier": {"type": "object", "description": "the dossier (see PROCEDURES.md)"}},
+                    "patternProperties": {"^piece:[a-z_]+$": {"type": "string", "format": "binary"}},
+                },
+                "encoding": {"dossier": {"contentType": "application/json"}},
+            }
+        },
+    }
+}
+_COMPLEMENT = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "pieces_dates": {
+                            "type": "object",
+                            "description": "{piece: date}",
+                            "additionalProperties": {"type": "string"},
+                        }
+                    },
+                    "patternProperties": {"^piece:[a-z_]+$": {"type": "string", "format": "binary"}},
+                },
+                "encoding": {"pieces_dates": {"contentType": "application/json"}},
+            }
+        },
+    }
+}
 
 
 class DemandeCreee(BaseModel):
@@ -75,8 +103,11 @@ def register(app: FastAPI, deps: Deps) -> None:
 
     @app.get("/api/v1/procedures")
     def list_procedures() -> dict:
-        return {"procedures": [p.describe(settings) for p in procedures.all_procedures()],
-                "formats": ["JPG", "PNG", "BMP", "TIFF", "PDF"], "taille_max_octets": settings.max_upload_bytes}
+        return {
+            "procedures": [p.describe(settings) for p in procedures.all_procedures()],
+            "formats": ["JPG", "PNG", "BMP", "TIFF", "PDF"],
+            "taille_max_octets": settings.max_upload_bytes,
+        }
 
     @app.get("/api/v1/procedures/{procedure_id}", responses=refusals(404))
     def one_procedure(procedure_id: str) -> dict:
@@ -85,8 +116,13 @@ def register(app: FastAPI, deps: Deps) -> None:
             raise ApiError(404, "procedure_inconnue", "Cette démarche n'est pas proposée ici.")
         return proc.describe(settings)
 
-    @app.post("/api/v1/demandes", status_code=201, response_model=DemandeCreee, openapi_extra=_MULTIPART,
-              responses=refusals(400, 409, 413, 415))
+    @app.post(
+        "/api/v1/demandes",
+        status_code=201,
+        response_model=DemandeCreee,
+        openapi_extra=_MULTIPART,
+        responses=refusals(400, 409, 413, 415),
+    )
     async def submit_demande(request: Request, session: Session = Depends(current_session)) -> dict:
         dossier, pieces, upload_erreurs = await _read_submission(request, deps)
         ctx = deps.ctx(session)
@@ -95,8 +131,13 @@ def register(app: FastAPI, deps: Deps) -> None:
         proc, plan = await run_in_threadpool(_judge, dossier, pieces, upload_erreurs, ctx)
         return await run_in_threadpool(_create, proc, plan, dossier, pieces, session, ctx, None)
 
-    @app.post("/api/v1/demandes/{numero}/depot", status_code=201, response_model=DemandeCreee,
-              openapi_extra=_MULTIPART, responses=refusals(400, 403, 404, 409, 413, 415))
+    @app.post(
+        "/api/v1/demandes/{numero}/depot",
+        status_code=201,
+        response_model=DemandeCreee,
+        openapi_extra=_MULTIPART,
+        responses=refusals(400, 403, 404, 409, 413, 415),
+    )
     async def file_draft(numero: str, request: Request, session: Session = Depends(current_session)) -> dict:
         """Turn a brouillon into a real demande: the full dossier and its pièces, judged as a new one."""
         _owned(store.demande_full(numero), session, "brouillon")
@@ -105,8 +146,12 @@ def register(app: FastAPI, deps: Deps) -> None:
         proc, plan = await run_in_threadpool(_judge, dossier, pieces, upload_erreurs, ctx)
         return await run_in_threadpool(_create, proc, plan, dossier, pieces, session, ctx, numero)
 
-    @app.get("/api/v1/demandes/{numero}", response_model=DemandeSuivi, response_model_exclude_none=True,
-             responses=refusals(404))
+    @app.get(
+        "/api/v1/demandes/{numero}",
+        response_model=DemandeSuivi,
+        response_model_exclude_none=True,
+        responses=refusals(404),
+    )
     def get_demande(numero: str) -> dict:
         expire_overdue(store, numero, date.today())
         demande = store.demande(numero)
@@ -118,33 +163,52 @@ def register(app: FastAPI, deps: Deps) -> None:
     def pay(numero: str, paiement: Paiement, session: Session = Depends(current_session)) -> dict:
         demande = _owned(store.demande_full(numero), session, "en_attente_paiement")
         if not rules._TIMBRE.fullmatch(paiement.timbre):
-            raise invalid([Erreur("timbre", "format_invalide", "Le numéro de timbre fiscal compte 16 chiffres.")],
-                          "Le paiement n'a pas pu être fait.", "paiement_invalide")
+            raise invalid(
+                [Erreur("timbre", "format_invalide", "Le numéro de timbre fiscal compte 16 chiffres.")],
+                "Le paiement n'a pas pu être fait.",
+                "paiement_invalide",
+            )
         expected = Decimal(str(demande["frais"])).quantize(Decimal("0.01"))
         problem = rules.check_timbre(store.timbre(paiement.timbre), expected, deps.ctx().now)
         if problem:
-            raise invalid([Erreur("timbre", problem.code, problem.message)], "Le paiement n'a pas pu être fait.",
-                          "paiement_invalide")
+            raise invalid(
+                [Erreur("timbre", problem.code, problem.message)],
+                "Le paiement n'a pas pu être fait.",
+                "paiement_invalide",
+            )
 
         def consume(db):
-            cursor = db.conn.execute("UPDATE timbres SET utilise_le = ? WHERE numero = ? AND utilise_le IS NULL",
-                                     [iso(utcnow()), paiement.timbre])
+            cursor = db.conn.execute(
+                "UPDATE timbres SET utilise_le = ? WHERE numero = ? AND utilise_le IS NULL",
+                [iso(utcnow()), paiement.timbre],
+            )
             if cursor.rowcount != 1:
                 raise UsedMeanwhile("timbre")
             db.conn.execute("UPDATE demandes SET timbre = ? WHERE numero = ?", [paiement.timbre, numero])
 
         try:
-            return store.transition(numero, {"en_attente_paiement"}, "en_instruction",
-                                    "Timbre fiscal reçu ; demande transmise au service instructeur.",
-                                    "usager", apply=consume)
+            return store.transition(
+                numero,
+                {"en_attente_paiement"},
+                "en_instruction",
+                "Timbre fiscal reçu ; demande transmise au service instructeur.",
+                "usager",
+                apply=consume,
+            )
         except UsedMeanwhile:
-            raise invalid([Erreur("timbre", "timbre_deja_utilise", "Ce timbre fiscal a déjà été utilisé.")],
-                          "Le paiement n'a pas pu être fait.", "paiement_invalide") from None
+            raise invalid(
+                [Erreur("timbre", "timbre_deja_utilise", "Ce timbre fiscal a déjà été utilisé.")],
+                "Le paiement n'a pas pu être fait.",
+                "paiement_invalide",
+            ) from None
         except Conflict as exc:
             raise _conflict(exc.statut) from None
 
-    @app.post("/api/v1/demandes/{numero}/complements", openapi_extra=_COMPLEMENT,
-              responses=refusals(400, 403, 404, 409, 413, 415))
+    @app.post(
+        "/api/v1/demandes/{numero}/complements",
+        openapi_extra=_COMPLEMENT,
+        responses=refusals(400, 403, 404, 409, 413, 415),
+    )
     async def answer_complement(numero: str, request: Request, session: Session = Depends(current_session)) -> dict:
         demande = _owned(store.demande_full(numero), session, "complement_demande")
         form = await _form(request, deps)
@@ -161,16 +225,28 @@ def register(app: FastAPI, deps: Deps) -> None:
             raise invalid(erreurs, "Le complément contient des erreurs.", "complement_invalide")
         labels = ", ".join(PIECES.get(p, p) for p in asked) or "pièces"
         try:
-            return store.transition(numero, {"complement_demande"}, "en_instruction",
-                                    f"Complément reçu ({labels}).", "usager",
-                                    pieces=[p.record() for p in pieces])
+            return store.transition(
+                numero,
+                {"complement_demande"},
+                "en_instruction",
+                f"Complément reçu ({labels}).",
+                "usager",
+                pieces=[p.record() for p in pieces],
+            )
         except Conflict as exc:
             raise _conflict(exc.statut) from None
 
-    @app.get("/api/v1/demandes/{numero}/attestation-inscription", response_class=Response,
-             responses={200: {"content": {"application/pdf": {}},
-                              "description": "2 pages A4 : l'attestation (recto), son usage (verso)"},
-                        **refusals(403, 404, 409)})
+    @app.get(
+        "/api/v1/demandes/{numero}/attestation-inscription",
+        response_class=Response,
+        responses={
+            200: {
+                "content": {"application/pdf": {}},
+                "description": "2 pages A4 : l'attestation (recto), son usage (verso)",
+            },
+            **refusals(403, 404, 409),
+        },
+    )
     def attestation_inscription(numero: str, session: Session = Depends(current_session)) -> Response:
         """The attestation d'inscription (équivalent Cerfa réf. 02), produced once a permis-inscription
         is in instruction, to print recto-verso; only for the session that filed it (or its account)."""
@@ -182,9 +258,14 @@ def register(app: FastAPI, deps: Deps) -> None:
         if demande["statut"] not in attestation.AVAILABLE:
             raise _conflict(demande["statut"])
         pdf = attestation.attestation_pdf(demande, date.today())
-        return Response(pdf, media_type="application/pdf",
-                        headers={"Content-Disposition": 'inline; filename="attestation-inscription.pdf"',
-                                 "Cache-Control": "no-store"})
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": 'inline; filename="attestation-inscription.pdf"',
+                "Cache-Control": "no-store",
+            },
+        )
 
     @app.get("/api/v1/cessions/{immatriculation}", responses=refusals(404))
     def check_cession(immatriculation: str, code: str) -> dict:
@@ -219,19 +300,29 @@ def expire_overdue(store, numero: str, today: date) -> None:
     demande = store.demande_full(numero)
     if demande and international_overdue(demande, today):
         try:
-            store.transition(numero, {"en_instruction"}, "rejetee",
-                             "Courrier non reçu dans les 2 mois : demande rejetée automatiquement.", "systeme")
+            store.transition(
+                numero,
+                {"en_instruction"},
+                "rejetee",
+                "Courrier non reçu dans les 2 mois : demande rejetée automatiquement.",
+                "systeme",
+            )
         except Conflict:
             pass
 
 
 def international_overdue(demande: dict, today: date) -> bool:
     limit = demande["delivre"].get("envoi_avant")
-    return (demande["procedure"] == "permis-international" and demande["statut"] == "en_instruction"
-            and isinstance(limit, str) and date.fromisoformat(limit) < today)
+    return (
+        demande["procedure"] == "permis-international"
+        and demande["statut"] == "en_instruction"
+        and isinstance(limit, str)
+        and date.fromisoformat(limit) < today
+    )
 
 
 # -- reading the multipart -------------------------------------------------------
+
 
 async def _form(request: Request, deps: Deps):
     length = request.headers.get("content-length")
@@ -280,7 +371,7 @@ async def _read_pieces(form, deps: Deps) -> tuple[list[Piece], list[Erreur]]:
     for name, value in form.multi_items():
         if not name.startswith("piece:"):
             continue
-        piece_id = name[len("piece:"):]
+        piece_id = name[len("piece:") :]
         champ = f"pieces.{piece_id}"
         if piece_id not in PIECES:
             erreurs.append(Erreur(champ, "piece_inconnue", "Cette pièce n'est pas demandée pour cette démarche."))
@@ -289,8 +380,13 @@ async def _read_pieces(form, deps: Deps) -> tuple[list[Piece], list[Erreur]]:
             erreurs.append(Erreur(champ, "fichier_manquant", "Cette pièce doit être envoyée comme fichier."))
             continue
         if value.size is not None and value.size > limit:
-            erreurs.append(Erreur(champ, "fichier_trop_volumineux",
-                                  f"Le fichier « {value.filename or 'sans nom'} » dépasse {human_size(limit)}."))
+            erreurs.append(
+                Erreur(
+                    champ,
+                    "fichier_trop_volumineux",
+                    f"Le fichier « {value.filename or 'sans nom'} » dépasse {human_size(limit)}.",
+                )
+            )
             continue
         data = await value.read()
         pieces.append(Piece(piece_id, value.filename or "", value.content_type or "", data))
@@ -299,11 +395,13 @@ async def _read_pieces(form, deps: Deps) -> tuple[list[Piece], list[Erreur]]:
 
 # -- judging -----------------------------------------------------------------------
 
+
 def _judge(dossier: dict, pieces: list[Piece], upload_erreurs: list[Erreur], ctx: Ctx) -> tuple[Procedure, Plan]:
     proc = procedures.get(dossier.get("procedure"))
     if proc is None:
-        raise invalid([Erreur("procedure", "procedure_inconnue", "Cette démarche n'est pas proposée ici.")]
-                      + upload_erreurs)
+        raise invalid(
+            [Erreur("procedure", "procedure_inconnue", "Cette démarche n'est pas proposée ici.")] + upload_erreurs
+        )
     c = Collector()
     plan = proc.check(c, dossier, ctx)
     erreurs = c.erreurs + upload_erreurs
@@ -314,8 +412,7 @@ def _judge(dossier: dict, pieces: list[Piece], upload_erreurs: list[Erreur], ctx
         problem = rules.check_photo_code(ctx.store.photo_code(plan.photo), ctx.now)
         if problem:
             erreurs.append(problem)
-    if (plan.timbre not in (None, "differe") and plan.fee is not None
-            and "paiement.timbre" not in fields_with_errors):
+    if plan.timbre not in (None, "differe") and plan.fee is not None and "paiement.timbre" not in fields_with_errors:
         problem = rules.check_timbre(ctx.store.timbre(plan.timbre), plan.fee, ctx.now)
         if problem:
             erreurs.append(problem)
@@ -329,18 +426,23 @@ def check_files(pieces: list[Piece], wanted: dict[str, bool], upload_errors: set
     erreurs = []
     for piece in pieces:
         if piece.piece_id not in wanted:
-            erreurs.append(Erreur(f"pieces.{piece.piece_id}", "piece_inconnue",
-                                  "Cette pièce n'est pas demandée pour cette démarche."))
+            erreurs.append(
+                Erreur(
+                    f"pieces.{piece.piece_id}", "piece_inconnue", "Cette pièce n'est pas demandée pour cette démarche."
+                )
+            )
             continue
-        problem = inspect(piece, ctx.settings.max_upload_bytes, ctx.settings.max_image_pixels,
-                          max(ctx.settings.page_limits.values()))
+        problem = inspect(
+            piece, ctx.settings.max_upload_bytes, ctx.settings.max_image_pixels, max(ctx.settings.page_limits.values())
+        )
         if problem:
             erreurs.append(problem)
     present = {p.piece_id for p in pieces}
     for piece_id, required in wanted.items():
         if required and piece_id not in present and f"pieces.{piece_id}" not in upload_errors:
-            erreurs.append(Erreur(f"pieces.{piece_id}", "piece_manquante",
-                                  f"La pièce « {PIECES[piece_id]} » est manquante."))
+            erreurs.append(
+                Erreur(f"pieces.{piece_id}", "piece_manquante", f"La pièce « {PIECES[piece_id]} » est manquante.")
+            )
     pages: dict[str, int] = {}
     for piece in pieces:
         if piece.piece_id in wanted:
@@ -348,8 +450,13 @@ def check_files(pieces: list[Piece], wanted: dict[str, bool], upload_errors: set
     for piece_id, count in pages.items():
         limit = ctx.settings.page_limits[piece_id]
         if count > limit:
-            erreurs.append(Erreur(f"pieces.{piece_id}", "trop_de_pages",
-                                  f"La pièce « {PIECES[piece_id]} » compte {count} pages ; {limit} au plus."))
+            erreurs.append(
+                Erreur(
+                    f"pieces.{piece_id}",
+                    "trop_de_pages",
+                    f"La pièce « {PIECES[piece_id]} » compte {count} pages ; {limit} au plus.",
+                )
+            )
     return erreurs
 
 
@@ -366,19 +473,22 @@ def check_piece_dates(raw, wanted, present: set[str], ctx: Ctx) -> list[Erreur]:
         label = PIECES[piece_id]
         if raw.get(piece_id) in (None, ""):
             if ctx.settings.piece_dates_required:
-                c.add(f"pieces_dates.{piece_id}", "date_document_requise",
-                      f"Indiquez la date du document « {label} ».")
+                c.add(f"pieces_dates.{piece_id}", "date_document_requise", f"Indiquez la date du document « {label} ».")
             continue
         when = rules.check_date(c, raw, "pieces_dates", piece_id, f"date du document « {label} »", ctx.today)
         if when is not None and (ctx.today - when).days > max_days:
             limit = f"{round(max_days / 30.5)} mois" if max_days >= 60 else f"{max_days} jours"
-            c.add(f"pieces_dates.{piece_id}", "piece_trop_ancienne",
-                  f"Le document « {label} » date du {when:%d/%m/%Y} : il doit avoir moins de {limit}.")
+            c.add(
+                f"pieces_dates.{piece_id}",
+                "piece_trop_ancienne",
+                f"Le document « {label} » date du {when:%d/%m/%Y} : il doit avoir moins de {limit}.",
+            )
     return c.erreurs
 
 
-def _check_complement(pieces: list[Piece], erreurs: list[Erreur], asked: list[str], raw_dates, ctx: Ctx
-                      ) -> list[Erreur]:
+def _check_complement(
+    pieces: list[Piece], erreurs: list[Erreur], asked: list[str], raw_dates, ctx: Ctx
+) -> list[Erreur]:
     wanted = {p: True for p in asked} or {p.piece_id: False for p in pieces}
     if not pieces and not erreurs:
         erreurs.append(Erreur("pieces", "piece_manquante", "Joignez au moins une pièce."))
@@ -391,6 +501,7 @@ def _check_complement(pieces: list[Piece], erreurs: list[Erreur], asked: list[st
 
 
 # -- storing -------------------------------------------------------------------------
+
 
 def _numero(proc: Procedure, ctx: Ctx) -> tuple[str, int]:
     store = ctx.store
@@ -406,8 +517,9 @@ def _numero(proc: Procedure, ctx: Ctx) -> tuple[str, int]:
     raise ApiError(503, "numero_indisponible", "Le service ne peut pas numéroter la demande.")  # pragma: no cover
 
 
-def _create(proc: Procedure, plan: Plan, dossier: dict, pieces: list[Piece], session: Session, ctx: Ctx,
-            draft: str | None) -> dict:
+def _create(
+    proc: Procedure, plan: Plan, dossier: dict, pieces: list[Piece], session: Session, ctx: Ctx, draft: str | None
+) -> dict:
     deferred = plan.timbre == "differe"
     statut = "en_attente_paiement" if deferred else plan.statut
     commentaire = "En attente du paiement du timbre fiscal." if deferred else plan.commentaire
@@ -417,23 +529,43 @@ def _create(proc: Procedure, plan: Plan, dossier: dict, pieces: list[Piece], ses
         numero, seq = _numero(proc, ctx)
     try:
         row = ctx.store.create_demande(
-            numero=numero, seq=seq, dossier=dossier, pieces=[p.record() for p in pieces], photo_code=plan.photo,
-            timbre=None if deferred else plan.timbre, statut=statut, commentaire=commentaire,
-            proprietaire=session.owner, frais_centimes=cents(plan.fee or Decimal("0")),
-            apply=lambda db: proc.apply(db, dossier, numero, plan, ctx), draft=bool(draft),
-            session_hash=session.token_hash)
+            numero=numero,
+            seq=seq,
+            dossier=dossier,
+            pieces=[p.record() for p in pieces],
+            photo_code=plan.photo,
+            timbre=None if deferred else plan.timbre,
+            statut=statut,
+            commentaire=commentaire,
+            proprietaire=session.owner,
+            frais_centimes=cents(plan.fee or Decimal("0")),
+            apply=lambda db: proc.apply(db, dossier, numero, plan, ctx),
+            draft=bool(draft),
+            session_hash=session.token_hash,
+        )
     except UsedMeanwhile as exc:
-        messages = {"photo": ("photo.code", "code_deja_utilise", "Ce code photo-signature a déjà servi."),
-                    "timbre": ("paiement.timbre", "timbre_deja_utilise", "Ce timbre fiscal a déjà été utilisé."),
-                    "cession": ("vehicule.immatriculation", "vehicule_deja_cede",
-                                "La cession de ce véhicule est déjà déclarée."),
-                    "code_cession": ("code_cession", "code_cession_deja_utilise", "Ce code de cession a déjà servi.")}
+        messages = {
+            "photo": ("photo.code", "code_deja_utilise", "Ce code photo-signature a déjà servi."),
+            "timbre": ("paiement.timbre", "timbre_deja_utilise", "Ce timbre fiscal a déjà été utilisé."),
+            "cession": (
+                "vehicule.immatriculation",
+                "vehicule_deja_cede",
+                "La cession de ce véhicule est déjà déclarée.",
+            ),
+            "code_cession": ("code_cession", "code_cession_deja_utilise", "Ce code de cession a déjà servi."),
+        }
         raise invalid([Erreur(*messages[exc.what])]) from None
     except Conflict as exc:
         raise _conflict(exc.statut) from None
     log.info("demande created (%s) with %d piece file(s)", proc.id, len(pieces))
-    return {"numero": row["numero"], "statut": row["statut"], "cree_le": row["cree_le"], "procedure": proc.id,
-            "frais": float(plan.fee or 0), "delivre": row["delivre"]}
+    return {
+        "numero": row["numero"],
+        "statut": row["statut"],
+        "cree_le": row["cree_le"],
+        "procedure": proc.id,
+        "frais": float(plan.fee or 0),
+        "delivre": row["delivre"],
+    }
 
 
 def _save_draft(dossier: dict, session: Session, ctx: Ctx) -> dict:
@@ -441,8 +573,23 @@ def _save_draft(dossier: dict, session: Session, ctx: Ctx) -> dict:
     if proc is None:
         raise invalid([Erreur("procedure", "procedure_inconnue", "Cette démarche n'est pas proposée ici.")])
     numero, seq = _numero(proc, ctx)
-    row = ctx.store.create_demande(numero=numero, seq=seq, dossier=dossier, pieces=[], photo_code=None, timbre=None,
-                                   statut="brouillon", commentaire="Brouillon enregistré.",
-                                   proprietaire=session.owner, session_hash=session.token_hash)
-    return {"numero": row["numero"], "statut": row["statut"], "cree_le": row["cree_le"], "procedure": proc.id,
-            "frais": 0.0, "delivre": {}}
+    row = ctx.store.create_demande(
+        numero=numero,
+        seq=seq,
+        dossier=dossier,
+        pieces=[],
+        photo_code=None,
+        timbre=None,
+        statut="brouillon",
+        commentaire="Brouillon enregistré.",
+        proprietaire=session.owner,
+        session_hash=session.token_hash,
+    )
+    return {
+        "numero": row["numero"],
+        "statut": row["statut"],
+        "cree_le": row["cree_le"],
+        "procedure": proc.id,
+        "frais": 0.0,
+        "delivre": {},
+    }

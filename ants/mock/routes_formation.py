@@ -1,6 +1,7 @@
 """Training and test endpoints: the photo booth (codes and their images), the
 timbre shop, the demo data, the outbox of the mails the mock "sent", fresh
 test vehicles and NEPHs, and the injected failures (pannes)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -43,13 +44,13 @@ class TimbreAchete(BaseModel):
 
 class Panne(Corps):
     """An injected failure for the next ``nombre`` matching requests (0 = until cleared)."""
+
     statut: Entier | None = Field(503, ge=400, le=599, description="HTTP status for mode erreur")
     delai_s: float = Field(0.0, ge=0, le=120)
     nombre: Entier = Field(1, ge=0, le=1000)
     methode: str | None = Field(None, max_length=10)
     chemin: str = Field("/", max_length=200, description="path prefix")
-    mode: Mode | None = Field(
-        None, description="default: erreur if statut else latence")
+    mode: Mode | None = Field(None, description="default: erreur if statut else latence")
     probabilite: float = Field(1.0, gt=0, le=1)
 
 
@@ -80,8 +81,9 @@ def register(app: FastAPI, deps: Deps) -> None:
         row = store.add_photo_code(code, utcnow(), settings.photo_code_validity_days)
         return {"code": row["code"], "expire_le": row["expire_le"]}
 
-    @app.get("/api/v1/photo-codes/{code}/{image}",
-             responses={200: {"content": {"image/png": {}}}, **refusals(404, 410, 422)})
+    @app.get(
+        "/api/v1/photo-codes/{code}/{image}", responses={200: {"content": {"image/png": {}}}, **refusals(404, 410, 422)}
+    )
     def photo_image(code: str, image: str) -> Response:
         """The photo or signature an agréé photographer registered under this code."""
         if image not in ("photo.png", "signature.png"):
@@ -97,13 +99,14 @@ def register(app: FastAPI, deps: Deps) -> None:
     @app.get("/api/v1/formation/demo")
     def demo() -> dict:
         unused = store.demo_unused()
-        return {"photo_codes": unused["photo_codes"],
-                "timbres": [{"numero": t["numero"], "montant": t["montant_centimes"] / 100}
-                            for t in unused["timbres"]],
-                **store.demo_extras(),
-                "identites_franceconnect": franceconnect.test_identities(),
-                "comptes": [{"email": seed.DEMO_ACCOUNT[0], "mot_de_passe": seed.DEMO_ACCOUNT[1]}],
-                "coordination_test_ids": settings.coordination_test_ids}
+        return {
+            "photo_codes": unused["photo_codes"],
+            "timbres": [{"numero": t["numero"], "montant": t["montant_centimes"] / 100} for t in unused["timbres"]],
+            **store.demo_extras(),
+            "identites_franceconnect": franceconnect.test_identities(),
+            "comptes": [{"email": seed.DEMO_ACCOUNT[0], "mot_de_passe": seed.DEMO_ACCOUNT[1]}],
+            "coordination_test_ids": settings.coordination_test_ids,
+        }
 
     @app.post("/api/v1/timbres", status_code=201, response_model=TimbreAchete, responses=refusals(402))
     def buy_timbre(achat: AchatTimbre) -> dict:
@@ -117,8 +120,9 @@ def register(app: FastAPI, deps: Deps) -> None:
             else:
                 erreurs.append(Erreur("motif", "motif_invalide", "Le motif doit être : " + ", ".join(proc.motifs)))
         if not rules.is_code_postal(achat.code_postal):
-            erreurs.append(Erreur("code_postal", "format_invalide",
-                                  "Le code postal compte 5 chiffres (2A ou 2B en Corse)."))
+            erreurs.append(
+                Erreur("code_postal", "format_invalide", "Le code postal compte 5 chiffres (2A ou 2B en Corse).")
+            )
         facts: dict[str, Any] = {"motif": achat.motif, "code_postal": achat.code_postal, "age": None, "vehicule": None}
         if achat.date_naissance:
             born, code, message = rules.parse_birth_date(achat.date_naissance, date.today(), 0)
@@ -129,16 +133,21 @@ def register(app: FastAPI, deps: Deps) -> None:
         if proc is not None and proc.famille == "carte-grise":
             vehicle = store.vehicule(identifiers.plate_key(achat.immatriculation or ""))
             if vehicle is None:
-                erreurs.append(Erreur("immatriculation", "vehicule_inconnu",
-                                      "Indiquez l'immatriculation d'un véhicule connu."))
+                erreurs.append(
+                    Erreur("immatriculation", "vehicule_inconnu", "Indiquez l'immatriculation d'un véhicule connu.")
+                )
             facts["vehicule"] = vehicle
         erreurs += payments.check_card_fields(achat.carte, achat.expiration, achat.cryptogramme)
         if erreurs or proc is None:  # (no procedure is among the erreurs)
             raise ApiError(422, "paiement_invalide", "Le paiement n'a pas pu être fait.", erreurs)
         amount = Decimal(proc.fee(settings, facts)).quantize(Decimal("0.01"))
         if amount <= 0:
-            raise ApiError(422, "demarche_gratuite", "Cette démarche est gratuite : aucun timbre n'est nécessaire.",
-                           [Erreur("procedure", "demarche_gratuite", "Cette démarche est gratuite.")])
+            raise ApiError(
+                422,
+                "demarche_gratuite",
+                "Cette démarche est gratuite : aucun timbre n'est nécessaire.",
+                [Erreur("procedure", "demarche_gratuite", "Cette démarche est gratuite.")],
+            )
         refus = payments.bank_answer(achat.carte, achat.expiration, date.today(), settings.test_cards)
         if refus:
             raise ApiError(402, refus.code, refus.message, [refus])
@@ -155,9 +164,15 @@ def register(app: FastAPI, deps: Deps) -> None:
 
     @app.post("/api/v1/formation/vehicules", status_code=201)
     def new_vehicle(body: NouveauVehicule) -> dict:
-        return seed.make_vehicle(store, utcnow(), fni=body.ancien_numero, age_years=body.age_ans,
-                                 nom=body.titulaire_nom, prenom=body.titulaire_prenom,
-                                 puissance=body.puissance_fiscale)
+        return seed.make_vehicle(
+            store,
+            utcnow(),
+            fni=body.ancien_numero,
+            age_years=body.age_ans,
+            nom=body.titulaire_nom,
+            prenom=body.titulaire_prenom,
+            puissance=body.puissance_fiscale,
+        )
 
     @app.post("/api/v1/formation/nephs", status_code=201)
     def new_neph(body: NouveauNeph) -> dict:
@@ -170,8 +185,9 @@ def register(app: FastAPI, deps: Deps) -> None:
 
     @app.post("/api/v1/formation/pannes", status_code=201)
     def add_fault(panne: Panne) -> dict:
-        faults.add(panne.statut, panne.delai_s, panne.nombre, panne.methode, panne.chemin, panne.mode,
-                   panne.probabilite)
+        faults.add(
+            panne.statut, panne.delai_s, panne.nombre, panne.methode, panne.chemin, panne.mode, panne.probabilite
+        )
         return {"actives": faults.pending()}
 
     @app.get("/api/v1/formation/pannes")

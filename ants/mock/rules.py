@@ -6,6 +6,7 @@ Written from ANTS.md and seed 003 independently of ``session/validation``: the
 mock must not agree with the kiosk's mistakes. Pure functions: they take the
 decoded dossier and record ``Erreur``s; nothing here touches storage.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,8 +59,7 @@ class Collector:
             return None
         return value
 
-    def text(self, section: dict, prefix: str, name: str, label: str, required: bool,
-             max_len: int = 100) -> str | None:
+    def text(self, section: dict, prefix: str, name: str, label: str, required: bool, max_len: int = 100) -> str | None:
         champ = f"{prefix}.{name}"
         value = section.get(name)
         if value is None or value == "":
@@ -112,18 +112,26 @@ def parse_birth_date(value: Any, today: date, min_age: int = MIN_AGE) -> tuple[d
     return born, "", ""
 
 
-def check_etat_civil(c: Collector, dossier: dict, today: date, min_age: int = MIN_AGE,
-                     prefix: str = "etat_civil", label: str = "état civil") -> date | None:
+def check_etat_civil(
+    c: Collector,
+    dossier: dict,
+    today: date,
+    min_age: int = MIN_AGE,
+    prefix: str = "etat_civil",
+    label: str = "état civil",
+) -> date | None:
     """Names, sexe, prénoms, birth date; returns the birth date when it is valid."""
     etat = c.section(dossier, prefix, label)
     if etat is None:
         return None
-    for name, label_, required in (("nom_naissance", "nom de naissance", True),
-                                   ("nom_usage", "nom d'usage", False)):
+    for name, label_, required in (("nom_naissance", "nom de naissance", True), ("nom_usage", "nom d'usage", False)):
         value = c.text(etat, prefix, name, label_, required)
         if value is not None and not is_name(value):
-            c.add(f"{prefix}.{name}", "caracteres_invalides",
-                  f"Le {label_} ne peut contenir que des lettres, des tirets, des apostrophes et des espaces.")
+            c.add(
+                f"{prefix}.{name}",
+                "caracteres_invalides",
+                f"Le {label_} ne peut contenir que des lettres, des tirets, des apostrophes et des espaces.",
+            )
     sexe = etat.get("sexe")
     if sexe is None or sexe == "":
         c.add(f"{prefix}.sexe", "champ_requis", "Le champ « sexe » est obligatoire.")
@@ -142,8 +150,11 @@ def check_etat_civil(c: Collector, dossier: dict, today: date, min_age: int = MI
             elif not prenom.strip():
                 c.add(champ, "champ_requis", "Un prénom ne peut pas être vide.")
             elif len(prenom) > 60 or not is_name(prenom):
-                c.add(champ, "caracteres_invalides",
-                      "Un prénom ne peut contenir que des lettres, des tirets, des apostrophes et des espaces.")
+                c.add(
+                    champ,
+                    "caracteres_invalides",
+                    "Un prénom ne peut contenir que des lettres, des tirets, des apostrophes et des espaces.",
+                )
     if etat.get("date_naissance") in (None, ""):
         c.add(f"{prefix}.date_naissance", "champ_requis", "La date de naissance est obligatoire.")
         return None
@@ -185,8 +196,11 @@ def check_contact(c: Collector, dossier: dict) -> None:
         c.add("contact.email", "format_invalide", "L'adresse électronique n'est pas valide.")
     mobile = c.text(contact, "contact", "mobile", "téléphone portable", False, 20)
     if mobile is not None and not _MOBILE.fullmatch(re.sub(r"[ .]", "", mobile)):
-        c.add("contact.mobile", "format_invalide",
-              "Le numéro de portable commence par 06, 07, +336 ou +337 et compte 10 chiffres.")
+        c.add(
+            "contact.mobile",
+            "format_invalide",
+            "Le numéro de portable commence par 06, 07, +336 ou +337 et compte 10 chiffres.",
+        )
 
 
 def check_photo(c: Collector, dossier: dict) -> str | None:
@@ -217,12 +231,22 @@ def check_paiement(c: Collector, dossier: dict, allow_deferred: bool = True) -> 
 
 def check_attestation(c: Collector, dossier: dict) -> None:
     if dossier.get("attestation_honneur") is not True:
-        c.add("attestation_honneur", "attestation_requise",
-              "Vous devez certifier sur l'honneur l'exactitude des informations.")
+        c.add(
+            "attestation_honneur",
+            "attestation_requise",
+            "Vous devez certifier sur l'honneur l'exactitude des informations.",
+        )
 
 
-def check_choice(c: Collector, section: dict, prefix: str, name: str, allowed: dict[str, str] | set[str],
-                 label: str, required: bool = True) -> str | None:
+def check_choice(
+    c: Collector,
+    section: dict,
+    prefix: str,
+    name: str,
+    allowed: dict[str, str] | set[str],
+    label: str,
+    required: bool = True,
+) -> str | None:
     champ = f"{prefix}.{name}" if prefix else name
     value = section.get(name)
     if value is None or value == "":
@@ -236,8 +260,9 @@ def check_choice(c: Collector, section: dict, prefix: str, name: str, allowed: d
     return value
 
 
-def check_bool(c: Collector, section: dict, prefix: str, name: str, label: str,
-               default: bool | None = None) -> bool | None:
+def check_bool(
+    c: Collector, section: dict, prefix: str, name: str, label: str, default: bool | None = None
+) -> bool | None:
     champ = f"{prefix}.{name}" if prefix else name
     value = section.get(name, default)
     if value is None:
@@ -249,8 +274,16 @@ def check_bool(c: Collector, section: dict, prefix: str, name: str, label: str,
     return value
 
 
-def check_date(c: Collector, section: dict, prefix: str, name: str, label: str, today: date,
-               required: bool = True, past: bool = True) -> date | None:
+def check_date(
+    c: Collector,
+    section: dict,
+    prefix: str,
+    name: str,
+    label: str,
+    today: date,
+    required: bool = True,
+    past: bool = True,
+) -> date | None:
     champ = f"{prefix}.{name}" if prefix else name
     value = section.get(name)
     if value is None or value == "":
@@ -271,8 +304,17 @@ def check_date(c: Collector, section: dict, prefix: str, name: str, label: str, 
     return when
 
 
-def check_pattern(c: Collector, section: dict, prefix: str, name: str, label: str, pattern: re.Pattern,
-                  explain: str, required: bool = True, upper: bool = False) -> str | None:
+def check_pattern(
+    c: Collector,
+    section: dict,
+    prefix: str,
+    name: str,
+    label: str,
+    pattern: re.Pattern,
+    explain: str,
+    required: bool = True,
+    upper: bool = False,
+) -> str | None:
     value = c.text(section, prefix, name, label, required, 40)
     if value is None:
         return None
@@ -289,14 +331,17 @@ def age_on(born: date, today: date) -> int:
 
 def check_photo_code(row: dict | None, now: datetime) -> Erreur | None:
     if row is None:
-        return Erreur("photo.code", "code_inconnu",
-                      "Ce code photo-signature est inconnu. Vérifiez-le sur votre planche photo.")
+        return Erreur(
+            "photo.code", "code_inconnu", "Ce code photo-signature est inconnu. Vérifiez-le sur votre planche photo."
+        )
     if row["utilise_le"]:
-        return Erreur("photo.code", "code_deja_utilise",
-                      "Ce code photo-signature a déjà servi. Il faut une nouvelle photo.")
+        return Erreur(
+            "photo.code", "code_deja_utilise", "Ce code photo-signature a déjà servi. Il faut une nouvelle photo."
+        )
     if datetime.fromisoformat(row["expire_le"]) <= now:
-        return Erreur("photo.code", "code_expire",
-                      "Ce code photo-signature a plus de 6 mois. Il faut une nouvelle photo.")
+        return Erreur(
+            "photo.code", "code_expire", "Ce code photo-signature a plus de 6 mois. Il faut une nouvelle photo."
+        )
     return None
 
 
@@ -313,6 +358,9 @@ def check_timbre(row: dict | None, expected: Decimal, now: datetime) -> Erreur |
         return Erreur("paiement.timbre", "timbre_expire", "Ce timbre fiscal n'est plus valable.")
     value = Decimal(row["montant_centimes"]) / 100
     if value != expected:
-        return Erreur("paiement.timbre", "montant_incorrect",
-                      f"Ce timbre vaut {euros(value)} ; cette démarche demande {euros(expected)}.")
+        return Erreur(
+            "paiement.timbre",
+            "montant_incorrect",
+            f"Ce timbre vaut {euros(value)} ; cette démarche demande {euros(expected)}.",
+        )
     return None

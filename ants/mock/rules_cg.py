@@ -4,6 +4,7 @@ The mock sells every fee as a timbre électronique (``paiement.timbre``), also
 for the carte grise, where ANTS takes a card payment: one payment path for
 the kiosk to drive.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -73,23 +74,30 @@ class CgProcedure(Procedure):
         if self.needs_formule or formule not in (None, ""):
             if not isinstance(formule, str) or not ids.NUMERO_FORMULE.fullmatch(formule.strip().upper()):
                 code_ = "champ_requis" if formule in (None, "") else "format_invalide"
-                c.add("vehicule.numero_formule", code_,
-                      "Le numéro de formule figure sur la carte grise : 2 à 4 chiffres, 2 lettres, 5 chiffres "
-                      "(ex. 2009AB12345).")
+                c.add(
+                    "vehicule.numero_formule",
+                    code_,
+                    "Le numéro de formule figure sur la carte grise : 2 à 4 chiffres, 2 lettres, 5 chiffres "
+                    "(ex. 2009AB12345).",
+                )
                 return None
         # FranceConnect stands in for the code confidentiel (SP F1707).
         code_needed = self.needs_code and kind == "siv" and ctx.session.get("type") != "franceconnect"
         if code_needed or code not in (None, ""):
             if not isinstance(code, str) or not ids.CODE_CONFIDENTIEL.fullmatch(code):
-                c.add("vehicule.code_confidentiel", "champ_requis" if code in (None, "") else "format_invalide",
-                      "Le code confidentiel compte 5 chiffres ; il figure sur le courrier reçu avec la carte grise.")
+                c.add(
+                    "vehicule.code_confidentiel",
+                    "champ_requis" if code in (None, "") else "format_invalide",
+                    "Le code confidentiel compte 5 chiffres ; il figure sur le courrier reçu avec la carte grise.",
+                )
                 return None
         if vehicle is None:
             c.add("vehicule.immatriculation", "vehicule_inconnu", "Aucun véhicule ne porte cette immatriculation.")
             return None
         if isinstance(formule, str) and formule and formule.strip().upper() != vehicle["numero_formule"]:
-            c.add("vehicule.numero_formule", "formule_incorrecte",
-                  "Ce numéro de formule ne correspond pas à ce véhicule.")
+            c.add(
+                "vehicule.numero_formule", "formule_incorrecte", "Ce numéro de formule ne correspond pas à ce véhicule."
+            )
             return None
         if isinstance(code, str) and code and code != vehicle["code_confidentiel"]:
             c.add("vehicule.code_confidentiel", "code_incorrect", "Ce code confidentiel est incorrect.")
@@ -97,8 +105,11 @@ class CgProcedure(Procedure):
         etat = dossier.get("etat_civil")
         nom = etat.get("nom_naissance") if isinstance(etat, dict) else None
         if self.declarant_is_titulaire and isinstance(nom, str) and nom.strip().upper() != vehicle["titulaire_nom"]:
-            c.add("etat_civil.nom_naissance", "titulaire_different",
-                  "Vous n'êtes pas le titulaire de ce certificat d'immatriculation.")
+            c.add(
+                "etat_civil.nom_naissance",
+                "titulaire_different",
+                "Vous n'êtes pas le titulaire de ce certificat d'immatriculation.",
+            )
             return None
         return vehicle
 
@@ -115,15 +126,20 @@ class CgProcedure(Procedure):
 
 class Cession(CgProcedure):
     id, titre = "cg-cession", "Déclaration de cession d'un véhicule"
-    champs_doc = {"vehicule.immatriculation": "AA-123-AA ou ancien format FNI",
-                  "vehicule.numero_formule": "obligatoire (2009AB12345)",
-                  "vehicule.code_confidentiel": "5 chiffres, obligatoire sauf connexion FranceConnect (plaque SIV)",
-                  "date_cession": "AAAA-MM-JJ, il y a 15 jours au plus",
-                  "acquereur": "{nom, prenom} ou {raison_sociale}", "kilometrage": "entier, facultatif"}
-    pieces_doc = {"certificat_cession": "toujours (cerfa 15776, exemplaire n° 2)",
-                  "certificat_situation": "toujours (moins de 15 jours)",
-                  "carte_grise": "toujours (barrée « Vendu le … », signée)",
-                  "controle_technique": "véhicule de plus de 4 ans (moins de 6 mois)"}
+    champs_doc = {
+        "vehicule.immatriculation": "AA-123-AA ou ancien format FNI",
+        "vehicule.numero_formule": "obligatoire (2009AB12345)",
+        "vehicule.code_confidentiel": "5 chiffres, obligatoire sauf connexion FranceConnect (plaque SIV)",
+        "date_cession": "AAAA-MM-JJ, il y a 15 jours au plus",
+        "acquereur": "{nom, prenom} ou {raison_sociale}",
+        "kilometrage": "entier, facultatif",
+    }
+    pieces_doc = {
+        "certificat_cession": "toujours (cerfa 15776, exemplaire n° 2)",
+        "certificat_situation": "toujours (moins de 15 jours)",
+        "carte_grise": "toujours (barrée « Vendu le … », signée)",
+        "controle_technique": "véhicule de plus de 4 ans (moins de 6 mois)",
+    }
     apres_depot = "Un code de cession est remis (delivre.code_cession) : le donner à l'acquéreur."
 
     def specific(self, c, dossier, ctx, plan, vehicle):
@@ -131,8 +147,11 @@ class Cession(CgProcedure):
             c.add("vehicule.immatriculation", "vehicule_deja_cede", "La cession de ce véhicule est déjà déclarée.")
         sold = check_date(c, dossier, "", "date_cession", "date de la cession", ctx.today)
         if sold and (ctx.today - sold).days > ctx.settings.cession_validity_days:
-            c.add("date_cession", "delai_depasse",
-                  f"La cession se déclare dans les {ctx.settings.cession_validity_days} jours qui la suivent.")
+            c.add(
+                "date_cession",
+                "delai_depasse",
+                f"La cession se déclare dans les {ctx.settings.cession_validity_days} jours qui la suivent.",
+            )
         buyer = c.section(dossier, "acquereur", "acquéreur")
         if buyer is not None:
             has_company = isinstance(buyer.get("raison_sociale"), str) and buyer["raison_sociale"].strip()
@@ -160,20 +179,29 @@ class ChangementTitulaire(CgProcedure):
     needs_formule = False
     needs_code = False
     declarant_is_titulaire = False
-    champs_doc = {"vehicule.immatriculation": "obligatoire", "code_cession": "remis par le vendeur, valable 15 jours",
-                  "mandataire": "true si la démarche est faite pour autrui", "session": "FranceConnect obligatoire"}
-    pieces_doc = {"identite": "toujours", "domicile": "toujours (moins de 6 mois)",
-                  "carte_grise": "toujours (barrée, signée par chaque titulaire)",
-                  "attestation_assurance": "toujours", "controle_technique": "véhicule de plus de 4 ans",
-                  "mandat": "si mandataire"}
-    frais_doc = ("puissance fiscale × frais.cg_cheval_fiscal + frais.cg_taxe_fixe + frais.cg_acheminement "
-                 "(UNCONFIRMED, variable selon la région)")
+    champs_doc = {
+        "vehicule.immatriculation": "obligatoire",
+        "code_cession": "remis par le vendeur, valable 15 jours",
+        "mandataire": "true si la démarche est faite pour autrui",
+        "session": "FranceConnect obligatoire",
+    }
+    pieces_doc = {
+        "identite": "toujours",
+        "domicile": "toujours (moins de 6 mois)",
+        "carte_grise": "toujours (barrée, signée par chaque titulaire)",
+        "attestation_assurance": "toujours",
+        "controle_technique": "véhicule de plus de 4 ans",
+        "mandat": "si mandataire",
+    }
+    frais_doc = (
+        "puissance fiscale × frais.cg_cheval_fiscal + frais.cg_taxe_fixe + frais.cg_acheminement "
+        "(UNCONFIRMED, variable selon la région)"
+    )
     apres_depot = "Un certificat provisoire (CPI) valable 1 mois est délivré (delivre.cpi_valable_jusquau)."
 
     def specific(self, c, dossier, ctx, plan, vehicle):
         if ctx.settings.titulaire_requires_franceconnect and ctx.session.get("type") != "franceconnect":
-            c.add("session", "franceconnect_requis",
-                  "Le changement de titulaire se fait connecté avec FranceConnect.")
+            c.add("session", "franceconnect_requis", "Le changement de titulaire se fait connecté avec FranceConnect.")
         code = c.text(dossier, "", "code_cession", "code de cession", True, 40)
         if code is not None and vehicle is not None:
             row = ctx.store.cession(ids.plate_key(vehicle["immatriculation"]), code.strip().upper())
@@ -182,8 +210,11 @@ class ChangementTitulaire(CgProcedure):
             elif row["utilise_le"]:
                 c.add("code_cession", "code_cession_deja_utilise", "Ce code de cession a déjà servi.")
             elif date.fromisoformat(row["expire_le"]) < ctx.today:
-                c.add("code_cession", "code_cession_expire",
-                      "Ce code de cession a plus de 15 jours : le vendeur doit refaire la déclaration.")
+                c.add(
+                    "code_cession",
+                    "code_cession_expire",
+                    "Ce code de cession a plus de 15 jours : le vendeur doit refaire la déclaration.",
+                )
             else:
                 plan.facts["cession"] = row
         mandataire = check_bool(c, dossier, "", "mandataire", "mandataire", default=False)
@@ -205,14 +236,20 @@ class ChangementTitulaire(CgProcedure):
 class ChangementAdresse(CgProcedure):
     id, titre = "cg-changement-adresse", "Changement d'adresse sur la carte grise"
     needs_formule = False
-    champs_doc = {"vehicule.immatriculation": "obligatoire", "vehicule.code_confidentiel": "5 chiffres (plaque SIV, "
-                  "sauf FranceConnect)", "adresse": "la nouvelle adresse",
-                  "date_demenagement": "facultatif ; la démarche est due dans le mois"}
+    champs_doc = {
+        "vehicule.immatriculation": "obligatoire",
+        "vehicule.code_confidentiel": "5 chiffres (plaque SIV, sauf FranceConnect)",
+        "adresse": "la nouvelle adresse",
+        "date_demenagement": "facultatif ; la démarche est due dans le mois",
+    }
     pieces_doc = {"domicile": "toujours (moins de 6 mois)"}
-    frais_doc = ("gratuit (étiquette) pour une plaque SIV ; frais.cg_acheminement (2,76 €) et nouveau numéro "
-                 "pour un ancien numéro FNI")
-    apres_depot = ("Plaque SIV : étiquette envoyée. Ancien numéro FNI : nouveau numéro SIV "
-                   "(delivre.nouvelle_immatriculation).")
+    frais_doc = (
+        "gratuit (étiquette) pour une plaque SIV ; frais.cg_acheminement (2,76 €) et nouveau numéro "
+        "pour un ancien numéro FNI"
+    )
+    apres_depot = (
+        "Plaque SIV : étiquette envoyée. Ancien numéro FNI : nouveau numéro SIV (delivre.nouvelle_immatriculation)."
+    )
 
     def specific(self, c, dossier, ctx, plan, vehicle):
         check_date(c, dossier, "", "date_demenagement", "date du déménagement", ctx.today, required=False)
@@ -234,10 +271,16 @@ class DuplicataCg(CgProcedure):
     id, titre = "cg-duplicata", "Duplicata de carte grise (perte, vol, détérioration)"
     motifs = {"perte": "Perte", "vol": "Vol", "deterioration": "Détérioration"}
     needs_formule = False
-    champs_doc = {"motif": "perte | vol | deterioration", "vehicule.immatriculation": "obligatoire",
-                  "vehicule.code_confidentiel": "5 chiffres (plaque SIV, sauf FranceConnect)"}
-    pieces_doc = {"identite": "toujours", "recepisse_vol": "motif vol (déclaration en police d'abord)",
-                  "carte_grise": "motif détérioration (la carte abîmée)"}
+    champs_doc = {
+        "motif": "perte | vol | deterioration",
+        "vehicule.immatriculation": "obligatoire",
+        "vehicule.code_confidentiel": "5 chiffres (plaque SIV, sauf FranceConnect)",
+    }
+    pieces_doc = {
+        "identite": "toujours",
+        "recepisse_vol": "motif vol (déclaration en police d'abord)",
+        "carte_grise": "motif détérioration (la carte abîmée)",
+    }
     frais_doc = "frais.cg_taxe_fixe + frais.cg_acheminement (13,76 € par défaut, UNCONFIRMED)"
 
     def specific(self, c, dossier, ctx, plan, vehicle):

@@ -3,6 +3,7 @@
 A pré-demande returns the 10-character number the mairie will read; its
 status then lives in the coordination API (``routes_coordination``).
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,8 +14,13 @@ from .procedures import Ctx, Plan, Procedure, check_motif
 from .rules import Collector, age_on, check_adresse, check_attestation, check_contact, check_etat_civil, check_paiement
 from .settings import MockSettings
 
-MOTIFS = {"premiere": "Première demande", "renouvellement": "Renouvellement", "perte": "Perte", "vol": "Vol",
-          "etat_civil": "Changement d'état civil"}
+MOTIFS = {
+    "premiere": "Première demande",
+    "renouvellement": "Renouvellement",
+    "perte": "Perte",
+    "vol": "Vol",
+    "etat_civil": "Changement d'état civil",
+}
 
 
 class PreDemande(Procedure):
@@ -22,14 +28,22 @@ class PreDemande(Procedure):
     motifs = MOTIFS
     photo = False
     pieces_doc: dict[str, str] = {}
-    champs_doc = {"motif": " | ".join(MOTIFS), "naissance": "{commune, pays} du lieu de naissance",
-                  "etat_civil": "comme pour le permis ; pas d'âge minimum"}
-    apres_depot = ("Numéro de pré-demande de 10 caractères (numero) : prendre rendez-vous dans une mairie équipée, "
-                   "y apporter les pièces originales.")
+    champs_doc = {
+        "motif": " | ".join(MOTIFS),
+        "naissance": "{commune, pays} du lieu de naissance",
+        "etat_civil": "comme pour le permis ; pas d'âge minimum",
+    }
+    apres_depot = (
+        "Numéro de pré-demande de 10 caractères (numero) : prendre rendez-vous dans une mairie équipée, "
+        "y apporter les pièces originales."
+    )
 
     def check(self, c: Collector, dossier: dict, ctx: Ctx) -> Plan:
-        plan = Plan(statut="validee", commentaire="Pré-demande enregistrée : prenez rendez-vous dans une mairie "
-                                                  "équipée d'un dispositif de recueil.")
+        plan = Plan(
+            statut="validee",
+            commentaire="Pré-demande enregistrée : prenez rendez-vous dans une mairie "
+            "équipée d'un dispositif de recueil.",
+        )
         plan.motif = check_motif(c, dossier, self.motifs) or ""
         born = check_etat_civil(c, dossier, ctx.today, min_age=0)
         naissance = c.section(dossier, "naissance", "lieu de naissance")

@@ -1,5 +1,6 @@
 """Deterministic demo data: the same photo codes and timbres after every
 ``--reset``, so training sheets and the demo kiosk can print them."""
+
 from __future__ import annotations
 
 import random
@@ -16,21 +17,48 @@ from .store import Store, iso, utcnow
 DEMO_ACCOUNT = ("demo@ants-mock.test", "Demo2016!")
 #: Demo vehicles: a recent SIV plate, an SIV plate over 4 years old, an old FNI plate.
 DEMO_VEHICLES = [
-    {"immatriculation": "AB-123-CD", "numero_formule": "2021AB12345", "code_confidentiel": "12345",
-     "titulaire_nom": "DUPONT", "titulaire_prenom": "Stéphane", "date_premiere_immatriculation": "2023-03-15",
-     "puissance_fiscale": 5, "marque": "RENAULT"},
-    {"immatriculation": "EF-456-GH", "numero_formule": "2016CD54321", "code_confidentiel": "54321",
-     "titulaire_nom": "MARTIN", "titulaire_prenom": "Léa", "date_premiere_immatriculation": "2016-09-01",
-     "puissance_fiscale": 7, "marque": "PEUGEOT"},
-    {"immatriculation": "123 ABC 75", "numero_formule": "2008EF11111", "code_confidentiel": "11111",
-     "titulaire_nom": "DURAND", "titulaire_prenom": "Paul", "date_premiere_immatriculation": "2005-05-20",
-     "puissance_fiscale": 4, "marque": "CITROEN"},
+    {
+        "immatriculation": "AB-123-CD",
+        "numero_formule": "2021AB12345",
+        "code_confidentiel": "12345",
+        "titulaire_nom": "DUPONT",
+        "titulaire_prenom": "Stéphane",
+        "date_premiere_immatriculation": "2023-03-15",
+        "puissance_fiscale": 5,
+        "marque": "RENAULT",
+    },
+    {
+        "immatriculation": "EF-456-GH",
+        "numero_formule": "2016CD54321",
+        "code_confidentiel": "54321",
+        "titulaire_nom": "MARTIN",
+        "titulaire_prenom": "Léa",
+        "date_premiere_immatriculation": "2016-09-01",
+        "puissance_fiscale": 7,
+        "marque": "PEUGEOT",
+    },
+    {
+        "immatriculation": "123 ABC 75",
+        "numero_formule": "2008EF11111",
+        "code_confidentiel": "11111",
+        "titulaire_nom": "DURAND",
+        "titulaire_prenom": "Paul",
+        "date_premiere_immatriculation": "2005-05-20",
+        "puissance_fiscale": 4,
+        "marque": "CITROEN",
+    },
 ]
-DEMO_NEPHS = [("120375000001", "DUPONT", "Marie Élodie", "1980-05-17", ["B"]),
-              ("130175000002", "CORNEILLE", "Pierre", "1956-01-01", ["B", "C"])]
+DEMO_NEPHS = [
+    ("120375000001", "DUPONT", "Marie Élodie", "1980-05-17", ["B"]),
+    ("130175000002", "CORNEILLE", "Pierre", "1956-01-01", ["B", "C"]),
+]
 #: Demo pré-demandes, one per coordination status (besides the SOLOCAL test ids).
-DEMO_PREDEMANDES = [("DEMOVALID1", "validated"), ("DEMODECLA1", "declared"), ("DEMOCONSU1", "consumed"),
-                    ("DEMOEXPIR1", "expired")]
+DEMO_PREDEMANDES = [
+    ("DEMOVALID1", "validated"),
+    ("DEMODECLA1", "declared"),
+    ("DEMOCONSU1", "consumed"),
+    ("DEMOEXPIR1", "expired"),
+]
 
 PHOTO_ALPHABET = string.ascii_uppercase + string.digits
 _SEED = 20160701  # the month the permis went online (seed 003)
@@ -44,8 +72,7 @@ def demo_photo_codes(count: int) -> list[str]:
 def demo_timbres(count: int, salt: int = 0) -> list[str]:
     rng = random.Random(_SEED + 1 + salt)
     # Leading digit never 0 so a spreadsheet cannot eat it.
-    return [str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(15))
-            for _ in range(count)]
+    return [str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(15)) for _ in range(count)]
 
 
 def new_photo_code() -> str:
@@ -83,26 +110,47 @@ def _seed_account(store: Store, now: datetime) -> None:
     from .routes_comptes import hash_password
 
     email, password = DEMO_ACCOUNT
-    store.add_compte({"id": "demo", "email": email, "password_hash": hash_password(password, b"ants-mock-demo!!"),
-                      "nom": "ESSAI", "prenom": "Démo", "sexe": "F", "telephone": "", "code_confirmation": None,
-                      "confirme_le": iso(now), "cree_le": iso(now), "source": "ants"})
+    store.add_compte(
+        {
+            "id": "demo",
+            "email": email,
+            "password_hash": hash_password(password, b"ants-mock-demo!!"),
+            "nom": "ESSAI",
+            "prenom": "Démo",
+            "sexe": "F",
+            "telephone": "",
+            "code_confirmation": None,
+            "confirme_le": iso(now),
+            "cree_le": iso(now),
+            "source": "ants",
+        }
+    )
 
 
-def make_vehicle(store: Store, now: datetime, *, fni: bool, age_years: int, nom: str, prenom: str,
-                 puissance: int) -> dict:
+def make_vehicle(
+    store: Store, now: datetime, *, fni: bool, age_years: int, nom: str, prenom: str, puissance: int
+) -> dict:
     """A fresh vehicle for one test or one training exercise."""
     first = date(now.year - age_years, now.month, min(now.day, 28))
     while True:
         if fni:
-            plate = f"{secrets.randbelow(9000) + 1000} {identifiers.random_string('ABCDEFGHJKLMNPRSTVWXYZ', 2)} " \
-                    f"{secrets.randbelow(90) + 10:02d}"
+            plate = (
+                f"{secrets.randbelow(9000) + 1000} {identifiers.random_string('ABCDEFGHJKLMNPRSTVWXYZ', 2)} "
+                f"{secrets.randbelow(90) + 10:02d}"
+            )
         else:
             plate = identifiers.new_plate()
         if store.vehicule(identifiers.plate_key(plate)) is None:
             break
-    row = {"immatriculation": plate, "numero_formule": identifiers.new_formule(first.year),
-           "code_confidentiel": identifiers.new_code_confidentiel(), "titulaire_nom": nom.strip().upper(),
-           "titulaire_prenom": prenom, "date_premiere_immatriculation": first.isoformat(),
-           "puissance_fiscale": puissance, "marque": "DEMO"}
+    row = {
+        "immatriculation": plate,
+        "numero_formule": identifiers.new_formule(first.year),
+        "code_confidentiel": identifiers.new_code_confidentiel(),
+        "titulaire_nom": nom.strip().upper(),
+        "titulaire_prenom": prenom,
+        "date_premiere_immatriculation": first.isoformat(),
+        "puissance_fiscale": puissance,
+        "marque": "DEMO",
+    }
     store.add_vehicule(row)
     return row

@@ -7,6 +7,7 @@ typo cannot silently leave a default in place, and values are strict (``true``,
 not ``"yes"``). A bad file gives one line naming the key, the value and what is
 expected (:class:`SettingsError`).
 """
+
 from __future__ import annotations
 
 import re
@@ -27,28 +28,58 @@ CoordinationStatus = Literal["validated", "declared", "consumed", "expired"]
 
 def _default_page_limits() -> dict[str, int]:
     # Seed 003 shows "1 page / 5 pages maximum" per pièce; the values are UNCONFIRMED.
-    return {"identite": 2, "domicile": 5, "recepisse_vol": 1, "avis_medical": 2, "assr": 1, "jdc": 1,
-            "titre_sejour": 2, "cepc": 1, "justificatif_etat_civil": 5, "volet_conversion": 2,
-            "attestation_formation": 2, "diplome_pro": 2, "decision": 5, "permis_etranger": 2,
-            "traduction_permis": 4, "attestation_droits": 3, "traduction_attestation": 4,
-            "certificat_cession": 2, "certificat_situation": 2, "carte_grise": 2,
-            "controle_technique": 4, "attestation_assurance": 2, "mandat": 3}
+    return {
+        "identite": 2,
+        "domicile": 5,
+        "recepisse_vol": 1,
+        "avis_medical": 2,
+        "assr": 1,
+        "jdc": 1,
+        "titre_sejour": 2,
+        "cepc": 1,
+        "justificatif_etat_civil": 5,
+        "volet_conversion": 2,
+        "attestation_formation": 2,
+        "diplome_pro": 2,
+        "decision": 5,
+        "permis_etranger": 2,
+        "traduction_permis": 4,
+        "attestation_droits": 3,
+        "traduction_attestation": 4,
+        "certificat_cession": 2,
+        "certificat_situation": 2,
+        "carte_grise": 2,
+        "controle_technique": 4,
+        "attestation_assurance": 2,
+        "mandat": 3,
+    }
 
 
 def _default_piece_max_age_days() -> dict[str, int]:
     # Checked against dossier["pieces_dates"][piece]: domicile 6 months (SP F31847), CEPC 4 months,
     # attestation des droits 3 months (SP F1460), situation administrative 15 days, CT 6 months (SP F1707).
-    return {"domicile": 183, "cepc": 122, "attestation_droits": 92, "certificat_situation": 15,
-            "controle_technique": 183}
+    return {
+        "domicile": 183,
+        "cepc": 122,
+        "attestation_droits": 92,
+        "certificat_situation": 15,
+        "controle_technique": 183,
+    }
 
 
 def _default_frais() -> dict[str, Decimal]:
     # Passport/CNI from SP F1341/F14929 (passport 15-17: 42 €, under 15: 17 €); carte grise Y4/Y5 and
     # the regional cheval fiscal are UNCONFIRMED (they vary by region and year).
-    return {"cni_perte_vol": Decimal("25.00"), "passeport_majeur": Decimal("86.00"),
-            "passeport_15_17": Decimal("42.00"), "passeport_moins_15": Decimal("17.00"),
-            "cg_taxe_fixe": Decimal("11.00"), "cg_acheminement": Decimal("2.76"),
-            "cg_cheval_fiscal": Decimal("42.00"), "permis_fin_validite": Decimal("0.00")}
+    return {
+        "cni_perte_vol": Decimal("25.00"),
+        "passeport_majeur": Decimal("86.00"),
+        "passeport_15_17": Decimal("42.00"),
+        "passeport_moins_15": Decimal("17.00"),
+        "cg_taxe_fixe": Decimal("11.00"),
+        "cg_acheminement": Decimal("2.76"),
+        "cg_cheval_fiscal": Decimal("42.00"),
+        "permis_fin_validite": Decimal("0.00"),
+    }
 
 
 def _default_coordination_ids() -> dict[str, CoordinationStatus]:
@@ -84,6 +115,7 @@ class SettingsError(ValueError):
 
 
 # -- Field types ----------------------------------------------------------------------
+
 
 def _problem(reason: str) -> PydanticCustomError:
     return PydanticCustomError("setting", reason)
@@ -145,6 +177,7 @@ CardOutcome = Annotated[str, AfterValidator(_outcome)]
 class StartupFault(TypedDict, total=False):
     """A fault from start-up: the body of POST /api/v1/formation/pannes, but
     ``nombre`` 0 (until cleared) by default."""
+
     __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
     statut: Annotated[int, Field(ge=400, le=599)]
     delai_s: Annotated[float, Field(ge=0, le=120)]
@@ -158,80 +191,132 @@ class StartupFault(TypedDict, total=False):
 class MockSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    max_upload_bytes: Positive = Field(default=11 * 1024 * 1024, description=(
-        "Largest accepted file, in bytes (UNCONFIRMED; 11 MB by default)."))
-    max_request_bytes: Positive = Field(default=64 * 1024 * 1024, description=(
-        "Largest whole request (all pièces plus the dossier), in bytes."))
+    max_upload_bytes: Positive = Field(
+        default=11 * 1024 * 1024, description=("Largest accepted file, in bytes (UNCONFIRMED; 11 MB by default).")
+    )
+    max_request_bytes: Positive = Field(
+        default=64 * 1024 * 1024, description=("Largest whole request (all pièces plus the dossier), in bytes.")
+    )
     max_image_pixels: Positive = Field(
-        default=round(210 / 25.4 * 600 * 1.2) * round(297 / 25.4 * 600 * 1.2), description=(
+        default=round(210 / 25.4 * 600 * 1.2) * round(297 / 25.4 * 600 * 1.2),
+        description=(
             "Most pixels an image (or a TIFF frame) may have, checked before it is decoded: an A4 sheet at "
-            "600 dpi, 1.2 times larger each way (5953 x 8419, about 50 million)."))
+            "600 dpi, 1.2 times larger each way (5953 x 8419, about 50 million)."
+        ),
+    )
     page_limits: Annotated[dict[str, Annotated[int, Field(ge=1)]], AfterValidator(_every_piece)] = Field(
-        default_factory=_default_page_limits, description=(
+        default_factory=_default_page_limits,
+        description=(
             "Pages (PDF pages, TIFF frames; other images count 1) allowed per pièce; the keys are also the "
-            "pièces the mock knows. A file lists the entries it changes."))
-    vol_requires_recepisse: bool = Field(default=True, description=(
-        'Whether a "vol" dossier must carry the police récépissé (UNCONFIRMED).'))
+            "pièces the mock knows. A file lists the entries it changes."
+        ),
+    )
+    vol_requires_recepisse: bool = Field(
+        default=True, description=('Whether a "vol" dossier must carry the police récépissé (UNCONFIRMED).')
+    )
     timbre_amounts: Annotated[dict[str, Amount], AfterValidator(_every_motif)] = Field(
-        default_factory=_default_timbre_amounts, description=(
-            "Timbre fiscal amount per motif (perte, vol, deterioration), in euros. A file lists the entries "
-            "it changes."))
-    timbre_reduced_rates: dict[str, Amount] = Field(default_factory=_default_reduced_rates, description=(
-        "Postcode prefix -> amount that replaces the motif's amount (Guyane)."))
-    timbre_validity_days: Days = Field(default=365, description=(
-        "A timbre électronique stays usable this long (SP F34118: 1 year)."))
-    photo_code_validity_days: Days = Field(default=183, description=(
-        "A photo-signature code stays usable this long (secondary sources: 6 months)."))
-    numero_format: NumeroFormat = Field(default="PC{annee}{alea}", description=(
-        "Format of a numéro de demande (UNCONFIRMED). Fields: ``annee`` (int), ``seq`` (int, 1-based), "
-        "``alea`` (8 random capitals/digits)."))
+        default_factory=_default_timbre_amounts,
+        description=(
+            "Timbre fiscal amount per motif (perte, vol, deterioration), in euros. A file lists the entries it changes."
+        ),
+    )
+    timbre_reduced_rates: dict[str, Amount] = Field(
+        default_factory=_default_reduced_rates,
+        description=("Postcode prefix -> amount that replaces the motif's amount (Guyane)."),
+    )
+    timbre_validity_days: Days = Field(
+        default=365, description=("A timbre électronique stays usable this long (SP F34118: 1 year).")
+    )
+    photo_code_validity_days: Days = Field(
+        default=183, description=("A photo-signature code stays usable this long (secondary sources: 6 months).")
+    )
+    numero_format: NumeroFormat = Field(
+        default="PC{annee}{alea}",
+        description=(
+            "Format of a numéro de demande (UNCONFIRMED). Fields: ``annee`` (int), ``seq`` (int, 1-based), "
+            "``alea`` (8 random capitals/digits)."
+        ),
+    )
     session_ttl_seconds: Positive = Field(default=3600, description="Lifetime of a guest session token, in seconds.")
-    test_cards: dict[str, CardOutcome] = Field(default_factory=_default_test_cards, description=(
-        'Card number -> outcome ("acceptee", "refusee", "expiree") for the timbre shop.'))
+    test_cards: dict[str, CardOutcome] = Field(
+        default_factory=_default_test_cards,
+        description=('Card number -> outcome ("acceptee", "refusee", "expiree") for the timbre shop.'),
+    )
     seed_photo_codes: Count = Field(default=20, description="How many demo photo codes to seed.")
     seed_timbres: Count = Field(default=20, description="How many timbres at the full amount to seed.")
-    seed_timbres_reduced: Count = Field(default=3, description=(
-        "How many timbres at the first reduced rate (Guyane) to seed."))
-    piece_max_age_days: dict[str, Days] = Field(default_factory=_default_piece_max_age_days, description=(
-        "Maximum age in days of a pièce, checked against the declared ``pieces_dates``. A file lists the "
-        "entries it changes."))
-    piece_dates_required: bool = Field(default=False, description=(
-        "Whether a pièce with a maximum age must come with its date (else only a declared date is checked)."))
-    frais: dict[str, Amount] = Field(default_factory=_default_frais, description=(
-        "Fees other than the permis duplicata, in euros (see PROCEDURES.md). A file lists the entries it "
-        "changes."))
-    numero_format_cg: NumeroFormat = Field(default="CG{annee}{alea}", description=(
-        "Format of a carte-grise numéro de dossier (same fields as ``numero_format``)."))
-    code_cession_length: Annotated[int, Field(ge=4)] = Field(default=8, description=(
-        "Length of a code de cession (UNCONFIRMED)."))
+    seed_timbres_reduced: Count = Field(
+        default=3, description=("How many timbres at the first reduced rate (Guyane) to seed.")
+    )
+    piece_max_age_days: dict[str, Days] = Field(
+        default_factory=_default_piece_max_age_days,
+        description=(
+            "Maximum age in days of a pièce, checked against the declared ``pieces_dates``. A file lists the "
+            "entries it changes."
+        ),
+    )
+    piece_dates_required: bool = Field(
+        default=False,
+        description=(
+            "Whether a pièce with a maximum age must come with its date (else only a declared date is checked)."
+        ),
+    )
+    frais: dict[str, Amount] = Field(
+        default_factory=_default_frais,
+        description=(
+            "Fees other than the permis duplicata, in euros (see PROCEDURES.md). A file lists the entries it changes."
+        ),
+    )
+    numero_format_cg: NumeroFormat = Field(
+        default="CG{annee}{alea}",
+        description=("Format of a carte-grise numéro de dossier (same fields as ``numero_format``)."),
+    )
+    code_cession_length: Annotated[int, Field(ge=4)] = Field(
+        default=8, description=("Length of a code de cession (UNCONFIRMED).")
+    )
     code_cession_alphabet: Annotated[str, AfterValidator(_alphabet)] = Field(
-        default="ABCDEFGHJKLMNPQRSTUVWXYZ23456789", description=(
-            "Symbols of a code de cession (UNCONFIRMED): 10 or more letters and digits."))
+        default="ABCDEFGHJKLMNPQRSTUVWXYZ23456789",
+        description=("Symbols of a code de cession (UNCONFIRMED): 10 or more letters and digits."),
+    )
     cession_validity_days: Days = Field(default=15, description="How long a code de cession stays usable, in days.")
-    titulaire_requires_franceconnect: bool = Field(default=True, description=(
-        "Changement de titulaire needs a FranceConnect session (SP F1050)."))
-    international_post_days: Days = Field(default=60, description=(
-        "Permis international: originals must reach the CERT within this many days (SP F11534)."))
-    predemande_validity_days: Days = Field(default=180, description=(
-        'A pré-demande CNI/passeport becomes "expired" after this many days (UNCONFIRMED).'))
-    agent_token: str = Field(default="agent-cert-demo", description=(
-        "Token of the agents' portal (``Authorization: Bearer``)."))
-    rdv_opt_token: str = Field(default="rdv-opt-demo", description=(
-        "Token of the coordination API (``x-rdv-opt-auth-token``)."))
+    titulaire_requires_franceconnect: bool = Field(
+        default=True, description=("Changement de titulaire needs a FranceConnect session (SP F1050).")
+    )
+    international_post_days: Days = Field(
+        default=60,
+        description=("Permis international: originals must reach the CERT within this many days (SP F11534)."),
+    )
+    predemande_validity_days: Days = Field(
+        default=180, description=('A pré-demande CNI/passeport becomes "expired" after this many days (UNCONFIRMED).')
+    )
+    agent_token: str = Field(
+        default="agent-cert-demo", description=("Token of the agents' portal (``Authorization: Bearer``).")
+    )
+    rdv_opt_token: str = Field(
+        default="rdv-opt-demo", description=("Token of the coordination API (``x-rdv-opt-auth-token``).")
+    )
     coordination_test_ids: dict[str, CoordinationStatus] = Field(
-        default_factory=_default_coordination_ids, description="Coordination test ids and their fixed status.")
-    franceconnect_client_id: str = Field(default="ants-mock-fs", description=(
-        "FranceConnect stand-in: the ANTS client registered with it."))
-    franceconnect_client_secret: str = Field(default="ants-mock-fs-secret-0123456789abcdef", description=(
-        "FranceConnect stand-in: that client's secret."))
+        default_factory=_default_coordination_ids, description="Coordination test ids and their fixed status."
+    )
+    franceconnect_client_id: str = Field(
+        default="ants-mock-fs", description=("FranceConnect stand-in: the ANTS client registered with it.")
+    )
+    franceconnect_client_secret: str = Field(
+        default="ants-mock-fs-secret-0123456789abcdef", description=("FranceConnect stand-in: that client's secret.")
+    )
     franceconnect_redirect_uris: list[str] = Field(
-        default_factory=lambda: ["http://localhost/franceconnect/callback"], description=(
-            "FranceConnect stand-in: the addresses that client may be sent back to."))
-    franceconnect_token_ttl_seconds: Positive = Field(default=60, description=(
-        "FranceConnect stand-in: lifetime of its tokens, in seconds."))
-    pannes: list[StartupFault] = Field(default_factory=list, description=(
-        "Faults active from start-up, each a table like the body of POST /api/v1/formation/pannes "
-        "(``nombre`` 0, the default here, = until cleared)."))
+        default_factory=lambda: ["http://localhost/franceconnect/callback"],
+        description=("FranceConnect stand-in: the addresses that client may be sent back to."),
+    )
+    franceconnect_token_ttl_seconds: Positive = Field(
+        default=60, description=("FranceConnect stand-in: lifetime of its tokens, in seconds.")
+    )
+    pannes: list[StartupFault] = Field(
+        default_factory=list,
+        description=(
+            "Faults active from start-up, each a table like the body of POST /api/v1/formation/pannes "
+            "(``nombre`` 0, the default here, = until cleared)."
+        ),
+    )
 
     def amount_for(self, motif: str, code_postal: str) -> Decimal:
         for prefix, amount in self.timbre_reduced_rates.items():
@@ -265,9 +350,16 @@ _MERGED = ("page_limits", "piece_max_age_days", "frais", "timbre_amounts")
 
 # -- From pydantic's errors to one line ---------------------------------------------------
 
-_NEEDS = {"bool_type": "must be true or false", "int_type": "must be an integer",
-          "int_from_float": "must be an integer", "float_type": "must be a number", "string_type": "must be a string",
-          "list_type": "must be a list", "dict_type": "must be a table", "model_type": "must be a table"}
+_NEEDS = {
+    "bool_type": "must be true or false",
+    "int_type": "must be an integer",
+    "int_from_float": "must be an integer",
+    "float_type": "must be a number",
+    "string_type": "must be a string",
+    "list_type": "must be a list",
+    "dict_type": "must be a table",
+    "model_type": "must be a table",
+}
 
 
 def _fields(hint: Any) -> dict[str, Any] | None:
@@ -296,8 +388,12 @@ def _expected(loc: tuple[int | str, ...]) -> tuple[str | None, Any]:
     return subject, hint
 
 
-_BOUNDS = {"greater_than": (">", "gt"), "greater_than_equal": (">=", "ge"), "less_than": ("<", "lt"),
-           "less_than_equal": ("<=", "le")}
+_BOUNDS = {
+    "greater_than": (">", "gt"),
+    "greater_than_equal": (">=", "ge"),
+    "less_than": ("<", "lt"),
+    "less_than_equal": ("<=", "le"),
+}
 
 
 def _message(errors: list[ErrorDetails], source: str) -> str:

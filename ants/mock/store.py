@@ -6,6 +6,7 @@ here. ``secure_delete`` is on so that deleted rows (pièces, revoked sessions)
 are overwritten inside the file, and ``reset`` removes the file with its
 ``-wal``/``-journal``/``-shm`` companions.
 """
+
 from __future__ import annotations
 
 import json
@@ -68,8 +69,12 @@ class Store(RegistryMixin):
                 conn = sqlite3.connect(str(path), isolation_level=None)
                 try:
                     conn.execute("PRAGMA secure_delete=ON")
-                    tables = [r[0] for r in conn.execute(
-                        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+                    tables = [
+                        r[0]
+                        for r in conn.execute(
+                            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+                        )
+                    ]
                     for table in tables:
                         conn.execute(f'DROP TABLE IF EXISTS "{table}"')
                     conn.execute("VACUUM")
@@ -105,58 +110,179 @@ class Store(RegistryMixin):
                 db.table("meta").create({"key": str, "value": str}, pk="key")
             db.table("sessions").create(
                 {"token_hash": str, "cree_le": str, "expire_le": str, "type": str, "compte": str},
-                pk="token_hash", if_not_exists=True)
+                pk="token_hash",
+                if_not_exists=True,
+            )
             _add_missing_columns(db.table("sessions"), {"type": str, "compte": str})
             db.table("photo_codes").create(
                 {"code": str, "cree_le": str, "expire_le": str, "utilise_le": str, "demo": int},
-                pk="code", if_not_exists=True)
+                pk="code",
+                if_not_exists=True,
+            )
             db.table("timbres").create(
-                {"numero": str, "montant_centimes": int, "motif": str, "cree_le": str,
-                 "expire_le": str, "utilise_le": str, "demo": int},
-                pk="numero", if_not_exists=True)
-            demande_columns = {"numero": str, "seq": int, "procedure": str, "motif": str, "statut": str,
-                               "cree_le": str, "dossier_json": str, "photo_code": str, "timbre": str,
-                               "nom": str, "prenoms": str, "date_naissance": str, "sexe": str,
-                               "proprietaire": str, "delivre_json": str, "complement_json": str,
-                               "modifie_le": str, "frais_centimes": int, "session_depot": str}
+                {
+                    "numero": str,
+                    "montant_centimes": int,
+                    "motif": str,
+                    "cree_le": str,
+                    "expire_le": str,
+                    "utilise_le": str,
+                    "demo": int,
+                },
+                pk="numero",
+                if_not_exists=True,
+            )
+            demande_columns = {
+                "numero": str,
+                "seq": int,
+                "procedure": str,
+                "motif": str,
+                "statut": str,
+                "cree_le": str,
+                "dossier_json": str,
+                "photo_code": str,
+                "timbre": str,
+                "nom": str,
+                "prenoms": str,
+                "date_naissance": str,
+                "sexe": str,
+                "proprietaire": str,
+                "delivre_json": str,
+                "complement_json": str,
+                "modifie_le": str,
+                "frais_centimes": int,
+                "session_depot": str,
+            }
             db.table("demandes").create(demande_columns, pk="numero", if_not_exists=True)
             _add_missing_columns(db.table("demandes"), demande_columns)
             db.table("pieces").create(
-                {"id": int, "demande": str, "piece_id": str, "filename": str, "content_type": str,
-                 "format": str, "pages": int, "taille": int, "sha256": str, "data": bytes, "lot": int},
-                pk="id", foreign_keys=[("demande", "demandes", "numero")], if_not_exists=True)
+                {
+                    "id": int,
+                    "demande": str,
+                    "piece_id": str,
+                    "filename": str,
+                    "content_type": str,
+                    "format": str,
+                    "pages": int,
+                    "taille": int,
+                    "sha256": str,
+                    "data": bytes,
+                    "lot": int,
+                },
+                pk="id",
+                foreign_keys=[("demande", "demandes", "numero")],
+                if_not_exists=True,
+            )
             _add_missing_columns(db.table("pieces"), {"lot": int})
             db.table("historique").create(
                 {"id": int, "demande": str, "statut": str, "date": str, "commentaire": str, "acteur": str},
-                pk="id", foreign_keys=[("demande", "demandes", "numero")], if_not_exists=True)
+                pk="id",
+                foreign_keys=[("demande", "demandes", "numero")],
+                if_not_exists=True,
+            )
             _add_missing_columns(db.table("historique"), {"acteur": str})
             db.table("comptes").create(
-                {"id": str, "email": str, "password_hash": str, "nom": str, "prenom": str, "sexe": str,
-                 "telephone": str, "code_confirmation": str, "confirme_le": str, "cree_le": str, "source": str},
-                pk="id", if_not_exists=True)
-            db.table("mails").create({"id": int, "destinataire": str, "sujet": str, "corps": str, "envoye_le": str},
-                               pk="id", if_not_exists=True)
-            db.table("nephs").create({"neph": str, "nom": str, "prenoms": str, "date_naissance": str,
-                                "categories": str, "cree_le": str, "demo": int}, pk="neph", if_not_exists=True)
+                {
+                    "id": str,
+                    "email": str,
+                    "password_hash": str,
+                    "nom": str,
+                    "prenom": str,
+                    "sexe": str,
+                    "telephone": str,
+                    "code_confirmation": str,
+                    "confirme_le": str,
+                    "cree_le": str,
+                    "source": str,
+                },
+                pk="id",
+                if_not_exists=True,
+            )
+            db.table("mails").create(
+                {"id": int, "destinataire": str, "sujet": str, "corps": str, "envoye_le": str},
+                pk="id",
+                if_not_exists=True,
+            )
+            db.table("nephs").create(
+                {
+                    "neph": str,
+                    "nom": str,
+                    "prenoms": str,
+                    "date_naissance": str,
+                    "categories": str,
+                    "cree_le": str,
+                    "demo": int,
+                },
+                pk="neph",
+                if_not_exists=True,
+            )
             db.table("vehicules").create(
-                {"plate_key": str, "immatriculation": str, "numero_formule": str, "code_confidentiel": str,
-                 "titulaire_nom": str, "titulaire_prenom": str, "date_premiere_immatriculation": str,
-                 "puissance_fiscale": int, "marque": str, "adresse_json": str, "cede_le": str, "demo": int},
-                pk="plate_key", if_not_exists=True)
+                {
+                    "plate_key": str,
+                    "immatriculation": str,
+                    "numero_formule": str,
+                    "code_confidentiel": str,
+                    "titulaire_nom": str,
+                    "titulaire_prenom": str,
+                    "date_premiere_immatriculation": str,
+                    "puissance_fiscale": int,
+                    "marque": str,
+                    "adresse_json": str,
+                    "cede_le": str,
+                    "demo": int,
+                },
+                pk="plate_key",
+                if_not_exists=True,
+            )
             db.table("cessions").create(
-                {"id": int, "plate_key": str, "code": str, "demande": str, "date_cession": str,
-                 "expire_le": str, "utilise_le": str, "cree_le": str}, pk="id", if_not_exists=True)
-            db.table("predemandes").create({"numero": str, "etat": str, "cree_le": str, "expire_le": str, "demo": int},
-                                     pk="numero", if_not_exists=True)
+                {
+                    "id": int,
+                    "plate_key": str,
+                    "code": str,
+                    "demande": str,
+                    "date_cession": str,
+                    "expire_le": str,
+                    "utilise_le": str,
+                    "cree_le": str,
+                },
+                pk="id",
+                if_not_exists=True,
+            )
+            db.table("predemandes").create(
+                {"numero": str, "etat": str, "cree_le": str, "expire_le": str, "demo": int},
+                pk="numero",
+                if_not_exists=True,
+            )
             db.table("rendez_vous").create(
-                {"id": int, "application_id": str, "meeting_point": str, "meeting_point_id": str,
-                 "appointment_date": str, "management_url": str, "cree_le": str}, pk="id", if_not_exists=True)
+                {
+                    "id": int,
+                    "application_id": str,
+                    "meeting_point": str,
+                    "meeting_point_id": str,
+                    "appointment_date": str,
+                    "management_url": str,
+                    "cree_le": str,
+                },
+                pk="id",
+                if_not_exists=True,
+            )
             db.table("fc_codes").create(
-                {"code_hash": str, "identite": str, "redirect_uri": str, "nonce": str, "expire_le": str,
-                 "utilise_le": str}, pk="code_hash", if_not_exists=True)
+                {
+                    "code_hash": str,
+                    "identite": str,
+                    "redirect_uri": str,
+                    "nonce": str,
+                    "expire_le": str,
+                    "utilise_le": str,
+                },
+                pk="code_hash",
+                if_not_exists=True,
+            )
             db.table("fc_tokens").create(
                 {"token_hash": str, "identite": str, "expire_le": str, "session_fc": str},
-                pk="token_hash", if_not_exists=True)
+                pk="token_hash",
+                if_not_exists=True,
+            )
             db.table("meta").insert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, replace=True)
 
     # -- meta ----------------------------------------------------------------
@@ -174,14 +300,21 @@ class Store(RegistryMixin):
         now = utcnow()
         with self._lock:
             self.db.table("sessions").delete_where("expire_le < ?", [iso(now)])
-            self.db.table("sessions").insert({
-                "token_hash": token_hash(token), "cree_le": iso(now),
-                "expire_le": iso(now + timedelta(seconds=ttl_seconds)), "type": kind, "compte": compte})
+            self.db.table("sessions").insert(
+                {
+                    "token_hash": token_hash(token),
+                    "cree_le": iso(now),
+                    "expire_le": iso(now + timedelta(seconds=ttl_seconds)),
+                    "type": kind,
+                    "compte": compte,
+                }
+            )
 
     def session(self, token: str) -> dict | None:
         with self._lock:
-            rows = list(self.db.query(
-                "SELECT type, compte, expire_le FROM sessions WHERE token_hash = ?", [token_hash(token)]))
+            rows = list(
+                self.db.query("SELECT type, compte, expire_le FROM sessions WHERE token_hash = ?", [token_hash(token)])
+            )
         if not rows or parse_iso(rows[0]["expire_le"]) <= utcnow():
             return None
         return {"type": rows[0]["type"] or "invite", "compte": rows[0]["compte"], "token_hash": token_hash(token)}
@@ -191,15 +324,18 @@ class Store(RegistryMixin):
 
     def end_session(self, token: str) -> bool:
         with self._lock:
-            cursor = self.db.conn.execute(
-                "DELETE FROM sessions WHERE token_hash = ?", [token_hash(token)])
+            cursor = self.db.conn.execute("DELETE FROM sessions WHERE token_hash = ?", [token_hash(token)])
         return cursor.rowcount == 1
 
     # -- photo codes and timbres ---------------------------------------------
     def add_photo_code(self, code: str, created: datetime, validity_days: int, demo: bool = False) -> dict:
-        row = {"code": code, "cree_le": iso(created),
-               "expire_le": iso(created + timedelta(days=validity_days)),
-               "utilise_le": None, "demo": int(demo)}
+        row = {
+            "code": code,
+            "cree_le": iso(created),
+            "expire_le": iso(created + timedelta(days=validity_days)),
+            "utilise_le": None,
+            "demo": int(demo),
+        }
         with self._lock:
             self.db.table("photo_codes").insert(row)
         return row
@@ -209,11 +345,24 @@ class Store(RegistryMixin):
             rows = list(self.db.query("SELECT * FROM photo_codes WHERE code = ?", [code]))
         return rows[0] if rows else None
 
-    def add_timbre(self, numero: str, montant: Decimal, motif: str | None, created: datetime,
-                   validity_days: int, demo: bool = False) -> dict:
-        row = {"numero": numero, "montant_centimes": cents(montant), "motif": motif,
-               "cree_le": iso(created), "expire_le": iso(created + timedelta(days=validity_days)),
-               "utilise_le": None, "demo": int(demo)}
+    def add_timbre(
+        self,
+        numero: str,
+        montant: Decimal,
+        motif: str | None,
+        created: datetime,
+        validity_days: int,
+        demo: bool = False,
+    ) -> dict:
+        row = {
+            "numero": numero,
+            "montant_centimes": cents(montant),
+            "motif": motif,
+            "cree_le": iso(created),
+            "expire_le": iso(created + timedelta(days=validity_days)),
+            "utilise_le": None,
+            "demo": int(demo),
+        }
         with self._lock:
             self.db.table("timbres").insert(row)
         return row
@@ -230,22 +379,35 @@ class Store(RegistryMixin):
     def demo_unused(self) -> dict[str, list[dict]]:
         now = iso(utcnow())
         with self._lock:
-            codes = list(self.db.query(
-                "SELECT code, expire_le FROM photo_codes WHERE demo = 1 AND utilise_le IS NULL"
-                " AND expire_le > ? ORDER BY rowid", [now]))
-            timbres = list(self.db.query(
-                "SELECT numero, montant_centimes FROM timbres WHERE demo = 1 AND utilise_le IS NULL"
-                " AND expire_le > ? ORDER BY rowid", [now]))
+            codes = list(
+                self.db.query(
+                    "SELECT code, expire_le FROM photo_codes WHERE demo = 1 AND utilise_le IS NULL"
+                    " AND expire_le > ? ORDER BY rowid",
+                    [now],
+                )
+            )
+            timbres = list(
+                self.db.query(
+                    "SELECT numero, montant_centimes FROM timbres WHERE demo = 1 AND utilise_le IS NULL"
+                    " AND expire_le > ? ORDER BY rowid",
+                    [now],
+                )
+            )
         return {"photo_codes": codes, "timbres": timbres}
 
     def demo_extras(self) -> dict[str, list[dict]]:
         with self._lock:
-            vehicles = list(self.db.query(
-                "SELECT immatriculation, numero_formule, code_confidentiel, titulaire_nom, titulaire_prenom,"
-                " date_premiere_immatriculation, puissance_fiscale FROM vehicules WHERE demo = 1 AND cede_le IS NULL"
-                " ORDER BY rowid"))
-            nephs = list(self.db.query("SELECT neph, nom, prenoms, date_naissance FROM nephs WHERE demo = 1"
-                                       " ORDER BY rowid"))
+            vehicles = list(
+                self.db.query(
+                    "SELECT immatriculation, numero_formule, code_confidentiel, titulaire_nom, titulaire_prenom,"
+                    " date_premiere_immatriculation, puissance_fiscale FROM vehicules WHERE demo = 1 "
+                    "AND cede_le IS NULL"
+                    " ORDER BY rowid"
+                )
+            )
+            nephs = list(
+                self.db.query("SELECT neph, nom, prenoms, date_naissance FROM nephs WHERE demo = 1 ORDER BY rowid")
+            )
             predemandes = list(self.db.query("SELECT numero, etat FROM predemandes WHERE demo = 1 ORDER BY rowid"))
         return {"vehicules": vehicles, "nephs": nephs, "predemandes": predemandes}
 
@@ -255,10 +417,23 @@ class Store(RegistryMixin):
             row = list(self.db.query("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM demandes"))
         return row[0]["n"]
 
-    def create_demande(self, *, numero: str, seq: int, dossier: dict, pieces: list[dict], photo_code: str | None,
-                       timbre: str | None, statut: str, commentaire: str, proprietaire: str | None = None,
-                       frais_centimes: int = 0, apply=None, draft: bool = False,
-                       session_hash: str | None = None) -> dict:
+    def create_demande(
+        self,
+        *,
+        numero: str,
+        seq: int,
+        dossier: dict,
+        pieces: list[dict],
+        photo_code: str | None,
+        timbre: str | None,
+        statut: str,
+        commentaire: str,
+        proprietaire: str | None = None,
+        frais_centimes: int = 0,
+        apply=None,
+        draft: bool = False,
+        session_hash: str | None = None,
+    ) -> dict:
         """Store a demande, consume its photo code and timbre, run the procedure's effects: all or nothing.
 
         ``apply(db)`` returns what is handed to the user (``delivre``) and may raise ``UsedMeanwhile``.
@@ -273,25 +448,38 @@ class Store(RegistryMixin):
         if not isinstance(prenoms, list):
             prenoms = []
         with self.transaction() as db:
-            for table, key, value, what in (("photo_codes", "code", photo_code, "photo"),
-                                            ("timbres", "numero", timbre, "timbre")):
+            for table, key, value, what in (
+                ("photo_codes", "code", photo_code, "photo"),
+                ("timbres", "numero", timbre, "timbre"),
+            ):
                 if value is None:
                     continue
                 cursor = db.conn.execute(
-                    f"UPDATE {table} SET utilise_le = ? WHERE {key} = ? AND utilise_le IS NULL",
-                    [now, value])
+                    f"UPDATE {table} SET utilise_le = ? WHERE {key} = ? AND utilise_le IS NULL", [now, value]
+                )
                 if cursor.rowcount != 1:
                     raise UsedMeanwhile(what)
-            row = {"numero": numero, "seq": seq, "procedure": dossier["procedure"],
-                   "motif": dossier.get("motif") if isinstance(dossier.get("motif"), str) else "",
-                   "statut": statut, "cree_le": now, "modifie_le": now,
-                   "dossier_json": json.dumps(dossier, ensure_ascii=False),
-                   "photo_code": photo_code, "timbre": timbre,
-                   "nom": str(etat.get("nom_naissance") or "").upper(),
-                   "prenoms": " ".join(str(p) for p in prenoms),
-                   "date_naissance": str(etat.get("date_naissance") or ""),
-                   "sexe": str(etat.get("sexe") or ""), "proprietaire": proprietaire, "delivre_json": "{}",
-                   "complement_json": None, "frais_centimes": frais_centimes, "session_depot": session_hash}
+            row = {
+                "numero": numero,
+                "seq": seq,
+                "procedure": dossier["procedure"],
+                "motif": dossier.get("motif") if isinstance(dossier.get("motif"), str) else "",
+                "statut": statut,
+                "cree_le": now,
+                "modifie_le": now,
+                "dossier_json": json.dumps(dossier, ensure_ascii=False),
+                "photo_code": photo_code,
+                "timbre": timbre,
+                "nom": str(etat.get("nom_naissance") or "").upper(),
+                "prenoms": " ".join(str(p) for p in prenoms),
+                "date_naissance": str(etat.get("date_naissance") or ""),
+                "sexe": str(etat.get("sexe") or ""),
+                "proprietaire": proprietaire,
+                "delivre_json": "{}",
+                "complement_json": None,
+                "frais_centimes": frais_centimes,
+                "session_depot": session_hash,
+            }
             if draft:
                 current = list(db.query("SELECT statut, seq, cree_le FROM demandes WHERE numero = ?", [numero]))
                 if not current or current[0]["statut"] != "brouillon":
@@ -303,23 +491,31 @@ class Store(RegistryMixin):
                 db.table("demandes").insert(row)
             for piece in pieces:
                 db.table("pieces").insert({**piece, "demande": numero, "lot": 0})
-            db.table("historique").insert({"demande": numero, "statut": statut, "date": now,
-                                     "commentaire": commentaire, "acteur": "usager"})
+            db.table("historique").insert(
+                {"demande": numero, "statut": statut, "date": now, "commentaire": commentaire, "acteur": "usager"}
+            )
             delivre = apply(db) if apply else {}
-            db.conn.execute("UPDATE demandes SET delivre_json = ? WHERE numero = ?",
-                            [json.dumps(delivre or {}, ensure_ascii=False), numero])
+            db.conn.execute(
+                "UPDATE demandes SET delivre_json = ? WHERE numero = ?",
+                [json.dumps(delivre or {}, ensure_ascii=False), numero],
+            )
         return {**row, "delivre": delivre or {}}
 
     def demande(self, numero: str) -> dict[str, Any] | None:
         with self._lock:
-            rows = list(self.db.query(
-                "SELECT numero, procedure, motif, statut, cree_le, complement_json FROM demandes WHERE numero = ?",
-                [numero]))
+            rows = list(
+                self.db.query(
+                    "SELECT numero, procedure, motif, statut, cree_le, complement_json FROM demandes WHERE numero = ?",
+                    [numero],
+                )
+            )
             if not rows:
                 return None
-            history = list(self.db.query(
-                "SELECT statut, date, commentaire FROM historique WHERE demande = ? ORDER BY id",
-                [numero]))
+            history = list(
+                self.db.query(
+                    "SELECT statut, date, commentaire FROM historique WHERE demande = ? ORDER BY id", [numero]
+                )
+            )
         row = dict(rows[0])
         complement = row.pop("complement_json")
         out = {**row, "historique": history}
@@ -333,18 +529,34 @@ class Store(RegistryMixin):
             rows = list(self.db.query("SELECT * FROM demandes WHERE numero = ?", [numero]))
             if not rows:
                 return None
-            history = list(self.db.query(
-                "SELECT statut, date, commentaire, acteur FROM historique WHERE demande = ? ORDER BY id", [numero]))
-            pieces = list(self.db.query(
-                "SELECT id, piece_id, filename, content_type, format, pages, taille, sha256, lot"
-                " FROM pieces WHERE demande = ? ORDER BY id", [numero]))
+            history = list(
+                self.db.query(
+                    "SELECT statut, date, commentaire, acteur FROM historique WHERE demande = ? ORDER BY id", [numero]
+                )
+            )
+            pieces = list(
+                self.db.query(
+                    "SELECT id, piece_id, filename, content_type, format, pages, taille, sha256, lot"
+                    " FROM pieces WHERE demande = ? ORDER BY id",
+                    [numero],
+                )
+            )
         row = dict(rows[0])
-        return {"numero": row["numero"], "procedure": row["procedure"], "motif": row["motif"],
-                "statut": row["statut"], "cree_le": row["cree_le"], "modifie_le": row["modifie_le"],
-                "proprietaire": row["proprietaire"], "frais": (row["frais_centimes"] or 0) / 100,
-                "dossier": json.loads(row["dossier_json"]), "delivre": json.loads(row["delivre_json"] or "{}"),
-                "complement": json.loads(row["complement_json"]) if row["complement_json"] else None,
-                "pieces": pieces, "historique": history}
+        return {
+            "numero": row["numero"],
+            "procedure": row["procedure"],
+            "motif": row["motif"],
+            "statut": row["statut"],
+            "cree_le": row["cree_le"],
+            "modifie_le": row["modifie_le"],
+            "proprietaire": row["proprietaire"],
+            "frais": (row["frais_centimes"] or 0) / 100,
+            "dossier": json.loads(row["dossier_json"]),
+            "delivre": json.loads(row["delivre_json"] or "{}"),
+            "complement": json.loads(row["complement_json"]) if row["complement_json"] else None,
+            "pieces": pieces,
+            "historique": history,
+        }
 
     def filed_by(self, numero: str) -> str | None:
         """The token hash of the session that filed the demande (None for demandes older than it)."""
@@ -354,8 +566,12 @@ class Store(RegistryMixin):
 
     def piece_data(self, numero: str, piece_row_id: int) -> dict | None:
         with self._lock:
-            rows = list(self.db.query("SELECT filename, content_type, format, data FROM pieces"
-                                      " WHERE demande = ? AND id = ?", [numero, piece_row_id]))
+            rows = list(
+                self.db.query(
+                    "SELECT filename, content_type, format, data FROM pieces WHERE demande = ? AND id = ?",
+                    [numero, piece_row_id],
+                )
+            )
         return rows[0] if rows else None
 
     def search(self, filters: dict[str, str], limit: int) -> list[dict]:
@@ -372,12 +588,25 @@ class Store(RegistryMixin):
                 params.append(value)
         where = " WHERE " + " AND ".join(clauses) if clauses else ""
         with self._lock:
-            return list(self.db.query(
-                "SELECT numero, procedure, motif, statut, nom, prenoms, date_naissance, sexe, cree_le, modifie_le"
-                f" FROM demandes{where} ORDER BY cree_le DESC, seq DESC LIMIT ?", [*params, limit]))
+            return list(
+                self.db.query(
+                    "SELECT numero, procedure, motif, statut, nom, prenoms, date_naissance, sexe, cree_le, modifie_le"
+                    f" FROM demandes{where} ORDER BY cree_le DESC, seq DESC LIMIT ?",
+                    [*params, limit],
+                )
+            )
 
-    def transition(self, numero: str, allowed_from: set[str], statut: str, commentaire: str, acteur: str,
-                   complement: dict | None = None, pieces: list[dict] | None = None, apply=None) -> dict:
+    def transition(
+        self,
+        numero: str,
+        allowed_from: set[str],
+        statut: str,
+        commentaire: str,
+        acteur: str,
+        complement: dict | None = None,
+        pieces: list[dict] | None = None,
+        apply=None,
+    ) -> dict:
         """Move a demande to ``statut`` if it is in ``allowed_from``; history, pièces and effects together."""
         now = iso(utcnow())
         with self.transaction() as db:
@@ -387,21 +616,28 @@ class Store(RegistryMixin):
             if rows[0]["statut"] not in allowed_from:
                 raise Conflict(rows[0]["statut"])
             if pieces:
-                lot = list(db.query("SELECT COALESCE(MAX(lot), 0) + 1 AS n FROM pieces WHERE demande = ?",
-                                    [numero]))[0]["n"]
+                lot = list(db.query("SELECT COALESCE(MAX(lot), 0) + 1 AS n FROM pieces WHERE demande = ?", [numero]))[
+                    0
+                ]["n"]
                 for piece in pieces:
                     db.table("pieces").insert({**piece, "demande": numero, "lot": lot})
-            db.conn.execute("UPDATE demandes SET statut = ?, modifie_le = ?, complement_json = ? WHERE numero = ?",
-                            [statut, now, json.dumps(complement, ensure_ascii=False) if complement else None,
-                             numero])
-            db.table("historique").insert({"demande": numero, "statut": statut, "date": now,
-                                     "commentaire": commentaire, "acteur": acteur})
+            db.conn.execute(
+                "UPDATE demandes SET statut = ?, modifie_le = ?, complement_json = ? WHERE numero = ?",
+                [statut, now, json.dumps(complement, ensure_ascii=False) if complement else None, numero],
+            )
+            db.table("historique").insert(
+                {"demande": numero, "statut": statut, "date": now, "commentaire": commentaire, "acteur": acteur}
+            )
             if apply:
                 apply(db)
         return {"numero": numero, "statut": statut, "date": now}
 
     def pieces_of(self, numero: str) -> list[dict]:
         with self._lock:
-            return list(self.db.query(
-                "SELECT piece_id, filename, content_type, format, pages, taille, sha256"
-                " FROM pieces WHERE demande = ? ORDER BY id", [numero]))
+            return list(
+                self.db.query(
+                    "SELECT piece_id, filename, content_type, format, pages, taille, sha256"
+                    " FROM pieces WHERE demande = ? ORDER BY id",
+                    [numero],
+                )
+            )

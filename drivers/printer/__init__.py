@@ -5,6 +5,7 @@ A4 PDF builder in ``a4doc`` (imports reportlab: not loaded here).
 Names are loaded from their module on first use (PEP 562), and python-escpos
 only when a receipt printer is opened: it parses its capabilities database
 (~0.2 s) when imported."""
+
 import importlib.abc
 import importlib.machinery
 import os
@@ -18,14 +19,25 @@ from typing import Any
 from .._lazy import lazy_exports
 
 _EXPORTS = {
-    "FAULTS": "_capture", "CapturePrinter": "_capture",
-    "PrinterCoverOpen": "_errors", "PrinterError": "_errors", "PrinterJam": "_errors",
-    "PrinterNotConfirmed": "_errors", "PrinterPaperOut": "_errors", "PrinterStatus": "_errors",
+    "FAULTS": "_capture",
+    "CapturePrinter": "_capture",
+    "PrinterCoverOpen": "_errors",
+    "PrinterError": "_errors",
+    "PrinterJam": "_errors",
+    "PrinterNotConfirmed": "_errors",
+    "PrinterPaperOut": "_errors",
+    "PrinterStatus": "_errors",
     "PrinterUnavailable": "_errors",
-    "A4_PRINTER_DRIVERS": "_factory", "PRINTER_DRIVERS": "_factory",
-    "make_a4_printer": "_factory", "make_receipt_printer": "_factory",
-    "Receipt": "_receipt", "ReceiptPrinter": "_receipt", "nfc": "_receipt",
-    "A4Printer": "a4", "CaptureA4Printer": "a4", "CupsPrinter": "a4",
+    "A4_PRINTER_DRIVERS": "_factory",
+    "PRINTER_DRIVERS": "_factory",
+    "make_a4_printer": "_factory",
+    "make_receipt_printer": "_factory",
+    "Receipt": "_receipt",
+    "ReceiptPrinter": "_receipt",
+    "nfc": "_receipt",
+    "A4Printer": "a4",
+    "CaptureA4Printer": "a4",
+    "CupsPrinter": "a4",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
@@ -61,8 +73,9 @@ class _NoEscposTempFolder(importlib.abc.MetaPathFinder):
     def __init__(self, folder: str) -> None:
         self.folder = folder
 
-    def find_spec(self, fullname: str, path: Sequence[str] | None = None,
-                  target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
         if fullname != "escpos.capabilities":
             return None
         sys.meta_path.remove(self)

@@ -1,6 +1,7 @@
 """A receipt printer that keeps what it is sent: escpos's Dummy, one job per
 open/close, optionally copied to a file, answering real-time status queries
 (DLE EOT n) like an Epson printer so that faults can be injected."""
+
 from __future__ import annotations
 
 from collections import deque

@@ -3,6 +3,7 @@ config maps ``type:`` to a class. Each builder returns an ``open_device``
 callable and whether the device can answer status queries. python-escpos
 is imported when a device is first opened; the usb and serial builders
 import it at once, to say whether its optional dependency is there."""
+
 from __future__ import annotations
 
 import threading
@@ -32,8 +33,9 @@ def _network(s: PrinterSettings) -> tuple[OpenDevice, bool]:
     def network() -> Escpos:
         from ._network import NetworkPrinter
 
-        return NetworkPrinter(s.host, port=s.port, timeout=s.timeout, profile=s.profile,
-                              status_timeout=s.status_timeout)
+        return NetworkPrinter(
+            s.host, port=s.port, timeout=s.timeout, profile=s.profile, status_timeout=s.status_timeout
+        )
 
     # Status is asked over TCP too: reaching the port says nothing of the paper.
     # A print server that does not answer DLE EOT costs status_timeout a query,
@@ -46,8 +48,7 @@ def _usb(s: PrinterSettings) -> tuple[OpenDevice, bool]:
 
     if not usb.is_usable():
         raise PrinterUnavailable("USB printers need pyusb: pip install 'python-escpos[usb]'")
-    return (lambda: usb.Usb(s.usb_vendor, s.usb_product, timeout=int(s.timeout * 1000),
-                            profile=s.profile)), True
+    return (lambda: usb.Usb(s.usb_vendor, s.usb_product, timeout=int(s.timeout * 1000), profile=s.profile)), True
 
 
 def _serial(s: PrinterSettings) -> tuple[OpenDevice, bool]:
@@ -103,11 +104,13 @@ def make_receipt_printer(settings: PrinterSettings) -> ReceiptPrinter:
     try:
         build = PRINTER_DRIVERS[settings.driver]
     except KeyError:
-        raise ValueError(f"unknown printer driver {settings.driver!r}: "
-                         f"expected one of {sorted(PRINTER_DRIVERS)}") from None
+        raise ValueError(
+            f"unknown printer driver {settings.driver!r}: expected one of {sorted(PRINTER_DRIVERS)}"
+        ) from None
     open_device, check_status = build(settings)
-    return ReceiptPrinter(open_device, profile=settings.profile, check_status=check_status,
-                          unanswered=settings.status_unanswered)
+    return ReceiptPrinter(
+        open_device, profile=settings.profile, check_status=check_status, unanswered=settings.status_unanswered
+    )
 
 
 # -- A4 printers ------------------------------------------------------------------
@@ -115,9 +118,14 @@ def make_receipt_printer(settings: PrinterSettings) -> ReceiptPrinter:
 # ``[a4]`` section of the settings): driver, queue, host, port, timeout,
 # folder, fault.
 
+
 def _cups(s: object) -> A4Printer:
-    return CupsPrinter(getattr(s, "queue", ""), getattr(s, "host", ""), int(getattr(s, "port", 631)),
-                       timeout=float(getattr(s, "timeout", 10.0)))
+    return CupsPrinter(
+        getattr(s, "queue", ""),
+        getattr(s, "host", ""),
+        int(getattr(s, "port", 631)),
+        timeout=float(getattr(s, "timeout", 10.0)),
+    )
 
 
 def _capture_a4(s: object) -> A4Printer:

@@ -8,6 +8,7 @@ nothing: python-escpos would then wait the socket's whole timeout (the job's,
 an unanswered one returns ``b""``, as python-escpos's other printers do when
 nothing comes back, so that the receipt printer decides what silence means
 (``printer.status_unanswered``)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,8 +17,15 @@ from escpos.printer import Network
 
 
 class NetworkPrinter(Network):  # type: ignore[misc]  # python-escpos ships no type hints
-    def __init__(self, host: str = "", port: int = 9100, timeout: float = 60, *args: Any,
-                 status_timeout: float = 1.0, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        host: str = "",
+        port: int = 9100,
+        timeout: float = 60,
+        *args: Any,
+        status_timeout: float = 1.0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(host, port, timeout, *args, **kwargs)
         self.status_timeout = status_timeout
 

@@ -1,4 +1,5 @@
 """The récépissé printed at the end of a démarche, on an ESC/POS receipt printer."""
+
 from __future__ import annotations
 
 import contextlib
@@ -89,8 +90,14 @@ class ReceiptPrinter:
     print server), the job is sent and counted as printed on the site's word.
     """
 
-    def __init__(self, open_device: Callable[[], Escpos], profile: str = "TM-T20II", *,
-                 check_status: bool = True, unanswered: str = "fail"):
+    def __init__(
+        self,
+        open_device: Callable[[], Escpos],
+        profile: str = "TM-T20II",
+        *,
+        check_status: bool = True,
+        unanswered: str = "fail",
+    ):
         if unanswered not in UNANSWERED:
             raise ValueError(f"unanswered must be one of {UNANSWERED}, not {unanswered!r}")
         self.open_device = open_device
@@ -172,7 +179,8 @@ class ReceiptPrinter:
             raise (PrinterNotConfirmed if when == AFTER else PrinterUnavailable)(
                 f"the printer did not answer a status request (DLE EOT) {when}, and "
                 f'printer.status_unanswered = "fail": check its cable and settings, or set '
-                f'printer.status_unanswered = "assume_ok" if it cannot answer (a print server)')
+                f'printer.status_unanswered = "assume_ok" if it cannot answer (a print server)'
+            )
         if state is PrinterStatus.PAPER_OUT:
             raise PrinterPaperOut(f"the printer reports no paper {when}")
         if state is PrinterStatus.COVER_OPEN:
@@ -279,8 +287,16 @@ class ReceiptPrinter:
         if width:
             # python-escpos prints its choice of renderer on stdout; keep stdout for our CLI.
             with contextlib.redirect_stdout(io.StringIO()):
-                device.barcode("{B" + receipt.numero, "CODE128", function_type="B", width=width,
-                               height=80, pos="BELOW", align_ct=True, check=False)
+                device.barcode(
+                    "{B" + receipt.numero,
+                    "CODE128",
+                    function_type="B",
+                    width=width,
+                    height=80,
+                    pos="BELOW",
+                    align_ct=True,
+                    check=False,
+                )
 
         if receipt.footer:
             device.ln()

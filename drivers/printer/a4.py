@@ -18,6 +18,7 @@ id and error type only), kept in :meth:`A4Printer.purge_failed`, and the
 session that printed counts it as a wipe failure unless :meth:`A4Printer.retry_purge`
 then succeeds.
 """
+
 from __future__ import annotations
 
 import abc
@@ -102,10 +103,10 @@ def raise_for(status: PrinterStatus, detail: str) -> None:
         raise PrinterUnavailable(detail)
 
 
-
 #: Jobs a capture printer keeps in memory, the latest (receipt and A4): a demo
 #: kiosk runs for days, and what it prints carries the users' numéros.
 KEEP_JOBS = 50
+
 
 class A4Printer(abc.ABC):
     """A printer of A4 sheets."""
@@ -144,8 +145,17 @@ class CupsPrinter(A4Printer):
     ``host``:``port`` (empty host: the local scheduler). ``purge``: remove
     each job's document and history from CUPS once :meth:`wait` sees it end."""
 
-    def __init__(self, queue: str = "", host: str = "", port: int = 631, *, timeout: float = 10.0,
-                 media: str = "A4", poll: float = 0.1, purge: bool = True):
+    def __init__(
+        self,
+        queue: str = "",
+        host: str = "",
+        port: int = 631,
+        *,
+        timeout: float = 10.0,
+        media: str = "A4",
+        poll: float = 0.1,
+        purge: bool = True,
+    ):
         self.purge = purge
         self.queue = queue
         self.host = host
@@ -164,8 +174,9 @@ class CupsPrinter(A4Printer):
         try:
             import cups
         except ImportError as exc:
-            raise PrinterUnavailable("pycups is not installed (pip install pycups; "
-                                     "it needs libcups2-dev to build)") from exc
+            raise PrinterUnavailable(
+                "pycups is not installed (pip install pycups; it needs libcups2-dev to build)"
+            ) from exc
         try:
             if self.host:
                 conn = cups.Connection(host=self.host, port=self.port)
@@ -183,8 +194,9 @@ class CupsPrinter(A4Printer):
 
     def _printer_state(self, cups: ModuleType, conn: Any, queue: str) -> tuple[PrinterStatus, str]:
         try:
-            attrs = conn.getPrinterAttributes(queue, requested_attributes=[
-                "printer-state", "printer-state-reasons", "printer-is-accepting-jobs"])
+            attrs = conn.getPrinterAttributes(
+                queue, requested_attributes=["printer-state", "printer-state-reasons", "printer-is-accepting-jobs"]
+            )
         except cups.IPPError as exc:
             raise PrinterUnavailable(f"CUPS queue {queue!r}: {exc}") from exc
         state = int(attrs.get("printer-state", _IDLE))
@@ -216,9 +228,19 @@ class CupsPrinter(A4Printer):
         command = [lp]
         if self.host:
             command += ["-h", f"{self.host}:{self.port}"]
-        command += ["-d", queue, "-t", title or "Document",
-                    "-o", f"sides={'two-sided-long-edge' if duplex else 'one-sided'}",
-                    "-o", f"media={self.media}", "-o", "document-format=application/pdf", "-"]
+        command += [
+            "-d",
+            queue,
+            "-t",
+            title or "Document",
+            "-o",
+            f"sides={'two-sided-long-edge' if duplex else 'one-sided'}",
+            "-o",
+            f"media={self.media}",
+            "-o",
+            "document-format=application/pdf",
+            "-",
+        ]
         try:
             done = subprocess.run(command, input=pdf, capture_output=True, timeout=self.timeout)
         except subprocess.TimeoutExpired as exc:
@@ -296,8 +318,9 @@ class CupsPrinter(A4Printer):
         try:
             while True:
                 try:
-                    job = conn.getJobAttributes(job_id, requested_attributes=[
-                        "job-state", "job-state-reasons", "job-printer-uri"])
+                    job = conn.getJobAttributes(
+                        job_id, requested_attributes=["job-state", "job-state-reasons", "job-printer-uri"]
+                    )
                 except cups.IPPError as exc:
                     raise PrinterUnavailable(f"CUPS job {job_id}: {exc}") from exc
                 state = int(job.get("job-state", _JOB_PENDING))
@@ -361,9 +384,14 @@ class CaptureA4Printer(A4Printer):
         self.inject_fault("")
 
     def status(self) -> PrinterStatus:
-        return {"": PrinterStatus.ONLINE, "paper-out": PrinterStatus.PAPER_OUT,
-                "paper-low": PrinterStatus.PAPER_LOW, "cover-open": PrinterStatus.COVER_OPEN,
-                "jam": PrinterStatus.JAM, "unplugged": PrinterStatus.UNREACHABLE}[self.fault]
+        return {
+            "": PrinterStatus.ONLINE,
+            "paper-out": PrinterStatus.PAPER_OUT,
+            "paper-low": PrinterStatus.PAPER_LOW,
+            "cover-open": PrinterStatus.COVER_OPEN,
+            "jam": PrinterStatus.JAM,
+            "unplugged": PrinterStatus.UNREACHABLE,
+        }[self.fault]
 
     def print_pdf(self, pdf: bytes, title: str = "Document", duplex: bool = False) -> int:
         if not pdf.startswith(b"%PDF-"):

@@ -8,6 +8,7 @@ letter (é, œ, ç, €) prints and reads back (pdftotext) as itself.
 DejaVu Sans from Debian's ``fonts-dejavu-core``; reportlab's own Vera as a
 fallback.
 """
+
 from __future__ import annotations
 
 import io
@@ -58,11 +59,11 @@ def _font(weight: str) -> str:
 class A4Document:
     """Blocks added in order, then :meth:`to_pdf`::
 
-        doc = A4Document("Attestation d'inscription", subtitle="Point numérique de ...")
-        doc.paragraph("Madame, Monsieur, ...")
-        doc.fields([("Nom", "SPECIMEN"), ("Numéro", "2025-000123")])
-        doc.qr("https://...", caption="Suivre la demande")
-        pdf = doc.to_pdf()
+    doc = A4Document("Attestation d'inscription", subtitle="Point numérique de ...")
+    doc.paragraph("Madame, Monsieur, ...")
+    doc.fields([("Nom", "SPECIMEN"), ("Numéro", "2025-000123")])
+    doc.qr("https://...", caption="Suivre la demande")
+    pdf = doc.to_pdf()
     """
 
     def __init__(self, title: str, *, subtitle: str = "", author: str = "", footer: str = ""):
@@ -73,13 +74,21 @@ class A4Document:
         regular, bold = _font("regular"), _font("bold")
         self._styles = {
             "title": ParagraphStyle("title", fontName=bold, fontSize=18, leading=23, spaceAfter=4 * mm),
-            "subtitle": ParagraphStyle("subtitle", fontName=regular, fontSize=11, leading=14,
-                                       textColor=colors.HexColor("#444444"), spaceAfter=6 * mm),
-            "heading": ParagraphStyle("heading", fontName=bold, fontSize=13, leading=17,
-                                      spaceBefore=4 * mm, spaceAfter=2 * mm),
+            "subtitle": ParagraphStyle(
+                "subtitle",
+                fontName=regular,
+                fontSize=11,
+                leading=14,
+                textColor=colors.HexColor("#444444"),
+                spaceAfter=6 * mm,
+            ),
+            "heading": ParagraphStyle(
+                "heading", fontName=bold, fontSize=13, leading=17, spaceBefore=4 * mm, spaceAfter=2 * mm
+            ),
             "body": ParagraphStyle("body", fontName=regular, fontSize=11, leading=15, spaceAfter=3 * mm),
-            "key": ParagraphStyle("key", fontName=regular, fontSize=10.5, leading=14,
-                                  textColor=colors.HexColor("#444444")),
+            "key": ParagraphStyle(
+                "key", fontName=regular, fontSize=10.5, leading=14, textColor=colors.HexColor("#444444")
+            ),
             "value": ParagraphStyle("value", fontName=bold, fontSize=10.5, leading=14),
             "caption": ParagraphStyle("caption", fontName=regular, fontSize=9, leading=12),
         }
@@ -101,12 +110,19 @@ class A4Document:
 
     def fields(self, pairs: list[tuple[str, str]]) -> A4Document:
         """Key/value lines, aligned in two columns."""
-        rows = [[Paragraph(escape(k), self._styles["key"]), Paragraph(escape(v), self._styles["value"])]
-                for k, v in pairs]
+        rows = [
+            [Paragraph(escape(k), self._styles["key"]), Paragraph(escape(v), self._styles["value"])] for k, v in pairs
+        ]
         table = Table(rows, colWidths=[60 * mm, None], hAlign="LEFT")
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                   ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
         self._story += [table, Spacer(1, 3 * mm)]
         return self
 
@@ -118,10 +134,12 @@ class A4Document:
         drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
         drawing.add(widget)
         if caption:
-            block = Table([[drawing, Paragraph(escape(caption), self._styles["caption"])]],
-                          colWidths=[size + 5 * mm, None], hAlign="LEFT")
-            block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                                       ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+            block = Table(
+                [[drawing, Paragraph(escape(caption), self._styles["caption"])]],
+                colWidths=[size + 5 * mm, None],
+                hAlign="LEFT",
+            )
+            block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         else:
             block = drawing
         self._story.append(KeepTogether([Spacer(1, 2 * mm), block]))
@@ -144,9 +162,17 @@ class A4Document:
 
     def to_pdf(self) -> bytes:
         out = io.BytesIO()
-        template = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
-                                     topMargin=20 * mm, bottomMargin=22 * mm, title=self.title,
-                                     author=self.author, creator="pointnum",
-                                     initialFontName=self._regular)  # no unembedded Helvetica
+        template = SimpleDocTemplate(
+            out,
+            pagesize=A4,
+            leftMargin=20 * mm,
+            rightMargin=20 * mm,
+            topMargin=20 * mm,
+            bottomMargin=22 * mm,
+            title=self.title,
+            author=self.author,
+            creator="pointnum",
+            initialFontName=self._regular,
+        )  # no unembedded Helvetica
         template.build(list(self._story), onFirstPage=self._decorate, onLaterPages=self._decorate)
         return out.getvalue()

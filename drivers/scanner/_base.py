@@ -1,6 +1,7 @@
 """The scanner port: what the kiosk asks of any scanner, and the errors it may
 raise, each carrying the sentence shown to the person at the kiosk (a
 :class:`userfacing.UserFacingError`: its key, its French template)."""
+
 from __future__ import annotations
 
 import abc
@@ -115,8 +116,10 @@ class ScannerPageTooLarge(ScannerError):
     """A page with more pixels than :data:`MAX_PAGE_PIXELS`, refused before it was decoded."""
 
     key = "scanner.page_too_large"
-    template = ("Cette page est trop grande pour être numérisée. "
-                "Utilisez une feuille au format A4 au plus, ou appelez le médiateur.")
+    template = (
+        "Cette page est trop grande pour être numérisée. "
+        "Utilisez une feuille au format A4 au plus, ou appelez le médiateur."
+    )
 
 
 class ScanCancelled(ScannerError):
@@ -152,9 +155,14 @@ class Scanner(abc.ABC):
         return "adf-duplex" in self.sources()
 
     @abc.abstractmethod
-    def scan(self, source: str = "flatbed", resolution: int | None = None,
-             cancel: threading.Event | None = None, *,
-             progress: Progress | None = None) -> Iterator[Image.Image]:
+    def scan(
+        self,
+        source: str = "flatbed",
+        resolution: int | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        progress: Progress | None = None,
+    ) -> Iterator[Image.Image]:
         """Yield scanned pages: one for ``flatbed``; for ``adf`` every page until
         the feeder is empty (:class:`ScannerNoPaper` if it was empty from the
         start); for ``adf-duplex`` recto then verso of each sheet. ``cancel``
@@ -179,4 +187,5 @@ def check_page_pixels(width: int, height: int, what: str) -> None:
     if width * height > MAX_PAGE_PIXELS:
         raise ScannerPageTooLarge(
             f"{what}: {width} x {height} pixels, more than {MAX_PAGE_PIXELS} "
-            f"(an A4 sheet at {MAX_RESOLUTION} dpi, {PAGE_MARGIN:g} times larger each way)")
+            f"(an A4 sheet at {MAX_RESOLUTION} dpi, {PAGE_MARGIN:g} times larger each way)"
+        )

@@ -1,6 +1,7 @@
 """Scanners by ``scanner.driver``. Each builder imports its scanner's module
 when called: both need Pillow, and the settings import this module for the
 driver names alone."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -20,8 +21,13 @@ def _sane(s: ScannerSettings) -> Scanner:
     from ._sane import SaneScanner
 
     # options: extra SANE options by name, a newer setting read with a default
-    return SaneScanner(device=s.device, mode=s.mode, resolution=s.resolution, timeout=s.timeout,
-                       options=dict(getattr(s, "options", None) or {}))
+    return SaneScanner(
+        device=s.device,
+        mode=s.mode,
+        resolution=s.resolution,
+        timeout=s.timeout,
+        options=dict(getattr(s, "options", None) or {}),
+    )
 
 
 def _simulated(s: ScannerSettings) -> Scanner:
@@ -29,11 +35,15 @@ def _simulated(s: ScannerSettings) -> Scanner:
 
     # duplex and fault_file are newer settings: read with a default until
     # config/ has them
-    return SimulatedScanner(folder=s.folder or None, fault=s.fault, resolution=s.resolution,
-                            duplex=bool(getattr(s, "duplex", False)),
-                            adf_pages=int(getattr(s, "adf_pages", 3)),
-                            fault_file=getattr(s, "fault_file", "") or None,
-                            page_seconds=float(getattr(s, "page_seconds", 0.0)))
+    return SimulatedScanner(
+        folder=s.folder or None,
+        fault=s.fault,
+        resolution=s.resolution,
+        duplex=bool(getattr(s, "duplex", False)),
+        adf_pages=int(getattr(s, "adf_pages", 3)),
+        fault_file=getattr(s, "fault_file", "") or None,
+        page_seconds=float(getattr(s, "page_seconds", 0.0)),
+    )
 
 
 #: ``scanner.driver`` -> builder.
@@ -48,6 +58,7 @@ def make_scanner(settings: ScannerSettings) -> Scanner:
     try:
         build = SCANNER_DRIVERS[settings.driver]
     except KeyError:
-        raise ValueError(f"unknown scanner driver {settings.driver!r}: "
-                         f"expected one of {sorted(SCANNER_DRIVERS)}") from None
+        raise ValueError(
+            f"unknown scanner driver {settings.driver!r}: expected one of {sorted(SCANNER_DRIVERS)}"
+        ) from None
     return build(settings)

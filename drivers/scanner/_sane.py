@@ -9,6 +9,7 @@ needs (see PLATFORM.md):
    type is ``FIXED`` (resolution, tl-x, br-y in many backends) are multiplied
    by 65536 here, and their range constraints divided by it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -75,7 +76,8 @@ def _pyinsane() -> tuple[ModuleType, ModuleType]:
     if not pyinsane2.SINGLE_THREAD:
         raise ScannerUnavailable(
             "pyinsane2 was imported before PYINSANE_SINGLE_THREAD=1 was set: "
-            "its out-of-process mode cannot transfer images over 64 KiB")
+            "its out-of-process mode cannot transfer images over 64 KiB"
+        )
     return pyinsane2, rawapi
 
 
@@ -103,8 +105,7 @@ def _map_sane_error(exc: Exception, opening: bool = False) -> ScannerError:
         return ScannerCoverOpen(detail)
     if code == S.WARMING_UP:
         return ScannerWarmingUp(detail)
-    if opening or code in (S.INVAL, S.IO_ERROR, S.ACCESS_DENIED, S.DEVICE_BUSY,
-                           S.HW_LOCKED, S.UNSUPPORTED):
+    if opening or code in (S.INVAL, S.IO_ERROR, S.ACCESS_DENIED, S.DEVICE_BUSY, S.HW_LOCKED, S.UNSUPPORTED):
         return ScannerUnavailable(detail)
     return ScannerError(detail)
 
@@ -118,8 +119,14 @@ class SaneScanner(Scanner):
     tests make SANE's ``test`` backend report a jam.
     """
 
-    def __init__(self, device: str = "", mode: str = "Color", resolution: int = 300,
-                 timeout: float = 60.0, options: dict[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        device: str = "",
+        mode: str = "Color",
+        resolution: int = 300,
+        timeout: float = 60.0,
+        options: dict[str, object] | None = None,
+    ) -> None:
         self.device = device
         self.mode = mode
         self.resolution = resolution
@@ -190,8 +197,7 @@ class SaneScanner(Scanner):
                 found.setdefault("flatbed", value)
         # some backends (avision, canon_dr...) have a separate boolean "duplex"
         duplex = dev.options.get("duplex")
-        if "adf" in found and "adf-duplex" not in found and duplex is not None \
-                and duplex.capabilities.is_active():
+        if "adf" in found and "adf-duplex" not in found and duplex is not None and duplex.capabilities.is_active():
             found["adf-duplex"] = found["adf"]
         return found or {"flatbed": ""}
 
@@ -204,6 +210,7 @@ class SaneScanner(Scanner):
     @staticmethod
     def _is_fixed(opt: Any) -> bool:
         from pyinsane2.sane.rawapi import SaneValueType
+
         return bool(int(opt.val_type) == SaneValueType.FIXED)
 
     def _set(self, dev: Any, name: str, value: object) -> bool:
@@ -285,9 +292,14 @@ class SaneScanner(Scanner):
         else:
             check_page_pixels(width, max(params.lines, 1), f"{self.name}: frame announced by sane_get_parameters")
 
-    def scan(self, source: str = "flatbed", resolution: int | None = None,
-             cancel: threading.Event | None = None, *,
-             progress: Progress | None = None) -> Iterator[Image.Image]:
+    def scan(
+        self,
+        source: str = "flatbed",
+        resolution: int | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        progress: Progress | None = None,
+    ) -> Iterator[Image.Image]:
         check_source(source)
         resolution = int(resolution or self.resolution)
         check_cancel(cancel)

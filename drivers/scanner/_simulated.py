@@ -1,6 +1,7 @@
 """A scanner without hardware: serves document images from a folder through
 the same port as the SANE scanner, for demos, training and tests. Faults are
 injected from config or by a test, as OctoPrint's virtual printer does."""
+
 from __future__ import annotations
 
 import threading
@@ -61,9 +62,18 @@ class SimulatedScanner(Scanner):
     inside ``sane_read`` or a page in the pipeline is.
     """
 
-    def __init__(self, folder: str | Path | None = None, fault: str = "", *,
-                 adf_pages: int = 3, resolution: int = 300, source_dpi: int = 150,
-                 duplex: bool = False, fault_file: str | Path | None = None, page_seconds: float = 0.0):
+    def __init__(
+        self,
+        folder: str | Path | None = None,
+        fault: str = "",
+        *,
+        adf_pages: int = 3,
+        resolution: int = 300,
+        source_dpi: int = 150,
+        duplex: bool = False,
+        fault_file: str | Path | None = None,
+        page_seconds: float = 0.0,
+    ):
         self.folder = Path(folder) if folder else SAMPLES
         self.page_seconds = page_seconds
         self.adf_pages = adf_pages
@@ -118,8 +128,7 @@ class SimulatedScanner(Scanner):
         """The image files served, in order."""
         if not self.folder.is_dir():
             return []
-        return sorted(p for p in self.folder.iterdir()
-                      if p.suffix.lower() in _IMAGE_SUFFIXES and p.is_file())
+        return sorted(p for p in self.folder.iterdir() if p.suffix.lower() in _IMAGE_SUFFIXES and p.is_file())
 
     def is_available(self) -> bool:
         self._read_fault_file()
@@ -131,9 +140,14 @@ class SimulatedScanner(Scanner):
             self._raise_fault()
         return ["flatbed", "adf", "adf-duplex"] if self.has_duplex else ["flatbed", "adf"]
 
-    def scan(self, source: str = "flatbed", resolution: int | None = None,
-             cancel: threading.Event | None = None, *,
-             progress: Progress | None = None) -> Iterator[Image.Image]:
+    def scan(
+        self,
+        source: str = "flatbed",
+        resolution: int | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        progress: Progress | None = None,
+    ) -> Iterator[Image.Image]:
         check_source(source)
         self._read_fault_file()
         if source == "adf-duplex" and not self.has_duplex:
@@ -164,8 +178,11 @@ class SimulatedScanner(Scanner):
                 if self.page_seconds:
                     threading.Event().wait(self.page_seconds / 4)
                 if progress is not None:
-                    progress(size * band // 4, size,
-                             lambda band=band, image=image: image.crop((0, 0, image.width, image.height * band // 4)))
+                    progress(
+                        size * band // 4,
+                        size,
+                        lambda band=band, image=image: image.crop((0, 0, image.width, image.height * band // 4)),
+                    )
             yield image
         if count == 0:
             raise ScannerNoPaper("simulated: feeder empty")

@@ -7,6 +7,7 @@ out; ``control`` is read by a thread of its own, so that a cancel or an
 injected fault reaches the scanner while the main thread is inside a scan
 (ctypes releases the GIL during sane_read).
 """
+
 from __future__ import annotations
 
 import io
@@ -142,13 +143,13 @@ class Child:
         else:
             self.send(("reply", request, True, value))
 
-    def scan(self, job: int, source: str, resolution: int | None, dest: str,
-             processing: PageProcessing, prefix: str) -> None:
+    def scan(
+        self, job: int, source: str, resolution: int | None, dest: str, processing: PageProcessing, prefix: str
+    ) -> None:
         done = 0
         last_report = 0.0
 
-        def progress(read: int, expected: int | None,
-                     partial: Callable[[], Image.Image | None] | None = None) -> None:
+        def progress(read: int, expected: int | None, partial: Callable[[], Image.Image | None] | None = None) -> None:
             nonlocal last_report
             now = time.monotonic()
             if now - last_report >= PROGRESS_INTERVAL or (expected and read >= expected):
@@ -165,10 +166,24 @@ class Child:
                 check_cancel(self.cancel)  # a page finished after the cancel is not written
                 path = write_private(Path(dest), prefix, page.data)
                 done += 1
-                self.send(("page", job, {
-                    "path": str(path), "index": done, "width": page.width, "height": page.height,
-                    "mode": page.mode, "dpi": page.dpi, "size": len(page.data),
-                    "quality": page.quality, "skew": page.skew, "cropped": page.cropped}))
+                self.send(
+                    (
+                        "page",
+                        job,
+                        {
+                            "path": str(path),
+                            "index": done,
+                            "width": page.width,
+                            "height": page.height,
+                            "mode": page.mode,
+                            "dpi": page.dpi,
+                            "size": len(page.data),
+                            "quality": page.quality,
+                            "skew": page.skew,
+                            "cropped": page.cropped,
+                        },
+                    )
+                )
                 check_cancel(self.cancel)
         except Exception as exc:
             self.send(("error", job, dump_error(exc)))

@@ -10,6 +10,7 @@ copy of the page: finding the document and the angle of its text lines.
 Every analysis runs on a copy of about 100 dpi; only the final rotation, crop
 and encoding touch the full image.
 """
+
 from __future__ import annotations
 
 import io
@@ -86,8 +87,12 @@ def _box_sum(mask: np.ndarray, size: int) -> np.ndarray:
     padded = np.pad(mask.astype(np.int32), r + 1)
     integral = padded.cumsum(axis=0).cumsum(axis=1)
     h, w = mask.shape
-    counts: np.ndarray = (integral[size:size + h, size:size + w] - integral[:h, size:size + w]
-                          - integral[size:size + h, :w] + integral[:h, :w])
+    counts: np.ndarray = (
+        integral[size : size + h, size : size + w]
+        - integral[:h, size : size + w]
+        - integral[size : size + h, :w]
+        + integral[:h, :w]
+    )
     return counts
 
 
@@ -158,8 +163,12 @@ def find_document(image: Image.Image) -> tuple[int, int, int, int] | None:
     right, bottom = min(w, right + margin - inset), min(h, bottom + margin - inset)
     if right - left < w * 0.05 or bottom - top < h * 0.05:
         return None  # too small to be a document: noise
-    full = (round(left * scale), round(top * scale),
-            min(image.width, round(right * scale)), min(image.height, round(bottom * scale)))
+    full = (
+        round(left * scale),
+        round(top * scale),
+        min(image.width, round(right * scale)),
+        min(image.height, round(bottom * scale)),
+    )
     if full == (0, 0, image.width, image.height):
         return None
     return full
@@ -237,8 +246,7 @@ def is_monochrome(image: Image.Image, chroma: int = 40, share: float = 0.002) ->
 def rotate(image: Image.Image, degrees: int) -> Image.Image:
     """Turn ``image`` clockwise by 0, 90, 180 or 270 degrees (lossless)."""
     degrees %= 360
-    ops = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180,
-           270: Image.Transpose.ROTATE_90}
+    ops = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
     if degrees == 0:
         return image
     if degrees not in ops:
@@ -260,15 +268,20 @@ def deskew(image: Image.Image, angle: float) -> Image.Image:
     if small.ndim == 2:
         small = small[:, :, None]
     b = max(1, min(small.shape[:2]) // 50)
-    border = np.concatenate([small[:b].reshape(-1, small.shape[2]), small[-b:].reshape(-1, small.shape[2]),
-                             small[:, :b].reshape(-1, small.shape[2]), small[:, -b:].reshape(-1, small.shape[2])])
+    border = np.concatenate(
+        [
+            small[:b].reshape(-1, small.shape[2]),
+            small[-b:].reshape(-1, small.shape[2]),
+            small[:, :b].reshape(-1, small.shape[2]),
+            small[:, -b:].reshape(-1, small.shape[2]),
+        ]
+    )
     fill = tuple(int(v) for v in np.median(border, axis=0))
     dark = float(np.median(border.mean(axis=1))) < _DARK_BACKGROUND
     # bicubic keeps strokes sharpest; on a colour A4 page at 300 dpi it costs
     # 0.65 s against 0.25 s, so colour pages (photos, cards) get bilinear
     resample = Image.Resampling.BICUBIC if image.mode == "L" else Image.Resampling.BILINEAR
-    turned = image.rotate(angle, resample=resample, expand=dark,
-                          fillcolor=fill[0] if image.mode == "L" else fill)
+    turned = image.rotate(angle, resample=resample, expand=dark, fillcolor=fill[0] if image.mode == "L" else fill)
     turned.info = dict(image.info)
     return turned
 
@@ -280,13 +293,13 @@ def _to_mode(image: Image.Image, grayscale: bool | None) -> Image.Image:
 
 def _encode(image: Image.Image, quality: int, dpi: int) -> bytes:
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality, optimize=True, dpi=(dpi, dpi),
-               subsampling=0 if quality >= 90 else 2)
+    image.save(out, "JPEG", quality=quality, optimize=True, dpi=(dpi, dpi), subsampling=0 if quality >= 90 else 2)
     return out.getvalue()
 
 
-def encode_jpeg(image: Image.Image, budget: int = DEFAULT_BUDGET, *,
-                min_quality: int = MIN_QUALITY, max_quality: int = MAX_QUALITY) -> tuple[bytes, int, int]:
+def encode_jpeg(
+    image: Image.Image, budget: int = DEFAULT_BUDGET, *, min_quality: int = MIN_QUALITY, max_quality: int = MAX_QUALITY
+) -> tuple[bytes, int, int]:
     """The best JPEG of ``image`` within ``budget`` bytes: ``(data, quality, dpi)``.
 
     The highest quality that fits, between ``min_quality`` and ``max_quality``;
@@ -313,8 +326,9 @@ def encode_jpeg(image: Image.Image, budget: int = DEFAULT_BUDGET, *,
         factor = max(0.5, min(0.95, math.sqrt(budget / size) * 0.95))
         new_dpi = max(MIN_DPI, int(dpi * factor))
         factor = new_dpi / dpi
-        image = image.resize((max(1, round(image.width * factor)), max(1, round(image.height * factor))),
-                             Image.Resampling.LANCZOS)
+        image = image.resize(
+            (max(1, round(image.width * factor)), max(1, round(image.height * factor))), Image.Resampling.LANCZOS
+        )
         dpi = new_dpi
 
 
@@ -340,15 +354,24 @@ def process_page(image: Image.Image, options: PageProcessing = PageProcessing())
     data, quality, out_dpi = encode_jpeg(image, options.budget)
     with Image.open(io.BytesIO(data)) as check:
         width, height = check.size
-    return ProcessedPage(data=data, width=width, height=height, mode=image.mode, dpi=out_dpi,
-                         quality=quality, skew=angle, cropped=cropped)
+    return ProcessedPage(
+        data=data,
+        width=width,
+        height=height,
+        mode=image.mode,
+        dpi=out_dpi,
+        quality=quality,
+        skew=angle,
+        cropped=cropped,
+    )
 
 
 # -- documents ------------------------------------------------------------------
 
 
-def assemble_pdf(pages: Sequence[bytes | str | Path] | Iterable[bytes | str | Path], *,
-                 a4: bool = False, title: str = "") -> bytes:
+def assemble_pdf(
+    pages: Sequence[bytes | str | Path] | Iterable[bytes | str | Path], *, a4: bool = False, title: str = ""
+) -> bytes:
     """One PDF of ``pages`` (JPEG bytes or files), each image embedded as it is
     (img2pdf: no re-encoding). ``a4`` centres each page on an A4 sheet, shrunk
     to fit when larger; otherwise each PDF page has the image's own size."""

@@ -1,6 +1,7 @@
 """What the pipeline is asked to do to each page: a plain description, light
 to import (the pipeline itself needs numpy and Pillow), so that whoever
 configures the scan worker need not load them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

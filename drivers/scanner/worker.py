@@ -24,6 +24,7 @@ Callbacks (``on_progress``, ``on_page``, ``on_done``) run on the worker's
 reader thread: a UI hands them over to its own thread (Kivy's
 ``Clock.schedule_once``).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -52,8 +53,7 @@ log = logging.getLogger(__name__)
 
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 _ERRORS: dict[str, type[ScannerError]] = {
-    cls.__name__: cls for cls in vars(_base).values()
-    if isinstance(cls, type) and issubclass(cls, ScannerError)
+    cls.__name__: cls for cls in vars(_base).values() if isinstance(cls, type) and issubclass(cls, ScannerError)
 }
 
 
@@ -200,10 +200,16 @@ class ScanWorker:
     child to start.
     """
 
-    def __init__(self, settings: ScannerSettings, *,
-                 factory: Callable[[ScannerSettings], _base.Scanner] | None = None,
-                 processing: PageProcessing = PageProcessing(), timeout: float | None = None,
-                 cancel_grace: float = 2.0, start_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        settings: ScannerSettings,
+        *,
+        factory: Callable[[ScannerSettings], _base.Scanner] | None = None,
+        processing: PageProcessing = PageProcessing(),
+        timeout: float | None = None,
+        cancel_grace: float = 2.0,
+        start_timeout: float = 30.0,
+    ) -> None:
         self.settings = settings
         self.factory = factory
         self.processing = processing
@@ -259,14 +265,17 @@ class ScanWorker:
         fds = (data_child.fileno(), control_child.fileno())
         proc = subprocess.Popen(
             [sys.executable, "-m", "drivers.scanner._worker_child", *map(str, fds)],
-            pass_fds=fds, stdin=subprocess.DEVNULL, env=env, cwd=str(_PROJECT_ROOT),
-            start_new_session=True)  # a Ctrl-C at the terminal goes to the kiosk, not to the scan
+            pass_fds=fds,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=str(_PROJECT_ROOT),
+            start_new_session=True,
+        )  # a Ctrl-C at the terminal goes to the kiosk, not to the scan
         data_child.close()
         control_child.close()
         child = _Child(proc, Connection(data_parent.detach()), Connection(control_parent.detach()))
         child.data.send(("init", self.settings, self.factory))
-        threading.Thread(target=self._read, args=(child,), name=f"scan-worker-{proc.pid}",
-                         daemon=True).start()
+        threading.Thread(target=self._read, args=(child,), name=f"scan-worker-{proc.pid}", daemon=True).start()
         return child
 
     def _replace(self, child: _Child, error: ScannerError) -> None:
@@ -405,11 +414,18 @@ class ScanWorker:
 
     # -- the port ----------------------------------------------------------------
 
-    def start_scan(self, source: str = "flatbed", resolution: int | None = None,
-                   dest: str | Path | None = None, *, processing: PageProcessing | None = None,
-                   prefix: str = "page", on_progress: Callable[[ScanJob], None] | None = None,
-                   on_page: Callable[[ScanJob, ScannedPage], None] | None = None,
-                   on_done: Callable[[ScanJob], None] | None = None) -> ScanJob:
+    def start_scan(
+        self,
+        source: str = "flatbed",
+        resolution: int | None = None,
+        dest: str | Path | None = None,
+        *,
+        processing: PageProcessing | None = None,
+        prefix: str = "page",
+        on_progress: Callable[[ScanJob], None] | None = None,
+        on_page: Callable[[ScanJob, ScannedPage], None] | None = None,
+        on_done: Callable[[ScanJob], None] | None = None,
+    ) -> ScanJob:
         """Start scanning ``source`` at ``resolution`` dpi (None: the
         scanner's own); pages are written as ``dest/<prefix>-NNN.jpg``, into
         ``dest`` only while it exists: the child never creates it (it is a
@@ -423,21 +439,29 @@ class ScanWorker:
         with self._lock:
             if self._job is not None:
                 raise ScannerBusy("a scan is already running")
-            job = ScanJob(next(self._ids), source, resolution, dest, on_progress=on_progress,
-                          on_page=on_page, on_done=on_done, _worker=self)
+            job = ScanJob(
+                next(self._ids),
+                source,
+                resolution,
+                dest,
+                on_progress=on_progress,
+                on_page=on_page,
+                on_done=on_done,
+                _worker=self,
+            )
             self._job = job
             self._deadline = time.monotonic() + self.timeout
             self._cancel_deadline = None
             try:
-                child.data.send(("scan", job.id, source, resolution, str(dest),
-                                 processing or self.processing, prefix))
+                child.data.send(("scan", job.id, source, resolution, str(dest), processing or self.processing, prefix))
             except OSError as exc:
                 self._job = None
                 raise ScannerUnavailable(f"the scanner worker is gone: {exc}") from exc
         return job
 
-    def scan(self, source: str = "flatbed", resolution: int | None = None,
-             dest: str | Path | None = None, **kwargs: Any) -> list[ScannedPage]:
+    def scan(
+        self, source: str = "flatbed", resolution: int | None = None, dest: str | Path | None = None, **kwargs: Any
+    ) -> list[ScannedPage]:
         """:meth:`start_scan` and wait for its pages."""
         return self.start_scan(source, resolution, dest, **kwargs).wait()
 

@@ -1,6 +1,7 @@
 """One module and one .kv per screen. A screen's module (and its .kv) is
 imported when the screen is first made: the welcome screen at start, the
 others after the first frame, between frames (see KioskRoot.make_ahead)."""
+
 from __future__ import annotations
 
 import importlib
@@ -30,9 +31,18 @@ NAMES = tuple(WHERE)
 #: step's kind, or a stage of the flow's own. A kind not listed (a new one the
 #: session learns before the kiosk has a screen for it) is shown by the form
 #: screen: its title, its intro text, its fields if any, and "Continuer".
-SCREEN_FOR = {"form": "form", "pieces": "pieces", "recap": "recap", "confirmation": "confirmation",
-              "guidance": "guidance", "suivi": "form", "complement": "pieces", "connexion": "connexion",
-              FOUND: "suivi", CHECKLIST: "checklist"}
+SCREEN_FOR = {
+    "form": "form",
+    "pieces": "pieces",
+    "recap": "recap",
+    "confirmation": "confirmation",
+    "guidance": "guidance",
+    "suivi": "form",
+    "complement": "pieces",
+    "connexion": "connexion",
+    FOUND: "suivi",
+    CHECKLIST: "checklist",
+}
 
 
 def screen_for(stage: str) -> str:

@@ -6,7 +6,7 @@ from .base import KioskScreen, MadeAhead, load_kv, sentences
 
 
 class ChecklistScreen(KioskScreen):
-    """"Avant de commencer": what to have at hand, so nobody is stuck at step 5."""
+    """ "Avant de commencer": what to have at hand, so nobody is stuck at step 5."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -19,8 +19,9 @@ class ChecklistScreen(KioskScreen):
 
     def _labels(self, procedure) -> list[KLabel]:
         width = self.ids.checklist_items.width
-        return self._made((procedure.id,), lambda: [KLabel(text="•  " + tr.text(item), width=width)
-                                                    for item in procedure.checklist])
+        return self._made(
+            (procedure.id,), lambda: [KLabel(text="•  " + tr.text(item), width=width) for item in procedure.checklist]
+        )
 
     def refresh(self) -> None:
         procedure = self.controller.procedure
@@ -52,8 +53,7 @@ class ChecklistScreen(KioskScreen):
         self.controller.begin()
 
     def spoken_text(self) -> str:
-        return sentences(self.ids.title.text, self.ids.prepare.text, *getattr(self, "_items", ()),
-                         self.ids.begin.text)
+        return sentences(self.ids.title.text, self.ids.prepare.text, *getattr(self, "_items", ()), self.ids.begin.text)
 
 
 load_kv(__file__)

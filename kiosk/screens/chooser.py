@@ -22,6 +22,7 @@ GROUP_WORDS = {
 
 class GroupTile(ButtonBehavior, Framed, BoxLayout):
     """A large tile: a pictogram above the group's name; touched as a whole."""
+
     group_id = StringProperty("")
     label = StringProperty("")
     screen: Any = None  # the ChooserScreen it is on, set when it is made
@@ -33,6 +34,7 @@ class GroupTile(ButtonBehavior, Framed, BoxLayout):
 class ChooserScreen(KioskScreen):
     """Two levels: the four groups with pictograms, then the group's procedures,
     each with one sentence on when to choose it."""
+
     group = StringProperty("")
 
     def __init__(self, **kwargs):
@@ -110,12 +112,14 @@ class ChooserScreen(KioskScreen):
         scroll = self._levels[1]
         if scroll.parent is None:  # hidden: as large as when shown, so its list is laid out ahead
             scroll.size = self.ids.body.size
-        return self._buttons_made((group,), lambda: [self._procedure_button(p)
-                                                     for p in self.controller.catalogue.in_group(group)])
+        return self._buttons_made(
+            (group,), lambda: [self._procedure_button(p) for p in self.controller.catalogue.in_group(group)]
+        )
 
     def _procedure_button(self, procedure) -> ProcedureButton:
-        button = ProcedureButton(title=tr.text(procedure.title), summary=tr.text(procedure.summary),
-                                 width=self.ids.body.width)
+        button = ProcedureButton(
+            title=tr.text(procedure.title), summary=tr.text(procedure.summary), width=self.ids.body.width
+        )
         button.procedure_id = procedure.id
         button.bind(on_release=self._chosen)
         return button
@@ -140,17 +144,18 @@ class ChooserScreen(KioskScreen):
 
     def spoken_text(self) -> str:
         if not self.group:
-            return sentences(self.ids.question.text,
-                             *(tr._(GROUP_WORDS[g]) for g, _t in self.controller.catalogue.GROUPS
-                               if g in GROUP_WORDS))
+            return sentences(
+                self.ids.question.text,
+                *(tr._(GROUP_WORDS[g]) for g, _t in self.controller.catalogue.GROUPS if g in GROUP_WORDS),
+            )
         if not self._buttons:
             return sentences(self.group_title(self.group), self.ids.empty.text)
-        return sentences(self.ids.question.text,
-                         *(f"{b.title}. {b.summary}" for b in self._buttons))
+        return sentences(self.ids.question.text, *(f"{b.title}. {b.summary}" for b in self._buttons))
 
 
 class ProcedureButton(KButton):
     """A procedure: its name in bold, and when to choose it."""
+
     title = StringProperty("")
     summary = StringProperty("")
 

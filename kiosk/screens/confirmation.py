@@ -25,8 +25,10 @@ class ConfirmationScreen(KioskScreen):
         self.ids.numero.text = session.numero or ""
         self.receipt_fault = "" if session.receipt_printed else tr.text(session.receipt_error)
         self.ids.printed.text = (
-            tr._("Votre récépissé est imprimé. Prenez-le sous l'imprimante.") if session.receipt_printed
-            else tr._("Notez ce numéro : il permet de suivre votre demande."))
+            tr._("Votre récépissé est imprimé. Prenez-le sous l'imprimante.")
+            if session.receipt_printed
+            else tr._("Notez ce numéro : il permet de suivre votre demande.")
+        )
         self.ids.reprint.opacity = 0 if session.receipt_printed else 1
         self.ids.reprint.disabled = session.receipt_printed
 
@@ -39,8 +41,15 @@ class ConfirmationScreen(KioskScreen):
         # the numéro read character by character, so it can be written down
         numero = " ".join(self.ids.numero.text)
         extra = (self.ids.print_attestation.text, self.ids.attestation_help.text) if self.attestation else ()
-        return sentences(self.ids.title.text, self.ids.numero_label.text, numero, self.receipt_fault,
-                         self.ids.printed.text, self.ids.next_steps.text, *extra)
+        return sentences(
+            self.ids.title.text,
+            self.ids.numero_label.text,
+            numero,
+            self.receipt_fault,
+            self.ids.printed.text,
+            self.ids.next_steps.text,
+            *extra,
+        )
 
     def print_recap(self) -> None:
         self.controller.print_recap()

@@ -12,8 +12,11 @@ class ConnexionScreen(KioskScreen):
 
     def refresh(self) -> None:
         view = self.controller.session.wizard.view()
-        self.ids.indicator.text = (tr._("Étape {number} sur {total}").format(number=view.number, total=view.total)
-                                   + " — " + tr.text(view.step.title))
+        self.ids.indicator.text = (
+            tr._("Étape {number} sur {total}").format(number=view.number, total=view.total)
+            + " — "
+            + tr.text(view.step.title)
+        )
         self.ids.intro.text = tr.text(view.step.intro)
         for name in ("login", "password"):
             self.ids[name].text = ""

@@ -13,8 +13,11 @@ class GuidanceScreen(KioskScreen):
         session = self.controller.session
         guidance = session.guidance()
         view = session.wizard.view()
-        self.ids.indicator.text = (tr._("Étape {number} sur {total}").format(number=view.number, total=view.total)
-                                   + " — " + tr.text(view.step.title))
+        self.ids.indicator.text = (
+            tr._("Étape {number} sur {total}").format(number=view.number, total=view.total)
+            + " — "
+            + tr.text(view.step.title)
+        )
         box = self.ids.sections
         box.clear_widgets()
         if guidance is None:
@@ -25,7 +28,7 @@ class GuidanceScreen(KioskScreen):
             box.add_widget(KLabel(text=tr.text(guidance.intro)))
         for section in guidance.sections:
             if section.heading:
-                box.add_widget(KTitle(text=tr.text(section.heading), font_size=self.ids.title.font_size * .8))
+                box.add_widget(KTitle(text=tr.text(section.heading), font_size=self.ids.title.font_size * 0.8))
             for paragraph in section.paragraphs:
                 box.add_widget(KLabel(text=tr.text(paragraph)))
             if section.address:

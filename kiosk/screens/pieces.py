@@ -13,6 +13,7 @@ from .form import show_step
 
 class PieceRow(Framed, BoxLayout):
     """One pièce justificative: what it is, its pages, scan, rescan, delete."""
+
     piece_id = StringProperty("")
     label = StringProperty("")
     help = StringProperty("")
@@ -35,6 +36,7 @@ class PieceRow(Framed, BoxLayout):
 class PiecesScreen(KioskScreen):
     """Scan each pièce: a drawing shows where to put the page on the glass; the
     last page scanned is shown large; each pièce lists its pages."""
+
     preview = StringProperty("")
 
     def __init__(self, **kwargs):
@@ -50,8 +52,13 @@ class PiecesScreen(KioskScreen):
         return self._built((step.id, piece.id), lambda: self._make_row(piece))
 
     def _make_row(self, piece) -> PieceRow:
-        row = PieceRow(piece_id=piece.id, label=tr.text(piece.label), help=tr.text(piece.help),
-                       max_pages=piece.max_pages, width=self.ids.pieces.width)
+        row = PieceRow(
+            piece_id=piece.id,
+            label=tr.text(piece.label),
+            help=tr.text(piece.help),
+            max_pages=piece.max_pages,
+            width=self.ids.pieces.width,
+        )
         row.screen = self
         return row
 
@@ -89,7 +96,8 @@ class PiecesScreen(KioskScreen):
         missing = {p.id for p in wizard.missing_pieces()}
         for piece_id, row in self._rows.items():
             row.error = tr.text(wizard.errors.get(piece_id, "")) or (
-                tr._("Numérisez ce document pour continuer.") if piece_id in missing else "")
+                tr._("Numérisez ce document pour continuer.") if piece_id in missing else ""
+            )
 
     def go_next(self) -> None:
         self.controller.next()
@@ -98,8 +106,7 @@ class PiecesScreen(KioskScreen):
         self.controller.back()
 
     def spoken_text(self) -> str:
-        parts = [self.ids.indicator.ids.count.text, self.ids.indicator.title, self.ids.how.text,
-                 self.ids.intro.text]
+        parts = [self.ids.indicator.ids.count.text, self.ids.indicator.title, self.ids.how.text, self.ids.intro.text]
         for row in getattr(self, "_rows", {}).values():
             parts += [row.label, row.help, row.ids.status.text, row.error]
         return sentences(*parts)

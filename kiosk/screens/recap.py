@@ -23,6 +23,7 @@ class RecapSection(Framed, BoxLayout):
 
 class RecapScreen(KioskScreen):
     """Everything entered, section by section, each with "Modifier"; then the attestation."""
+
     _accept = None
 
     def __init__(self, **kwargs):
@@ -34,8 +35,9 @@ class RecapScreen(KioskScreen):
 
     def prepare(self, step) -> list:
         """The work of making ahead the section of ``step`` (or its attestation box)."""
-        return [lambda: self._section(step.id)] + [lambda field=field: self._check(field)
-                                                    for field in step.fields if field.kind == "accept"]
+        return [lambda: self._section(step.id)] + [
+            lambda field=field: self._check(field) for field in step.fields if field.kind == "accept"
+        ]
 
     def _section(self, step_id: str) -> RecapSection:
         def make():
@@ -46,8 +48,9 @@ class RecapScreen(KioskScreen):
         return self._built(("section", step_id), make)
 
     def _check(self, field) -> KCheck:
-        return self._built(("accept", field.id), lambda: KCheck(text=tr.text(field.label),
-                                                                width=self.ids.sections.width))
+        return self._built(
+            ("accept", field.id), lambda: KCheck(text=tr.text(field.label), width=self.ids.sections.width)
+        )
 
     def fill(self) -> list[RecapSection]:
         """The sections, with what the user entered so far. Also called ahead,
@@ -58,9 +61,11 @@ class RecapScreen(KioskScreen):
             return []
         sections = []
         for step_id, title, entries in session.recap_sections():
-            lines = [f"{tr.text(label)} : " + (tr._("{} page(s)").format(value) if isinstance(value, int)
-                                              else tr.text(value))
-                     for label, value in entries]
+            lines = [
+                f"{tr.text(label)} : "
+                + (tr._("{} page(s)").format(value) if isinstance(value, int) else tr.text(value))
+                for label, value in entries
+            ]
             section = self._section(step_id)
             section.title, section.body = tr.text(title), "\n".join(lines)
             sections.append(section)

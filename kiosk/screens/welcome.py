@@ -6,6 +6,7 @@ from .base import KioskScreen, load_kv, sentences
 
 class WelcomeScreen(KioskScreen):
     """The attract screen: one big invitation to touch, and the language choice."""
+
     languages = LANGUAGES
 
     def start(self) -> None:

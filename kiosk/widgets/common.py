@@ -1,5 +1,6 @@
 """Shared widgets of the kiosk: large buttons, wrapped labels, inputs that
 keep their focus while the on-screen keyboard is used."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,6 +38,7 @@ class KLabel(RtlLabelMixin, Label):
 
 class Framed(Widget):
     """A frame around a box, drawn as four thin rectangles (see common.kv)."""
+
     frame_color = ColorProperty((0, 0, 0, 0))
     frame_width = NumericProperty(1)
 
@@ -47,6 +49,7 @@ class KTitle(KLabel):
 
 class KButton(RtlLabelMixin, Button):
     """A large button: at least the theme's touch target high."""
+
     role = StringProperty("primary")  # primary | secondary | danger
     fill = ColorProperty((0, 0, 0, 0))  # set by the rule in common.kv
     edge_color = ColorProperty((0, 0, 0, 0))
@@ -55,17 +58,20 @@ class KButton(RtlLabelMixin, Button):
 
 class KToggle(RtlLabelMixin, ToggleButton):
     """A large choice button; ``value`` is what it stands for."""
+
     value = StringProperty("")
     mark_x = NumericProperty(0)  # the radio mark's centre
 
 
 class KCheck(RtlLabelMixin, ToggleButton):
     """A large check box with its sentence, for attestations."""
+
     box_x = NumericProperty(0)  # the box's left side
 
 
 class KInput(TextInput):
     """A one-line input; ``input_kind`` picks the on-screen keyboard layout."""
+
     input_kind = StringProperty("text")
     field_id = StringProperty("")
     has_error = BooleanProperty(False)
@@ -74,6 +80,7 @@ class KInput(TextInput):
 
 class FieldBox(BoxLayout):
     """A field: its label, its help, the input, and the error under it."""
+
     field_id = StringProperty("")
     label = StringProperty("")
     help = StringProperty("")
@@ -129,6 +136,7 @@ class KInline(RtlLabelMixin, Label):
 
 class KRow(BoxLayout):
     """A horizontal row laid out in reading order: right to left in Arabic."""
+
     rtl = BooleanProperty(False)
 
     def on_rtl(self, *_):
@@ -144,6 +152,7 @@ class KRow(BoxLayout):
 class StepIndicator(BoxLayout):
     """The DSFR "indicateur d'étapes": "Étape 3 sur 8", the step's title, and a
     bar of one segment per step, those done and the current one filled."""
+
     number = NumericProperty(0)
     total = NumericProperty(0)
     title = StringProperty("")

@@ -2,6 +2,7 @@
 applies to them too): the chooser's pictograms, the scanner glass with the page
 to put on it, the step indicator's segments, the welcome screen's touch sign.
 No image files, nothing copied: simple shapes a person recognises."""
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -79,6 +80,7 @@ class _Drawing(Widget):
 
 class StepTicks(_Drawing):
     """Gaps between the step indicator's segments."""
+
     total = NumericProperty(0)
 
     def variant(self) -> tuple:
@@ -98,6 +100,7 @@ class StepTicks(_Drawing):
 
 class Pictogram(_Drawing):
     """One of the chooser's four groups, drawn in a square."""
+
     kind = StringProperty("")
 
     def variant(self) -> tuple:
@@ -110,43 +113,56 @@ class Pictogram(_Drawing):
         side = min(self.width, self.height)
         x0, y0 = self.center_x - side / 2, self.center_y - side / 2
         ink = THEME.primary if THEME.palette == "normal" else THEME.fg
-        w = max(dp(3), side * .04)
+        w = max(dp(3), side * 0.04)
 
         def at(fx, fy):
             return x0 + fx * side, y0 + fy * side
 
         Color(rgba=ink)
         if self.kind == "permis":  # a card: photo, lines, and a small car
-            Line(rounded_rectangle=(*at(.08, .2), side * .84, side * .6, side * .06), width=w)
-            Line(rectangle=(*at(.16, .32), side * .22, side * .34), width=w * .8)
-            Ellipse(pos=at(.22, .5), size=(side * .1, side * .1))
-            for i, fy in enumerate((.62, .5, .38)):
-                Line(points=(*at(.46, fy), *at(.84 - i * .08, fy)), width=w * .8)
+            Line(rounded_rectangle=(*at(0.08, 0.2), side * 0.84, side * 0.6, side * 0.06), width=w)
+            Line(rectangle=(*at(0.16, 0.32), side * 0.22, side * 0.34), width=w * 0.8)
+            Ellipse(pos=at(0.22, 0.5), size=(side * 0.1, side * 0.1))
+            for i, fy in enumerate((0.62, 0.5, 0.38)):
+                Line(points=(*at(0.46, fy), *at(0.84 - i * 0.08, fy)), width=w * 0.8)
         elif self.kind == "carte-grise":  # a car seen from the side
-            Line(points=(*at(.08, .36), *at(.08, .5), *at(.24, .52), *at(.36, .68), *at(.66, .68),
-                         *at(.78, .52), *at(.92, .5), *at(.92, .36), *at(.08, .36)), width=w, close=True)
-            Line(points=(*at(.4, .52), *at(.4, .64)), width=w * .8)
-            for fx in (.26, .74):
+            Line(
+                points=(
+                    *at(0.08, 0.36),
+                    *at(0.08, 0.5),
+                    *at(0.24, 0.52),
+                    *at(0.36, 0.68),
+                    *at(0.66, 0.68),
+                    *at(0.78, 0.52),
+                    *at(0.92, 0.5),
+                    *at(0.92, 0.36),
+                    *at(0.08, 0.36),
+                ),
+                width=w,
+                close=True,
+            )
+            Line(points=(*at(0.4, 0.52), *at(0.4, 0.64)), width=w * 0.8)
+            for fx in (0.26, 0.74):
                 Color(rgba=THEME.bg)
-                Ellipse(pos=at(fx - .09, .24), size=(side * .18, side * .18))
+                Ellipse(pos=at(fx - 0.09, 0.24), size=(side * 0.18, side * 0.18))
                 Color(rgba=ink)
-                Line(circle=(*at(fx, .33), side * .09), width=w)
+                Line(circle=(*at(fx, 0.33), side * 0.09), width=w)
         elif self.kind == "identite":  # a passport booklet with a face
-            Line(rounded_rectangle=(*at(.24, .1), side * .52, side * .8, side * .04), width=w)
-            Line(circle=(*at(.5, .6), side * .11), width=w)
-            Line(ellipse=(*at(.32, .24), side * .36, side * .28, -90, 90), width=w)
-            Line(points=(*at(.34, .18), *at(.66, .18)), width=w * .8)
+            Line(rounded_rectangle=(*at(0.24, 0.1), side * 0.52, side * 0.8, side * 0.04), width=w)
+            Line(circle=(*at(0.5, 0.6), side * 0.11), width=w)
+            Line(ellipse=(*at(0.32, 0.24), side * 0.36, side * 0.28, -90, 90), width=w)
+            Line(points=(*at(0.34, 0.18), *at(0.66, 0.18)), width=w * 0.8)
         elif self.kind == "suivi":  # a magnifying glass over a page
-            Line(rectangle=(*at(.14, .1), side * .5, side * .7), width=w)
-            for fy in (.66, .54, .42):
-                Line(points=(*at(.22, fy), *at(.52, fy)), width=w * .8)
+            Line(rectangle=(*at(0.14, 0.1), side * 0.5, side * 0.7), width=w)
+            for fy in (0.66, 0.54, 0.42):
+                Line(points=(*at(0.22, fy), *at(0.52, fy)), width=w * 0.8)
             Color(rgba=THEME.bg)
-            Ellipse(pos=at(.42, .32), size=(side * .34, side * .34))
+            Ellipse(pos=at(0.42, 0.32), size=(side * 0.34, side * 0.34))
             Color(rgba=ink)
-            Line(circle=(*at(.59, .49), side * .17), width=w * 1.2)
-            Line(points=(*at(.71, .37), *at(.9, .16)), width=w * 2)
+            Line(circle=(*at(0.59, 0.49), side * 0.17), width=w * 1.2)
+            Line(points=(*at(0.71, 0.37), *at(0.9, 0.16)), width=w * 2)
         else:
-            Line(circle=(*at(.5, .5), side * .4), width=w)
+            Line(circle=(*at(0.5, 0.5), side * 0.4), width=w)
 
 
 class ScannerDrawing(_Drawing):
@@ -160,28 +176,28 @@ class ScannerDrawing(_Drawing):
         x, y = self.x, self.y
         # the lid, open, behind the glass
         Color(rgba=THEME.secondary_bg)
-        RoundedRectangle(pos=(x + W * .05, y + H * .62), size=(W * .9, H * .34), radius=[dp(8)])
+        RoundedRectangle(pos=(x + W * 0.05, y + H * 0.62), size=(W * 0.9, H * 0.34), radius=[dp(8)])
         Color(rgba=ink)
-        Line(rounded_rectangle=(x + W * .05, y + H * .62, W * .9, H * .34, dp(8)), width=dp(2))
+        Line(rounded_rectangle=(x + W * 0.05, y + H * 0.62, W * 0.9, H * 0.34, dp(8)), width=dp(2))
         # the body and its glass
-        Line(rounded_rectangle=(x + W * .02, y + H * .04, W * .96, H * .56, dp(10)), width=dp(2.5))
+        Line(rounded_rectangle=(x + W * 0.02, y + H * 0.04, W * 0.96, H * 0.56, dp(10)), width=dp(2.5))
         Color(rgba=THEME.bar)
-        Rectangle(pos=(x + W * .1, y + H * .1), size=(W * .8, H * .44))
+        Rectangle(pos=(x + W * 0.1, y + H * 0.1), size=(W * 0.8, H * 0.44))
         Color(rgba=ink)
-        Line(rectangle=(x + W * .1, y + H * .1, W * .8, H * .44), width=dp(1.5))
+        Line(rectangle=(x + W * 0.1, y + H * 0.1, W * 0.8, H * 0.44), width=dp(1.5))
         # the page, face down, in the top-left corner of the glass
         Color(rgba=THEME.bg)
-        px, py, pw, ph = x + W * .1, y + H * .54 - H * .36, W * .36, H * .36
+        px, py, pw, ph = x + W * 0.1, y + H * 0.54 - H * 0.36, W * 0.36, H * 0.36
         Rectangle(pos=(px, py), size=(pw, ph))
         Color(rgba=accent)
         Line(rectangle=(px, py, pw, ph), width=dp(3))
         for i in range(4):
-            fy = py + ph * (.78 - i * .18)
-            Line(points=(px + pw * .15, fy, px + pw * (.85 - (i % 2) * .2), fy), width=dp(1.5))
+            fy = py + ph * (0.78 - i * 0.18)
+            Line(points=(px + pw * 0.15, fy, px + pw * (0.85 - (i % 2) * 0.2), fy), width=dp(1.5))
         # the arrow to the corner
-        ax, ay = px + pw + W * .14, py + ph * .2
-        Line(points=(ax, ay, px + pw * .55, py + ph * .55), width=dp(4))
-        Triangle(points=(px + pw * .45, py + ph * .62, px + pw * .72, py + ph * .6, px + pw * .55, py + ph * .4))
+        ax, ay = px + pw + W * 0.14, py + ph * 0.2
+        Line(points=(ax, ay, px + pw * 0.55, py + ph * 0.55), width=dp(4))
+        Triangle(points=(px + pw * 0.45, py + ph * 0.62, px + pw * 0.72, py + ph * 0.6, px + pw * 0.55, py + ph * 0.4))
 
 
 class TouchSign(_Drawing):
@@ -190,13 +206,13 @@ class TouchSign(_Drawing):
     def draw(self) -> None:
         ink = THEME.primary if THEME.palette == "normal" else THEME.selected
         side = min(self.width, self.height)
-        cx, cy = self.center_x, self.center_y + side * .12
+        cx, cy = self.center_x, self.center_y + side * 0.12
         Color(rgba=ink)
-        for r, wd in ((.12, 3), (.22, 2), (.32, 1.2)):
+        for r, wd in ((0.12, 3), (0.22, 2), (0.32, 1.2)):
             Line(circle=(cx, cy, side * r), width=dp(wd))
         # the finger
-        fw = side * .16
+        fw = side * 0.16
         Color(rgba=THEME.bg)
-        RoundedRectangle(pos=(cx - fw / 2, self.center_y - side * .5), size=(fw, side * .62), radius=[fw / 2])
+        RoundedRectangle(pos=(cx - fw / 2, self.center_y - side * 0.5), size=(fw, side * 0.62), radius=[fw / 2])
         Color(rgba=ink)
-        Line(rounded_rectangle=(cx - fw / 2, self.center_y - side * .5, fw, side * .62, fw / 2 - 1), width=dp(3))
+        Line(rounded_rectangle=(cx - fw / 2, self.center_y - side * 0.5, fw, side * 0.62, fw / 2 - 1), width=dp(3))

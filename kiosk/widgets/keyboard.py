@@ -4,6 +4,7 @@ own keys, and a numeric keypad for numbers and dates.
 It types into whichever input last took the focus, with the same calls a
 physical keyboard's text goes through, so the physical keyboard still works.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,7 +34,11 @@ LAYOUTS = {
         [SPACE, NEXT],
     ],
     "number": [
-        list("123"), list("456"), list("789"), ["/", "0", BACKSPACE], [NEXT],
+        list("123"),
+        list("456"),
+        list("789"),
+        ["/", "0", BACKSPACE],
+        [NEXT],
     ],
 }
 

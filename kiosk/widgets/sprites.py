@@ -7,6 +7,7 @@ Line wider than one pixel goes through the stencil buffer and costs about a
 millisecond each; an Ellipse is a fan of thin triangles. A screen of radio
 buttons cost tens of milliseconds per frame; textured squares cost almost
 nothing."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -34,7 +35,7 @@ def sprite(kind: str, size: int) -> Texture:
     elif kind == "box":
         pen.rectangle((0, 0, big - 1, big - 1), outline=white, width=stroke)
     elif kind == "tick":
-        points = [(big * .12, big * .52), (big * .4, big * .22), (big * .9, big * .86)]
+        points = [(big * 0.12, big * 0.52), (big * 0.4, big * 0.22), (big * 0.9, big * 0.86)]
         points = [(x, big - y) for x, y in points]
         pen.line(points, fill=white, width=int(stroke * 1.6), joint="curve")
     else:

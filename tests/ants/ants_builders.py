@@ -1,5 +1,6 @@
 """Builders for the ANTS tests (shared by the test modules): real image/PDF bytes, fresh photo codes and
 timbres bought from the running mock, and a valid dossier to vary."""
+
 from __future__ import annotations
 
 import copy
@@ -46,11 +47,24 @@ def pdf_bytes(pages: int) -> bytes:
 
 def base_dossier(photo: str, timbre: str, motif: str = "perte") -> dict:
     return {
-        "procedure": "permis-perte", "motif": motif,
-        "etat_civil": {"nom_naissance": "DUPONT", "nom_usage": "", "sexe": "F",
-                       "prenoms": ["Marie", "Élodie"], "date_naissance": "1980-05-17"},
-        "adresse": {"numero": "12", "extension": "bis", "type_voie": "rue", "nom_voie": "des Lilas",
-                    "complement": "", "code_postal": "75011", "commune": "Paris"},
+        "procedure": "permis-perte",
+        "motif": motif,
+        "etat_civil": {
+            "nom_naissance": "DUPONT",
+            "nom_usage": "",
+            "sexe": "F",
+            "prenoms": ["Marie", "Élodie"],
+            "date_naissance": "1980-05-17",
+        },
+        "adresse": {
+            "numero": "12",
+            "extension": "bis",
+            "type_voie": "rue",
+            "nom_voie": "des Lilas",
+            "complement": "",
+            "code_postal": "75011",
+            "commune": "Paris",
+        },
         "contact": {"email": "marie@example.org", "mobile": "0612345678"},
         "photo": {"code": photo},
         "paiement": {"timbre": timbre},
@@ -59,8 +73,10 @@ def base_dossier(photo: str, timbre: str, motif: str = "perte") -> dict:
 
 
 def standard_pieces() -> list[PieceFile]:
-    return [PieceFile("identite", "cni.pdf", "application/pdf", pdf_bytes(2)),
-            PieceFile("domicile", "facture.jpg", "image/jpeg", jpeg_bytes())]
+    return [
+        PieceFile("identite", "cni.pdf", "application/pdf", pdf_bytes(2)),
+        PieceFile("domicile", "facture.jpg", "image/jpeg", jpeg_bytes()),
+    ]
 
 
 class Ants:
@@ -80,9 +96,17 @@ class Ants:
         return response.json()["code"]
 
     def timbre(self, motif: str = "perte", code_postal: str = "75011") -> str:
-        response = requests.post(self.url + "/api/v1/timbres", timeout=5, json={
-            "motif": motif, "code_postal": code_postal, "carte": ACCEPTED_CARD,
-            "expiration": "12/39", "cryptogramme": "123"})
+        response = requests.post(
+            self.url + "/api/v1/timbres",
+            timeout=5,
+            json={
+                "motif": motif,
+                "code_postal": code_postal,
+                "carte": ACCEPTED_CARD,
+                "expiration": "12/39",
+                "cryptogramme": "123",
+            },
+        )
         assert response.status_code == 201, response.text
         return response.json()["numero"]
 
@@ -96,16 +120,25 @@ class Ants:
                 dossier[name] = value
         return copy.deepcopy(dossier)
 
-    def submit(self, dossier, pieces: list[PieceFile] | None = None, token: str | None = None,
-               raw_dossier: str | bytes | None = None) -> requests.Response:
+    def submit(
+        self,
+        dossier,
+        pieces: list[PieceFile] | None = None,
+        token: str | None = None,
+        raw_dossier: str | bytes | None = None,
+    ) -> requests.Response:
         import json
 
         pieces = standard_pieces() if pieces is None else pieces
         raw = raw_dossier if raw_dossier is not None else json.dumps(dossier)
         files = [("dossier", (None, raw if isinstance(raw, bytes) else raw.encode("utf-8")))]
         files += [(f"piece:{p.piece_id}", (p.filename, p.data, p.content_type)) for p in pieces]
-        return requests.post(self.url + "/api/v1/demandes", files=files,
-                             headers={"Authorization": f"Bearer {token or self.token()}"}, timeout=20)
+        return requests.post(
+            self.url + "/api/v1/demandes",
+            files=files,
+            headers={"Authorization": f"Bearer {token or self.token()}"},
+            timeout=20,
+        )
 
     def faults(self, **panne) -> None:
         response = requests.post(self.url + "/api/v1/formation/pannes", json=panne, timeout=5)
@@ -125,14 +158,33 @@ AGENT_TOKEN = "agent-cert-demo"
 RDV_TOKEN = "rdv-opt-demo"
 
 
-def person(nom: str = "DUPONT", prenoms=("Marie", "Élodie"), born: str = "1980-05-17", sexe: str = "F",
-           code_postal: str = "75011") -> dict:
-    return {"etat_civil": {"nom_naissance": nom, "nom_usage": "", "sexe": sexe, "prenoms": list(prenoms),
-                           "date_naissance": born},
-            "adresse": {"numero": "12", "extension": "", "type_voie": "rue", "nom_voie": "des Lilas",
-                        "complement": "", "code_postal": code_postal, "commune": "Paris"},
-            "contact": {"email": "marie@example.org", "mobile": "0612345678"},
-            "attestation_honneur": True}
+def person(
+    nom: str = "DUPONT",
+    prenoms=("Marie", "Élodie"),
+    born: str = "1980-05-17",
+    sexe: str = "F",
+    code_postal: str = "75011",
+) -> dict:
+    return {
+        "etat_civil": {
+            "nom_naissance": nom,
+            "nom_usage": "",
+            "sexe": sexe,
+            "prenoms": list(prenoms),
+            "date_naissance": born,
+        },
+        "adresse": {
+            "numero": "12",
+            "extension": "",
+            "type_voie": "rue",
+            "nom_voie": "des Lilas",
+            "complement": "",
+            "code_postal": code_postal,
+            "commune": "Paris",
+        },
+        "contact": {"email": "marie@example.org", "mobile": "0612345678"},
+        "attestation_honneur": True,
+    }
 
 
 def pdf_piece(piece_id: str, pages: int = 1) -> PieceFile:
@@ -168,15 +220,28 @@ class Procedures(Ants):
     """Builders for every procedure against one running mock."""
 
     def buy(self, procedure: str, motif: str = "", code_postal: str = "75011", **extra) -> str:
-        response = requests.post(self.url + "/api/v1/timbres", timeout=5, json={
-            "procedure": procedure, "motif": motif, "code_postal": code_postal, "carte": ACCEPTED_CARD,
-            "expiration": "12/39", "cryptogramme": "123", **extra})
+        response = requests.post(
+            self.url + "/api/v1/timbres",
+            timeout=5,
+            json={
+                "procedure": procedure,
+                "motif": motif,
+                "code_postal": code_postal,
+                "carte": ACCEPTED_CARD,
+                "expiration": "12/39",
+                "cryptogramme": "123",
+                **extra,
+            },
+        )
         assert response.status_code == 201, response.text
         return response.json()["numero"]
 
     def neph(self, nom: str = "DUPONT", date_naissance: str = "1980-05-17") -> str:
-        response = requests.post(self.url + "/api/v1/formation/nephs", timeout=5,
-                                 json={"nom": nom, "prenoms": "Marie", "date_naissance": date_naissance})
+        response = requests.post(
+            self.url + "/api/v1/formation/nephs",
+            timeout=5,
+            json={"nom": nom, "prenoms": "Marie", "date_naissance": date_naissance},
+        )
         assert response.status_code == 201, response.text
         return response.json()["neph"]
 
@@ -195,8 +260,13 @@ class Procedures(Ants):
         return dossier
 
     def agent(self, method: str, path: str, token: str = AGENT_TOKEN, **kwargs) -> requests.Response:
-        return requests.request(method, self.url + "/api/v1/agent" + path, timeout=10,
-                                headers={"Authorization": f"Bearer {token}"}, **kwargs)
+        return requests.request(
+            method,
+            self.url + "/api/v1/agent" + path,
+            timeout=10,
+            headers={"Authorization": f"Bearer {token}"},
+            **kwargs,
+        )
 
     def move(self, numero: str, statut: str, **body) -> requests.Response:
         return self.agent("POST", f"/demandes/{numero}/transitions", json={"statut": statut, **body})

@@ -1,4 +1,5 @@
 """Fixtures of the ANTS tests; the builders live in ``ants_builders``."""
+
 from __future__ import annotations
 
 import pytest

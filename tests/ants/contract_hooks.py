@@ -1,5 +1,6 @@
 """Checks of this project's own for schemathesis runs against the mock (loaded by
 ``hooks = "contract_hooks"`` in the run's schemathesis.toml)."""
+
 from __future__ import annotations
 
 import schemathesis
@@ -15,6 +16,5 @@ def valid_data_is_never_called_malformed(ctx, response, case):
         return None
     detail = response.json().get("detail")
     if isinstance(detail, dict) and detail.get("code") == "requete_invalide":
-        raise AssertionError(f"Schema-valid request refused as malformed (requete_invalide): "
-                             f"{detail.get('erreurs')}")
+        raise AssertionError(f"Schema-valid request refused as malformed (requete_invalide): {detail.get('erreurs')}")
     return None

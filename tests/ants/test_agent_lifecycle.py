@@ -1,6 +1,7 @@
 """The agents' portal and the lifecycle: brouillon → en attente de paiement →
 en instruction ⇄ demande de complément → validée → en production → expédiée →
 distribuée, or rejetée; the user's answer to a complément; every step in the history."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,30 +34,45 @@ def test_agent_endpoints_need_the_agent_token(proc):
 
 
 def test_search_by_nom_prenom_date_numero_motif_statut(proc):
-    numero = submitted(proc, perte(proc, nom="CORNEILLE", prenoms=("Pierre", "Jean"), born="1956-01-01",
-                                   motif="vol"), pieces("identite", "domicile", "recepisse_vol"))
+    numero = submitted(
+        proc,
+        perte(proc, nom="CORNEILLE", prenoms=("Pierre", "Jean"), born="1956-01-01", motif="vol"),
+        pieces("identite", "domicile", "recepisse_vol"),
+    )
     submitted(proc, perte(proc, nom="CORNEILLE", prenoms=("Paul",), born="1960-02-02"))
     found = proc.agent("GET", "/demandes", params={"nom": "corneille", "prenom": "Jean"}).json()
     assert [d["numero"] for d in found["demandes"]] == [numero]
     row = found["demandes"][0]
     assert {k: row[k] for k in ("nom", "prenoms", "date_naissance", "motif", "statut", "procedure")} == {
-        "nom": "CORNEILLE", "prenoms": "Pierre Jean", "date_naissance": "1956-01-01", "motif": "vol",
-        "statut": "en_instruction", "procedure": "permis-perte"}
-    for params in ({"date_naissance": "1956-01-01", "nom": "CORNEILLE"}, {"numero": numero},
-                   {"nom": "CORNEILLE", "motif": "vol"}, {"nom": "CORNEILLE", "statut": "en_instruction",
-                                                          "prenom": "Pierre"}):
+        "nom": "CORNEILLE",
+        "prenoms": "Pierre Jean",
+        "date_naissance": "1956-01-01",
+        "motif": "vol",
+        "statut": "en_instruction",
+        "procedure": "permis-perte",
+    }
+    for params in (
+        {"date_naissance": "1956-01-01", "nom": "CORNEILLE"},
+        {"numero": numero},
+        {"nom": "CORNEILLE", "motif": "vol"},
+        {"nom": "CORNEILLE", "statut": "en_instruction", "prenom": "Pierre"},
+    ):
         assert [d["numero"] for d in proc.agent("GET", "/demandes", params=params).json()["demandes"]] == [numero]
     assert proc.agent("GET", "/demandes", params={"nom": "CORNEILLE", "statut": "validee"}).json()["nombre"] == 0
 
 
 def test_consult_a_dossier_and_its_pieces(proc):
-    files = [PieceFile("identite", "cni.pdf", "application/pdf", pdf_bytes(2)),
-             PieceFile("domicile", "facture.jpg", "image/jpeg", jpeg_bytes())]
+    files = [
+        PieceFile("identite", "cni.pdf", "application/pdf", pdf_bytes(2)),
+        PieceFile("domicile", "facture.jpg", "image/jpeg", jpeg_bytes()),
+    ]
     numero = submitted(proc, perte(proc), files)
     dossier = proc.agent("GET", f"/demandes/{numero}").json()
     assert dossier["dossier"]["etat_civil"]["nom_naissance"] == "DUPONT"
     assert [(p["piece_id"], p["format"], p["pages"], p["libelle"]) for p in dossier["pieces"]] == [
-        ("identite", "pdf", 2, "pièce d'identité"), ("domicile", "jpeg", 1, "justificatif de domicile")]
+        ("identite", "pdf", 2, "pièce d'identité"),
+        ("domicile", "jpeg", 1, "justificatif de domicile"),
+    ]
     raw = proc.agent("GET", dossier["pieces"][0]["url"].removeprefix("/api/v1/agent"))
     assert raw.headers["content-type"] == "application/pdf" and raw.content == files[0].data
     assert proc.agent("GET", f"/demandes/{numero}/pieces/999999").status_code == 404
@@ -70,8 +86,9 @@ def test_complement_round_trip_then_validation_to_distribution(proc, mock_backen
     dossier["paiement"]["timbre"] = timbre
     created = client.submit_demande(dossier, pieces("identite", "domicile"))
 
-    response = proc.move(created.numero, "complement_demande", message="Justificatif de domicile illisible.",
-                         pieces=["domicile"])
+    response = proc.move(
+        created.numero, "complement_demande", message="Justificatif de domicile illisible.", pieces=["domicile"]
+    )
     assert response.status_code == 200, response.text
     suivi = client.suivi(created.numero)
     assert suivi["statut"] == "complement_demande"
@@ -80,20 +97,31 @@ def test_complement_round_trip_then_validation_to_distribution(proc, mock_backen
     with pytest.raises(AntsRejected) as wrong:
         client.answer_complement(created.numero, pieces("identite"))
     assert [(e.champ, e.code) for e in wrong.value.erreurs] == [
-        ("pieces.identite", "piece_inconnue"), ("pieces.domicile", "piece_manquante")]
+        ("pieces.identite", "piece_inconnue"),
+        ("pieces.domicile", "piece_manquante"),
+    ]
     with pytest.raises(AntsRejected) as old:
         client.answer_complement(created.numero, pieces("domicile"), {"domicile": "2019-01-01"})
     assert old.value.erreurs[0].code == "piece_trop_ancienne"
-    assert client.answer_complement(created.numero, pieces("domicile"), {"domicile": days_ago(5)})["statut"] == \
-        "en_instruction"
+    assert (
+        client.answer_complement(created.numero, pieces("domicile"), {"domicile": days_ago(5)})["statut"]
+        == "en_instruction"
+    )
     consult = proc.agent("GET", f"/demandes/{created.numero}").json()
     assert [p["lot"] for p in consult["pieces"]] == [0, 0, 1]
 
     for statut in ("validee", "en_production", "expediee", "distribuee"):
         assert proc.move(created.numero, statut).status_code == 200
     history = client.suivi(created.numero)["historique"]
-    assert [h["statut"] for h in history] == ["en_instruction", "complement_demande", "en_instruction", "validee",
-                                              "en_production", "expediee", "distribuee"]
+    assert [h["statut"] for h in history] == [
+        "en_instruction",
+        "complement_demande",
+        "en_instruction",
+        "validee",
+        "en_production",
+        "expediee",
+        "distribuee",
+    ]
     assert history[1]["commentaire"] == "Demande suspendue : Justificatif de domicile illisible."
     assert all(h["date"] for h in history)
     client.logout()
@@ -106,8 +134,11 @@ def test_complement_needs_a_session_and_the_right_statut(proc, client):
     with pytest.raises(AntsRejected) as raised:
         client.answer_complement(numero, pieces("domicile"))
     assert (raised.value.status, raised.value.code) == (409, "statut_incompatible")
-    anonymous = requests.post(f"{proc.url}/api/v1/demandes/{numero}/complements",
-                              files=[("piece:domicile", ("d.jpg", jpeg_bytes(), "image/jpeg"))], timeout=5)
+    anonymous = requests.post(
+        f"{proc.url}/api/v1/demandes/{numero}/complements",
+        files=[("piece:domicile", ("d.jpg", jpeg_bytes(), "image/jpeg"))],
+        timeout=5,
+    )
     assert anonymous.status_code == 401
 
 
@@ -138,9 +169,14 @@ def test_reject_needs_a_reason_and_ends_the_lifecycle(proc):
     assert history[-1]["commentaire"] == "Demande rejetée : Pièce d'identité expirée depuis plus de 5 ans."
 
 
-@pytest.mark.parametrize("body, champ", [({"statut": "distribue"}, "statut"),
-                                         ({"statut": "complement_demande", "pieces": ["domicile"]}, "message"),
-                                         ({"statut": "complement_demande", "message": "x"}, "pieces")])
+@pytest.mark.parametrize(
+    "body, champ",
+    [
+        ({"statut": "distribue"}, "statut"),
+        ({"statut": "complement_demande", "pieces": ["domicile"]}, "message"),
+        ({"statut": "complement_demande", "message": "x"}, "pieces"),
+    ],
+)
 def test_malformed_transitions(proc, body, champ):
     numero = submitted(proc, perte(proc))
     response = proc.agent("POST", f"/demandes/{numero}/transitions", json=body)
@@ -184,7 +220,7 @@ def test_photo_code_images(proc, client):
     code = client.new_photo_code()
     photo, signature = client.photo_images(code)
     assert photo.startswith(b"\x89PNG") and signature.startswith(b"\x89PNG")
-    assert client.photo_images(code.lower()) == (photo, signature)       # deterministic per code
+    assert client.photo_images(code.lower()) == (photo, signature)  # deterministic per code
     for bad, status in (("A" * 22, 404), ("short", 422)):
         assert requests.get(f"{proc.url}/api/v1/photo-codes/{bad}/photo.png", timeout=5).status_code == status
 
@@ -192,10 +228,23 @@ def test_photo_code_images(proc, client):
 def test_catalogue_lists_every_procedure_with_its_rules(client):
     catalogue = {p["id"]: p for p in client.list_procedures()}
     assert set(catalogue) == {
-        "permis-inscription", "permis-examen", "permis-perte", "permis-fin-validite", "permis-etat-civil",
-        "permis-militaire", "permis-diplome-pro", "permis-retour", "permis-echange", "permis-international",
-        "cg-cession", "cg-changement-titulaire", "cg-changement-adresse", "cg-duplicata", "cni-predemande",
-        "passeport-predemande"}
+        "permis-inscription",
+        "permis-examen",
+        "permis-perte",
+        "permis-fin-validite",
+        "permis-etat-civil",
+        "permis-militaire",
+        "permis-diplome-pro",
+        "permis-retour",
+        "permis-echange",
+        "permis-international",
+        "cg-cession",
+        "cg-changement-titulaire",
+        "cg-changement-adresse",
+        "cg-duplicata",
+        "cni-predemande",
+        "passeport-predemande",
+    }
     inscription = {p["id"]: p for p in catalogue["permis-inscription"]["pieces"]}
     assert inscription["assr"]["requise"] == "si moins de 21 ans et première catégorie"
     domicile = {p["id"]: p for p in catalogue["permis-perte"]["pieces"]}["domicile"]

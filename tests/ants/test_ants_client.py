@@ -1,4 +1,5 @@
 """AntsClient against the running mock: results, typed errors, retries, logs."""
+
 from __future__ import annotations
 
 import logging
@@ -23,8 +24,7 @@ from ants import (
 )
 from ants_builders import ACCEPTED_CARD, EXPIRED_CARD, REFUSED_CARD, base_dossier, standard_pieces
 
-UNAVAILABLE_FR = ("Le service de l'ANTS ne répond pas. Réessayez dans quelques minutes "
-                  "ou appelez le médiateur.")
+UNAVAILABLE_FR = "Le service de l'ANTS ne répond pas. Réessayez dans quelques minutes ou appelez le médiateur."
 
 
 def closed_port_url() -> str:
@@ -42,9 +42,20 @@ def fresh_dossier(client: AntsClient, **adresse) -> dict:
 
 
 def test_public_api():
-    assert sorted(ants_pkg.__all__) == sorted([
-        "AntsClient", "PieceFile", "DemandeCreee", "Timbre", "AntsError", "AntsUnavailable",
-        "AntsRejected", "AntsSessionExpired", "FieldError", "PendingLogouts"])
+    assert sorted(ants_pkg.__all__) == sorted(
+        [
+            "AntsClient",
+            "PieceFile",
+            "DemandeCreee",
+            "Timbre",
+            "AntsError",
+            "AntsUnavailable",
+            "AntsRejected",
+            "AntsSessionExpired",
+            "FieldError",
+            "PendingLogouts",
+        ]
+    )
     for error in (AntsUnavailable, AntsRejected, AntsSessionExpired):
         assert issubclass(error, AntsError)
 
@@ -75,8 +86,12 @@ def test_submit_without_session_is_session_expired(client):
 def test_server_side_logout_makes_the_next_call_session_expired(client, mock_backend):
     client.open_session()
     token = client._token  # the test plays another tab that logged out
-    assert requests.delete(mock_backend.url + "/api/v1/sessions/current",
-                           headers={"Authorization": f"Bearer {token}"}, timeout=5).status_code == 204
+    assert (
+        requests.delete(
+            mock_backend.url + "/api/v1/sessions/current", headers={"Authorization": f"Bearer {token}"}, timeout=5
+        ).status_code
+        == 204
+    )
     with pytest.raises(AntsSessionExpired) as raised:
         client.submit_demande(fresh_dossier(client), standard_pieces())
     assert raised.value.status == 401
@@ -127,8 +142,9 @@ def test_buy_timbre_with_test_cards(client):
     assert (expired.value.status, expired.value.code) == (402, "carte_expiree")
     with pytest.raises(AntsRejected) as luhn:
         client.buy_timbre("perte", "75011", "4970100000000000", "12/39", "123")
-    assert luhn.value.erreurs == [FieldError("carte", "carte_invalide",
-                                             "Le numéro de carte n'est pas valide. Vérifiez les chiffres.")]
+    assert luhn.value.erreurs == [
+        FieldError("carte", "carte_invalide", "Le numéro de carte n'est pas valide. Vérifiez les chiffres.")
+    ]
 
 
 def test_demo_codes_and_new_photo_code(client):
@@ -139,16 +155,17 @@ def test_demo_codes_and_new_photo_code(client):
 
 # -- unreachable service ------------------------------------------------------
 
+
 def test_connection_refused_is_unavailable_in_french():
     sleeps = []
     client = AntsClient(closed_port_url(), timeout=2, retries=2, backoff_factor=0.25, sleep=sleeps.append)
     with pytest.raises(AntsUnavailable) as raised:
         client.open_session()
     assert raised.value.message_fr == UNAVAILABLE_FR
-    assert sleeps == []                      # POST is never retried
+    assert sleeps == []  # POST is never retried
     with pytest.raises(AntsUnavailable):
         client.get_demande("PC2024AAAA")
-    assert sleeps == [0.25, 0.5]             # GET: 2 retries with exponential backoff
+    assert sleeps == [0.25, 0.5]  # GET: 2 retries with exponential backoff
     assert client.health() is False
     client.close()
 
@@ -166,12 +183,12 @@ def test_logout_when_unreachable_forgets_then_raises(mock_backend):
 
 def test_get_is_retried_on_503_and_post_is_not(client, ants):
     ants.faults(statut=503, nombre=2, methode="GET", chemin="/api/v1/formation/demo")
-    assert "photo_codes" in client.demo_codes()                    # 2 failures, then success
+    assert "photo_codes" in client.demo_codes()  # 2 failures, then success
     assert requests.get(ants.url + "/api/v1/formation/pannes", timeout=5).json()["actives"] == 0
 
     ants.faults(statut=503, nombre=3, methode="GET", chemin="/api/v1/formation/demo")
     with pytest.raises(AntsUnavailable) as raised:
-        client.demo_codes()                                        # 1 + 2 retries, all failing
+        client.demo_codes()  # 1 + 2 retries, all failing
     assert raised.value.status == 503
     assert requests.get(ants.url + "/api/v1/formation/pannes", timeout=5).json()["actives"] == 0
 
@@ -217,8 +234,18 @@ def test_logs_hold_no_personal_data(client, caplog):
     text = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("ants"))
     assert "POST /api/v1/demandes -> 201" in text
     assert "GET /api/v1/demandes/{numero} -> 200" in text
-    for secret in ("DUPONT", "Marie", "marie@example.org", "0612345678", "Lilas", "1980-05-17",
-                   dossier["photo"]["code"], dossier["paiement"]["timbre"], created.numero, token):
+    for secret in (
+        "DUPONT",
+        "Marie",
+        "marie@example.org",
+        "0612345678",
+        "Lilas",
+        "1980-05-17",
+        dossier["photo"]["code"],
+        dossier["paiement"]["timbre"],
+        created.numero,
+        token,
+    ):
         assert secret not in text
 
 

@@ -1,4 +1,5 @@
 """What the ants package may import, and its shipped settings example."""
+
 from __future__ import annotations
 
 import ast
@@ -35,13 +36,16 @@ def test_settings_example_is_the_defaults():
     assert MockSettings.from_toml(ANTS / "mock" / "settings.example.toml") == MockSettings()
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"page_limits": {"identite": 0, "domicile": 1, "recepisse_vol": 1}}, "page_limits must be >= 1"),
-    ({"numero_format": "{nope}"}, "numero_format"),
-    ({"numero_format": "a/{seq}"}, "6-40 letters"),
-    ({"vol_requires_recepisse": "yes"}, "must be true or false"),
-    ({"test_cards": {"4970100000000014": "ok"}}, "outcomes"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"page_limits": {"identite": 0, "domicile": 1, "recepisse_vol": 1}}, "page_limits must be >= 1"),
+        ({"numero_format": "{nope}"}, "numero_format"),
+        ({"numero_format": "a/{seq}"}, "6-40 letters"),
+        ({"vol_requires_recepisse": "yes"}, "must be true or false"),
+        ({"test_cards": {"4970100000000014": "ok"}}, "outcomes"),
+    ],
+)
 def test_bad_settings_are_refused(data, message):
     with pytest.raises(SettingsError, match=message):
         MockSettings.from_mapping(data)

@@ -1,6 +1,7 @@
 """The attestation d'inscription au permis (équivalent Cerfa réf. 02, seed 004): a 2-page PDF
 for the session that filed a permis-inscription, once it is in instruction; and the client's
 typed errors around it."""
+
 from __future__ import annotations
 
 import subprocess
@@ -16,8 +17,9 @@ PATH = "/api/v1/demandes/{}/attestation-inscription"
 
 def pdf_text(pdf: bytes, page: int | None = None) -> str:
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run(["pdftotext", *pages, "-", "-"], input=pdf, capture_output=True, check=True,
-                          timeout=30).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", *pages, "-", "-"], input=pdf, capture_output=True, check=True, timeout=30
+    ).stdout.decode()
 
 
 def page_count(pdf: bytes) -> int:
@@ -30,8 +32,9 @@ def page_count(pdf: bytes) -> int:
 
 
 def inscription(proc, token: str, **fields) -> dict:
-    dossier = proc.permis("permis-inscription", categorie="A2", premiere_categorie=True,
-                          nationalite_francaise=True, **fields)
+    dossier = proc.permis(
+        "permis-inscription", categorie="A2", premiere_categorie=True, nationalite_francaise=True, **fields
+    )
     dossier["etat_civil"]["nom_naissance"] = "Lefèvre"
     response = proc.submit(dossier, pieces("identite", "domicile"), token=token)
     assert response.status_code == 201, response.text
@@ -58,8 +61,18 @@ def test_the_owner_gets_a_two_page_pdf_recto_the_attestation_verso_its_use(proc)
     assert page_count(pdf) == 2
     recto, verso = pdf_text(pdf, 1), pdf_text(pdf, 2)
     neph = demande["delivre"]["neph"]
-    for expected in ("Attestation d'inscription au permis de conduire", "Cerfa réf. 02", demande["numero"], neph,
-                     "LEFÈVRE", "Marie, Élodie", "17/05/1980", "Catégorie demandée", "A2", "Instruite depuis le"):
+    for expected in (
+        "Attestation d'inscription au permis de conduire",
+        "Cerfa réf. 02",
+        demande["numero"],
+        neph,
+        "LEFÈVRE",
+        "Marie, Élodie",
+        "17/05/1980",
+        "Catégorie demandée",
+        "A2",
+        "Instruite depuis le",
+    ):
         assert expected in recto, expected
     assert "recto-verso sur une seule feuille" in " ".join(verso.split())
     assert "À présenter à l'inspecteur" in verso and "pièce d'identité" in verso
@@ -113,6 +126,7 @@ def test_openapi_declares_a_pdf_answer(proc):
 
 # -- the client ------------------------------------------------------------------------
 
+
 def test_client_fetches_the_pdf_of_its_own_demande(client, proc):
     client.open_session()
     dossier = proc.permis("permis-inscription", categorie="B", premiere_categorie=True, nationalite_francaise=False)
@@ -140,8 +154,7 @@ def test_an_injected_outage_applies_to_it(proc, mock_backend):
     client = AntsClient(mock_backend.url, retries=1, backoff_factor=0)
     try:
         client.open_session()
-        dossier = proc.permis("permis-inscription", categorie="B", premiere_categorie=True,
-                              nationalite_francaise=False)
+        dossier = proc.permis("permis-inscription", categorie="B", premiere_categorie=True, nationalite_francaise=False)
         numero = client.submit_demande(dossier, pieces("identite", "domicile", "titre_sejour")).numero
         proc.faults(statut=503, nombre=1, methode="GET", chemin=PATH.format(numero))
         assert client.attestation_inscription(numero).startswith(b"%PDF-")  # retried once: a GET
@@ -152,4 +165,3 @@ def test_an_injected_outage_applies_to_it(proc, mock_backend):
     finally:
         proc.clear_faults()
         client.close()
-

@@ -14,6 +14,7 @@ would let the run take the fixture's port, and it fails under pytest 9.2: it
 writes ``Function._nodeid``, which pytest no longer has. Its CLI is the
 documented interface that works.)
 """
+
 from __future__ import annotations
 
 import os
@@ -60,7 +61,8 @@ def test_the_mock_keeps_to_its_openapi_document(contract_backend, tmp_path):
     if not ST.exists():
         pytest.fail(f"schemathesis is not installed in {ST.parent}: pip install -e '.[test]'")
     config = tmp_path / "schemathesis.toml"
-    config.write_text(f"""
+    config.write_text(
+        f"""
 hooks = "contract_hooks"
 seed = 20240611
 workers = 1
@@ -92,13 +94,31 @@ checks.positive_data_acceptance.expected-statuses = {_toml_list(OAUTH_RULES)}
 [[operations]]
 include-name = ["POST /api/v1/formation/pannes", "DELETE /api/v1/formation/pannes"]
 enabled = false
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     paths = [str(HERE), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}  # for hooks = "contract_hooks"
     try:
-        run = subprocess.run([str(ST), "--config-file", str(config), "--no-color", "run", url + "/openapi.json",
-                              "--checks", "all", "--request-timeout", "10"],
-                             capture_output=True, text=True, timeout=240, cwd=tmp_path, env=env)
+        run = subprocess.run(
+            [
+                str(ST),
+                "--config-file",
+                str(config),
+                "--no-color",
+                "run",
+                url + "/openapi.json",
+                "--checks",
+                "all",
+                "--request-timeout",
+                "10",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=240,
+            cwd=tmp_path,
+            env=env,
+        )
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"schemathesis did not finish within {exc.timeout:.0f}s:\n{exc.stdout or ''}")
     report = run.stdout + run.stderr

@@ -1,4 +1,5 @@
 """Each injectable fault as the client sees it: from the admin endpoint and from the settings file."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,8 +7,7 @@ import requests
 
 from ants import AntsClient, AntsUnavailable
 
-UNAVAILABLE_FR = ("Le service de l'ANTS ne répond pas. Réessayez dans quelques minutes "
-                  "ou appelez le médiateur.")
+UNAVAILABLE_FR = "Le service de l'ANTS ne répond pas. Réessayez dans quelques minutes ou appelez le médiateur."
 
 
 @pytest.fixture
@@ -77,8 +77,17 @@ def test_dropped_connection_on_submit_is_unavailable(client, ants, faults):
 def test_unlimited_intermittent_fault_and_listing(ants, faults):
     faults(statut=503, nombre=0, chemin="/api/v1/procedures", probabilite=0.5)
     listing = requests.get(ants.url + "/api/v1/formation/pannes", timeout=5).json()
-    assert listing["pannes"] == [{"statut": 503, "delai_s": 0.0, "nombre": 0, "methode": None,
-                                  "chemin": "/api/v1/procedures", "mode": "erreur", "probabilite": 0.5}]
+    assert listing["pannes"] == [
+        {
+            "statut": 503,
+            "delai_s": 0.0,
+            "nombre": 0,
+            "methode": None,
+            "chemin": "/api/v1/procedures",
+            "mode": "erreur",
+            "probabilite": 0.5,
+        }
+    ]
     statuses = {requests.get(ants.url + "/api/v1/procedures", timeout=5).status_code for _ in range(40)}
     assert statuses == {200, 503}
 
@@ -91,14 +100,16 @@ def test_bad_fault_requests_are_422(ants):
 
 def test_faults_from_the_settings_file(start_backend, tmp_path):
     settings = tmp_path / "pannes.toml"
-    settings.write_text('[[pannes]]\nchemin = "/api/v1/procedures"\nstatut = 503\nnombre = 0\n'
-                        '[[pannes]]\nchemin = "/api/v1/formation/demo"\nmode = "coupure"\nnombre = 1\n')
+    settings.write_text(
+        '[[pannes]]\nchemin = "/api/v1/procedures"\nstatut = 503\nnombre = 0\n'
+        '[[pannes]]\nchemin = "/api/v1/formation/demo"\nmode = "coupure"\nnombre = 1\n'
+    )
     backend = start_backend("pannes", extra_args=("--settings", str(settings)))
     client = AntsClient(backend.url, timeout=5, retries=1, backoff_factor=0)
     with pytest.raises(AntsUnavailable) as raised:
         client.list_procedures()
     assert raised.value.status == 503
-    assert "photo_codes" in client.demo_codes()          # dropped once, retried
+    assert "photo_codes" in client.demo_codes()  # dropped once, retried
     assert client.health() is True
     client.close()
 

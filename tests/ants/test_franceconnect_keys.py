@@ -1,5 +1,6 @@
 """The FranceConnect stand-in's signing key: ES256, made in memory at start,
 its public half published; what it verifies (ants/mock/franceconnect.py)."""
+
 from __future__ import annotations
 
 import time
@@ -25,10 +26,13 @@ def test_a_token_is_es256_under_the_published_kid_and_verifies_with_the_public_k
     assert key.verify(token, "ants-mock-fs") == signed
 
 
-@pytest.mark.parametrize("why, change", [
-    ("expired", {"exp": int(time.time()) - 5}),
-    ("for another client", {"aud": "un-autre-fs"}),
-])
+@pytest.mark.parametrize(
+    "why, change",
+    [
+        ("expired", {"exp": int(time.time()) - 5}),
+        ("for another client", {"aud": "un-autre-fs"}),
+    ],
+)
 def test_a_token_expired_or_for_another_client_is_refused(why, change):
     key = SigningKey()
     with pytest.raises(ValueError, match="invalid token"):

@@ -4,6 +4,7 @@ success or a coded 4xx that the document declares for that operation, with
 the body the document gives, never a 5xx nor a traceback. test_contract.py
 runs schemathesis from the schema itself; this fuzz sends what no schema
 would generate."""
+
 from __future__ import annotations
 
 import json
@@ -21,12 +22,17 @@ from ants_builders import AGENT_TOKEN, RDV_TOKEN
 SKIP = {("POST", "/api/v1/formation/pannes"), ("DELETE", "/api/v1/formation/pannes")}
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**12) | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=40),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=15), children, max_size=6),
-    max_leaves=15)
-texts = st.text(max_size=30) | st.sampled_from(["", "SOLOCAL001", "AB-123-CD", "permis-perte", "0" * 16, "-1",
-                                                "1980-02-31", "../../etc", "%00", "ÉÀ'"])
+    max_leaves=15,
+)
+texts = st.text(max_size=30) | st.sampled_from(
+    ["", "SOLOCAL001", "AB-123-CD", "permis-perte", "0" * 16, "-1", "1980-02-31", "../../etc", "%00", "ÉÀ'"]
+)
 
 
 def operations(url: str) -> list[tuple[str, str, dict]]:
@@ -71,10 +77,14 @@ def _check(document, method: str, path: str, op: dict, response: requests.Respon
 @given(data=st.data())
 def test_every_endpoint_answers_bad_input_as_its_document_says(mock_backend, ops, document, guest_token, data):
     method, path, op = data.draw(st.sampled_from(ops), label="operation")
-    url = mock_backend.url + re.sub(r"\{[^}]+\}", lambda _: requests.utils.quote(
-        data.draw(texts, label="path param") or "x", safe=""), path)
-    params = {p["name"]: data.draw(texts, label=p["name"]) for p in op.get("parameters", [])
-              if p["in"] == "query" and data.draw(st.booleans())}
+    url = mock_backend.url + re.sub(
+        r"\{[^}]+\}", lambda _: requests.utils.quote(data.draw(texts, label="path param") or "x", safe=""), path
+    )
+    params = {
+        p["name"]: data.draw(texts, label=p["name"])
+        for p in op.get("parameters", [])
+        if p["in"] == "query" and data.draw(st.booleans())
+    }
     token = data.draw(st.sampled_from([None, guest_token, AGENT_TOKEN, "garbage"]), label="token")
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if path.startswith("/coordination"):
@@ -88,13 +98,19 @@ def test_every_endpoint_answers_bad_input_as_its_document_says(mock_backend, ops
             kwargs["data"] = data.draw(st.dictionaries(st.text(max_size=10), st.text(max_size=20), max_size=5))
         elif kind == "multipart":
             dossier = data.draw(json_values, label="dossier")
-            kwargs["files"] = [("dossier", (None, json.dumps(dossier))),
-                               (data.draw(st.sampled_from(["piece:identite", "piece:x", "autre"])),
-                                ("f.pdf", data.draw(st.binary(max_size=200)), "application/pdf"))]
+            kwargs["files"] = [
+                ("dossier", (None, json.dumps(dossier))),
+                (
+                    data.draw(st.sampled_from(["piece:identite", "piece:x", "autre"])),
+                    ("f.pdf", data.draw(st.binary(max_size=200)), "application/pdf"),
+                ),
+            ]
         elif kind == "raw":
             kwargs["data"] = data.draw(st.binary(max_size=200))
-            headers["Content-Type"] = data.draw(st.sampled_from(["application/json", "multipart/form-data",
-                                                                  "text/plain"]))
-    response = requests.request(method, url, params=params, headers=headers, timeout=10,
-                                allow_redirects=False, **kwargs)
+            headers["Content-Type"] = data.draw(
+                st.sampled_from(["application/json", "multipart/form-data", "text/plain"])
+            )
+    response = requests.request(
+        method, url, params=params, headers=headers, timeout=10, allow_redirects=False, **kwargs
+    )
     _check(document, method, path, op, response)

@@ -1,6 +1,7 @@
 """What the mock makes of a pièce's bytes: every image decoded in full, under a
 page's worth of pixels checked before decoding; a form it cannot parse is a
 400, anything else raised while reading one is a bug and stays a 500."""
+
 from __future__ import annotations
 
 import asyncio
@@ -33,21 +34,20 @@ def png_bomb(side: int = BOMB_SIDE) -> bytes:
     row = b"\x00" * (1 + 3 * side)  # filter byte, then the row's pixels
     idat = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
     header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", idat)
-            + _png_chunk(b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", idat) + _png_chunk(b"IEND", b"")
 
 
 def jpeg_claiming(side: int = BOMB_SIDE) -> bytes:
     """A small JPEG whose frame header (SOF0) announces side x side pixels."""
     data = bytearray(jpeg_bytes())
     sof = data.index(b"\xff\xc0")
-    data[sof + 5:sof + 9] = struct.pack(">HH", side, side)
+    data[sof + 5 : sof + 9] = struct.pack(">HH", side, side)
     return bytes(data)
 
 
 def truncated_jpeg() -> bytes:
     whole = jpeg_bytes(600, 800, noise=True)  # noise: the scan data is most of the file
-    return whole[:len(whole) // 2]
+    return whole[: len(whole) // 2]
 
 
 def _submit_domicile(ants: Ants, piece: PieceFile) -> requests.Response:
@@ -62,8 +62,7 @@ def test_a_truncated_jpeg_is_refused_as_damaged(ants):
     response = _submit_domicile(ants, PieceFile("domicile", "facture.jpg", "image/jpeg", data))
     assert response.status_code == 422
     assert erreurs_of(response) == [("pieces.domicile", "fichier_illisible")]
-    assert response.json()["detail"]["erreurs"][0]["message"] == \
-        "Le fichier « facture.jpg » est abîmé ou illisible."
+    assert response.json()["detail"]["erreurs"][0]["message"] == "Le fichier « facture.jpg » est abîmé ou illisible."
 
 
 def test_a_whole_jpeg_of_a_page_is_accepted(ants):
@@ -72,21 +71,26 @@ def test_a_whole_jpeg_of_a_page_is_accepted(ants):
     assert response.status_code == 201, response.text
 
 
-@pytest.mark.parametrize("name, content_type, make", [
-    ("page.png", "image/png", png_bomb),
-    ("page.jpg", "image/jpeg", jpeg_claiming),
-])
+@pytest.mark.parametrize(
+    "name, content_type, make",
+    [
+        ("page.png", "image/png", png_bomb),
+        ("page.jpg", "image/jpeg", jpeg_claiming),
+    ],
+)
 def test_an_image_over_a_page_of_pixels_is_refused_with_a_code(ants, name, content_type, make):
     data = make()
     assert len(data) < MockSettings().max_upload_bytes
     with Image.open(io.BytesIO(data)) as image:
         assert image.size == (BOMB_SIDE, BOMB_SIDE)
-        assert BOMB_SIDE ** 2 < Image.MAX_IMAGE_PIXELS  # Pillow alone would decode it
+        assert BOMB_SIDE**2 < Image.MAX_IMAGE_PIXELS  # Pillow alone would decode it
     response = _submit_domicile(ants, PieceFile("domicile", name, content_type, data))
     assert response.status_code == 422
     assert erreurs_of(response) == [("pieces.domicile", "image_trop_grande")]
-    assert response.json()["detail"]["erreurs"][0]["message"] == \
-        f"L'image « {name} » est trop grande : numérisez une page A4 à 600 ppp au plus."
+    assert (
+        response.json()["detail"]["erreurs"][0]["message"]
+        == f"L'image « {name} » est trop grande : numérisez une page A4 à 600 ppp au plus."
+    )
 
 
 def _peak_rss_mb(pid: int) -> float:

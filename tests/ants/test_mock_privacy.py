@@ -1,6 +1,7 @@
 """What the mock keeps of a user when it runs on a kiosk: its log carries route
 templates and statuses, never a value from a path or a query; ``--db :memory:``
 writes no file; the training unit runs it that way."""
+
 from __future__ import annotations
 
 import configparser
@@ -25,8 +26,7 @@ def test_the_mock_log_has_route_templates_and_no_value(start_backend):
     numero = ants.submit(ants.dossier(), standard_pieces()).json()["numero"]
     requests.get(f"{backend.url}/api/v1/demandes/{numero}", timeout=5)
     requests.get(f"{backend.url}/api/v1/cessions/AB-{canary}-CD", params={"code": canary}, timeout=5)
-    requests.get(f"{backend.url}/api/v1/formation/mails", params={"destinataire": f"{canary}@exemple.fr"},
-                 timeout=5)
+    requests.get(f"{backend.url}/api/v1/formation/mails", params={"destinataire": f"{canary}@exemple.fr"}, timeout=5)
     requests.get(f"{backend.url}/api/v1/{canary}", timeout=5)
     client = AntsClient(backend.url, timeout=5, retries=0)
     try:
@@ -34,8 +34,10 @@ def test_the_mock_log_has_route_templates_and_no_value(start_backend):
         client.logout()
     finally:
         client.close()
-    wait_until(lambda: "DELETE /api/v1/sessions/current 204" in backend.log.read_text(),
-               message="the mock's access line of the last request")
+    wait_until(
+        lambda: "DELETE /api/v1/sessions/current 204" in backend.log.read_text(),
+        message="the mock's access line of the last request",
+    )
     log = backend.log.read_text()
     for value in (canary, numero, "DUPONT", "75011"):
         assert value not in log
@@ -82,7 +84,12 @@ def test_the_training_unit_keeps_the_store_and_uploads_in_ram():
 
 
 def test_the_mock_parent_pid_option_ends_it_when_the_parent_has_gone_already(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "ants.mock", "--db", ":memory:", "--port", "1",
-                          "--parent-pid", "1"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-m", "ants.mock", "--db", ":memory:", "--port", "1", "--parent-pid", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert run.returncode == 0
     assert "Uvicorn running" not in run.stderr

@@ -1,4 +1,5 @@
 """The mock as a program: OpenAPI, --reset, --settings, seeding, injected failures."""
+
 from __future__ import annotations
 
 import re
@@ -22,23 +23,45 @@ def test_openapi_lists_the_paths(ants):
     response = requests.get(ants.url + "/openapi.json", timeout=5)
     assert response.status_code == 200
     assert set(response.json()["paths"]) == {
-        "/health", "/api/v1/sessions", "/api/v1/sessions/current", "/api/v1/demandes",
-        "/api/v1/demandes/{numero}", "/api/v1/formation/photo-codes", "/api/v1/formation/demo",
-        "/api/v1/timbres", "/api/v1/formation/pannes",
+        "/health",
+        "/api/v1/sessions",
+        "/api/v1/sessions/current",
+        "/api/v1/demandes",
+        "/api/v1/demandes/{numero}",
+        "/api/v1/formation/photo-codes",
+        "/api/v1/formation/demo",
+        "/api/v1/timbres",
+        "/api/v1/formation/pannes",
         # issue 3
-        "/api/v1/procedures", "/api/v1/procedures/{procedure_id}", "/api/v1/demandes/{numero}/depot",
-        "/api/v1/demandes/{numero}/paiement", "/api/v1/demandes/{numero}/complements",
+        "/api/v1/procedures",
+        "/api/v1/procedures/{procedure_id}",
+        "/api/v1/demandes/{numero}/depot",
+        "/api/v1/demandes/{numero}/paiement",
+        "/api/v1/demandes/{numero}/complements",
         "/api/v1/demandes/{numero}/attestation-inscription",
-        "/api/v1/cessions/{immatriculation}", "/api/v1/photo-codes/{code}/{image}",
-        "/api/v1/comptes", "/api/v1/comptes/confirmation", "/api/v1/sessions/compte",
-        "/api/v1/sessions/franceconnect", "/api/v1/franceconnect/demarrer",
-        "/api/v1/formation/mails", "/api/v1/formation/vehicules", "/api/v1/formation/nephs",
-        "/api/v1/agent/demandes", "/api/v1/agent/demandes/{numero}", "/api/v1/agent/demandes/{numero}/pieces/{piece}",
+        "/api/v1/cessions/{immatriculation}",
+        "/api/v1/photo-codes/{code}/{image}",
+        "/api/v1/comptes",
+        "/api/v1/comptes/confirmation",
+        "/api/v1/sessions/compte",
+        "/api/v1/sessions/franceconnect",
+        "/api/v1/franceconnect/demarrer",
+        "/api/v1/formation/mails",
+        "/api/v1/formation/vehicules",
+        "/api/v1/formation/nephs",
+        "/api/v1/agent/demandes",
+        "/api/v1/agent/demandes/{numero}",
+        "/api/v1/agent/demandes/{numero}/pieces/{piece}",
         "/api/v1/agent/demandes/{numero}/transitions",
-        "/coordination/api/status", "/coordination/api/appointments",
-        "/franceconnect/api/v2/.well-known/openid-configuration", "/franceconnect/api/v2/authorize",
-        "/franceconnect/api/v2/token", "/franceconnect/api/v2/userinfo", "/franceconnect/api/v2/session/end",
-        "/franceconnect/api/v2/jwks"}
+        "/coordination/api/status",
+        "/coordination/api/appointments",
+        "/franceconnect/api/v2/.well-known/openid-configuration",
+        "/franceconnect/api/v2/authorize",
+        "/franceconnect/api/v2/token",
+        "/franceconnect/api/v2/userinfo",
+        "/franceconnect/api/v2/session/end",
+        "/franceconnect/api/v2/jwks",
+    }
     body = response.json()["paths"]["/api/v1/demandes"]["post"]["requestBody"]
     assert "multipart/form-data" in body["content"]
 
@@ -93,7 +116,7 @@ def test_seed_is_deterministic_and_reset_really_wipes(own_backend, tmp_path):
     numero = created.json()["numero"]
     backend.stop()
 
-    again = own_backend(db=backend.db)           # a restart keeps data and does not reseed
+    again = own_backend(db=backend.db)  # a restart keeps data and does not reseed
     assert requests.get(f"{again.url}/api/v1/demandes/{numero}", timeout=5).status_code == 200
     assert len(_demo(again.url)["photo_codes"]) == 19
     again.stop()
@@ -116,19 +139,21 @@ def _backend_with(backend_class, tmp_path_factory, toml: str):
 
 @pytest.fixture(scope="module")
 def small_backend(backend_class, tmp_path_factory):
-    backend = _backend_with(backend_class, tmp_path_factory,
-                            "max_upload_bytes = 20000\n"
-                            "vol_requires_recepisse = false\n"
-                            "numero_format = \"DEM-{annee}-{seq:05d}\"\n"
-                            "[page_limits]\nidentite = 1\ndomicile = 1\nrecepisse_vol = 1\n")
+    backend = _backend_with(
+        backend_class,
+        tmp_path_factory,
+        "max_upload_bytes = 20000\n"
+        "vol_requires_recepisse = false\n"
+        'numero_format = "DEM-{annee}-{seq:05d}"\n'
+        "[page_limits]\nidentite = 1\ndomicile = 1\nrecepisse_vol = 1\n",
+    )
     yield backend
     backend.stop()
 
 
 @pytest.fixture(scope="module")
 def expiring_backend(backend_class, tmp_path_factory):
-    backend = _backend_with(backend_class, tmp_path_factory,
-                            "photo_code_validity_days = 0\ntimbre_validity_days = 0\n")
+    backend = _backend_with(backend_class, tmp_path_factory, "photo_code_validity_days = 0\ntimbre_validity_days = 0\n")
     yield backend
     backend.stop()
 
@@ -141,8 +166,10 @@ def test_settings_size_limit_and_page_limit(small_backend):
     two_pages = PieceFile("identite", "a.jpg", "image/jpeg", jpeg_bytes())
     response = ants.submit(dossier, [two_pages, two_pages, big])
     assert response.status_code == 422
-    assert erreurs_of(response) == [("pieces.domicile", "fichier_trop_volumineux"),
-                                    ("pieces.identite", "trop_de_pages")]
+    assert erreurs_of(response) == [
+        ("pieces.domicile", "fichier_trop_volumineux"),
+        ("pieces.identite", "trop_de_pages"),
+    ]
     assert response.json()["detail"]["erreurs"][0]["message"] == "Le fichier « big.jpg » dépasse 20 Ko."
 
 
@@ -156,8 +183,10 @@ def test_settings_validity_of_photo_codes_and_timbres(expiring_backend):
 
 def test_settings_vol_without_recepisse_and_numero_format(small_backend):
     ants = Ants(small_backend.url)
-    pieces = [PieceFile("identite", "a.jpg", "image/jpeg", jpeg_bytes()),
-              PieceFile("domicile", "b.jpg", "image/jpeg", jpeg_bytes())]
+    pieces = [
+        PieceFile("identite", "a.jpg", "image/jpeg", jpeg_bytes()),
+        PieceFile("domicile", "b.jpg", "image/jpeg", jpeg_bytes()),
+    ]
     response = ants.submit(ants.dossier(motif="vol"), pieces)
     assert response.status_code == 201, response.text
     assert re.fullmatch(r"DEM-\d{4}-\d{5}", response.json()["numero"])
@@ -166,8 +195,13 @@ def test_settings_vol_without_recepisse_and_numero_format(small_backend):
 def test_bad_settings_file_stops_the_program(tmp_path):
     settings = tmp_path / "bad.toml"
     settings.write_text("max_upload_byte = 3\n")
-    result = subprocess.run([sys.executable, "-m", "ants.mock", "--db", str(tmp_path / "x.db"),
-                             "--settings", str(settings)], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "ants.mock", "--db", str(tmp_path / "x.db"), "--settings", str(settings)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 2
     assert "unknown key(s) max_upload_byte" in result.stderr
 

@@ -1,4 +1,5 @@
 """Guest sessions of the mock: a bearer token, refused everywhere once deleted."""
+
 from __future__ import annotations
 
 import requests
@@ -25,8 +26,14 @@ def _refused(response):
 def test_submit_without_or_with_a_bad_token_is_401(ants):
     _refused(requests.post(ants.url + "/api/v1/demandes", files={"dossier": (None, "{}")}, timeout=5))
     _refused(ants.submit(ants.dossier(), token="not-a-token"))
-    _refused(requests.post(ants.url + "/api/v1/demandes", files={"dossier": (None, "{}")},
-                           headers={"Authorization": "Basic abc"}, timeout=5))
+    _refused(
+        requests.post(
+            ants.url + "/api/v1/demandes",
+            files={"dossier": (None, "{}")},
+            headers={"Authorization": "Basic abc"},
+            timeout=5,
+        )
+    )
 
 
 def test_logout_then_token_is_refused(ants):

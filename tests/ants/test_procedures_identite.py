@@ -1,4 +1,5 @@
 """CNI and passport pré-demandes, and their status in the coordination API's shape."""
+
 from __future__ import annotations
 
 import re
@@ -13,15 +14,23 @@ COORD = "/coordination/api"
 
 
 def predemande(procedure: str, motif: str, born: str = "1980-05-17", **fields) -> dict:
-    dossier = {"procedure": procedure, "motif": motif, **person(born=born),
-               "naissance": {"commune": "Nancy", "pays": "France"}}
+    dossier = {
+        "procedure": procedure,
+        "motif": motif,
+        **person(born=born),
+        "naissance": {"commune": "Nancy", "pays": "France"},
+    }
     dossier.update(fields)
     return dossier
 
 
 def status(proc, *ids, token=RDV_TOKEN, **params):
-    return requests.get(proc.url + COORD + "/status", params=[("application_ids", i) for i in ids] + list(
-        params.items()), headers={"x-rdv-opt-auth-token": token}, timeout=5)
+    return requests.get(
+        proc.url + COORD + "/status",
+        params=[("application_ids", i) for i in ids] + list(params.items()),
+        headers={"x-rdv-opt-auth-token": token},
+        timeout=5,
+    )
 
 
 def test_cni_premiere_is_free_and_returns_a_10_character_number_validated_in_coordination(proc):
@@ -51,32 +60,45 @@ def test_passport_fee_follows_age(proc, age, amount):
 
 
 def test_passport_adult_timbre_is_refused_for_a_child(proc):
-    timbre = proc.buy("passeport-predemande", "premiere")               # 86 €
-    response = proc.submit(predemande("passeport-predemande", "renouvellement", born=years_ago(10),
-                                      paiement={"timbre": timbre}), [])
+    timbre = proc.buy("passeport-predemande", "premiere")  # 86 €
+    response = proc.submit(
+        predemande("passeport-predemande", "renouvellement", born=years_ago(10), paiement={"timbre": timbre}), []
+    )
     assert erreurs_of(response) == [("paiement.timbre", "montant_incorrect")]
-    assert response.json()["detail"]["erreurs"][0]["message"] == \
-        "Ce timbre vaut 86,00 € ; cette démarche demande 17,00 €."
+    assert (
+        response.json()["detail"]["erreurs"][0]["message"] == "Ce timbre vaut 86,00 € ; cette démarche demande 17,00 €."
+    )
 
 
 def test_predemande_accepts_no_uploaded_piece(proc):
     from ants_builders import pieces
 
     assert erreurs_of(proc.submit(predemande("cni-predemande", "premiere"), pieces("identite"))) == [
-        ("pieces.identite", "piece_inconnue")]
+        ("pieces.identite", "piece_inconnue")
+    ]
 
 
 def test_coordination_test_ids_and_seeded_predemandes(proc):
     ids = ["SOLOCAL001", "SOLOCAL005", "SOLOCAL008", "SOLOCAL011", "DEMOCONSU1", "DEMOEXPIR1", "ABCDE12345"]
     body = status(proc, *ids).json()
     assert {k: v["status"] for k, v in body.items()} == {
-        "SOLOCAL001": "validated", "SOLOCAL005": "declared", "SOLOCAL008": "consumed", "SOLOCAL011": "expired",
-        "DEMOCONSU1": "consumed", "DEMOEXPIR1": "expired", "ABCDE12345": "unknown"}
+        "SOLOCAL001": "validated",
+        "SOLOCAL005": "declared",
+        "SOLOCAL008": "consumed",
+        "SOLOCAL011": "expired",
+        "DEMOCONSU1": "consumed",
+        "DEMOEXPIR1": "expired",
+        "ABCDE12345": "unknown",
+    }
 
 
 def test_coordination_accepts_a_separated_list(proc):
-    response = requests.get(proc.url + COORD + "/status", params={"application_ids": "SOLOCAL001,SOLOCAL010"},
-                            headers={"x-rdv-opt-auth-token": RDV_TOKEN}, timeout=5)
+    response = requests.get(
+        proc.url + COORD + "/status",
+        params={"application_ids": "SOLOCAL001,SOLOCAL010"},
+        headers={"x-rdv-opt-auth-token": RDV_TOKEN},
+        timeout=5,
+    )
     assert set(response.json()) == {"SOLOCAL001", "SOLOCAL010"}
 
 
@@ -95,23 +117,36 @@ def test_coordination_bad_ids_are_422(proc):
 
 def test_appointments_are_recorded_then_deleted_with_a_rowcount(proc):
     numero = proc.submit(predemande("cni-predemande", "renouvellement"), []).json()["numero"]
-    appointment = {"application_id": numero, "meeting_point": "Mairie de Seclin", "meeting_point_id": "201",
-                   "appointment_date": "2030-01-15 10:00:00", "management_url": "https://rdv.example/gerer/1"}
+    appointment = {
+        "application_id": numero,
+        "meeting_point": "Mairie de Seclin",
+        "meeting_point_id": "201",
+        "appointment_date": "2030-01-15 10:00:00",
+        "management_url": "https://rdv.example/gerer/1",
+    }
     headers = {"x-rdv-opt-auth-token": RDV_TOKEN}
     response = requests.post(proc.url + COORD + "/appointments", params=appointment, headers=headers, timeout=5)
     assert response.json() == {"success": True}
-    assert status(proc, numero).json()[numero]["appointments"] == [{
-        "management_url": "https://rdv.example/gerer/1", "meeting_point": "Mairie de Seclin",
-        "meeting_point_id": "201", "appointment_date": "2030-01-15 10:00:00"}]
+    assert status(proc, numero).json()[numero]["appointments"] == [
+        {
+            "management_url": "https://rdv.example/gerer/1",
+            "meeting_point": "Mairie de Seclin",
+            "meeting_point_id": "201",
+            "appointment_date": "2030-01-15 10:00:00",
+        }
+    ]
     assert status(proc, numero, meeting_point_id="999").json()[numero]["appointments"] == []
     del appointment["management_url"]
-    assert requests.delete(proc.url + COORD + "/appointments", params=appointment, headers=headers,
-                           timeout=5).json() == {"rowcount": 1}
-    assert requests.delete(proc.url + COORD + "/appointments", params=appointment, headers=headers,
-                           timeout=5).json() == {"rowcount": 0}
+    assert requests.delete(
+        proc.url + COORD + "/appointments", params=appointment, headers=headers, timeout=5
+    ).json() == {"rowcount": 1}
+    assert requests.delete(
+        proc.url + COORD + "/appointments", params=appointment, headers=headers, timeout=5
+    ).json() == {"rowcount": 0}
     consumed = {**appointment, "application_id": "SOLOCAL007", "management_url": "x"}
-    assert requests.post(proc.url + COORD + "/appointments", params=consumed, headers=headers,
-                         timeout=5).json() == {"success": False}
+    assert requests.post(proc.url + COORD + "/appointments", params=consumed, headers=headers, timeout=5).json() == {
+        "success": False
+    }
 
 
 def test_agent_filing_a_predemande_consumes_it(proc):
@@ -127,5 +162,5 @@ def test_client_predemande_status(proc):
     with pytest.raises(AntsRejected) as raised:
         client.predemande_status(["SOLOCAL002"], "nope")
     assert raised.value.status == 401
-    assert client.has_session is True          # not our session's 401
+    assert client.has_session is True  # not our session's 401
     client.close()

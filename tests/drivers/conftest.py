@@ -4,6 +4,7 @@ queues; nothing in /etc touched), and pdftotext to read back what came out.
 Debian puts cupsd and lpadmin in /usr/sbin, off an ordinary user's PATH: the
 system tools are called by their real paths, and a missing one is named with
 the Debian package that brings it."""
+
 from __future__ import annotations
 
 import shutil
@@ -24,9 +25,16 @@ PDFTOTEXT = "/usr/bin/pdftotext"
 PDFFONTS = "/usr/bin/pdffonts"
 CUPS_LIB = Path("/usr/lib/cups")
 GENERIC_PDF_PPD = "/usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd"
-PACKAGES = {CUPSD: "cups-daemon", LPADMIN: "cups-client", CUPSDISABLE: "cups-client", "/usr/bin/lp": "cups-client",
-            str(CUPS_LIB / "filter/pdftopdf"): "cups-filters-core-drivers", GENERIC_PDF_PPD: "cups-filters",
-            PDFTOTEXT: "poppler-utils", PDFFONTS: "poppler-utils"}
+PACKAGES = {
+    CUPSD: "cups-daemon",
+    LPADMIN: "cups-client",
+    CUPSDISABLE: "cups-client",
+    "/usr/bin/lp": "cups-client",
+    str(CUPS_LIB / "filter/pdftopdf"): "cups-filters-core-drivers",
+    GENERIC_PDF_PPD: "cups-filters",
+    PDFTOTEXT: "poppler-utils",
+    PDFFONTS: "poppler-utils",
+}
 
 
 def require(*paths: str) -> None:
@@ -34,8 +42,11 @@ def require(*paths: str) -> None:
     missing = [path for path in paths if not Path(path).exists()]
     if missing:
         packages = sorted({PACKAGES[path] for path in missing})
-        pytest.fail(f"missing {', '.join(missing)}: install Debian's {' '.join(packages)} "
-                    f"(sudo apt-get install {' '.join(packages)})", pytrace=False)
+        pytest.fail(
+            f"missing {', '.join(missing)}: install Debian's {' '.join(packages)} "
+            f"(sudo apt-get install {' '.join(packages)})",
+            pytrace=False,
+        )
 
 
 # A CUPS backend of our own: writes each job into the folder named by its
@@ -59,10 +70,12 @@ def cups_files_conf(root: Path) -> str:
     """Every path of the scheduler under ``root``; each directive has its value
     (cups-daemon 2.4.2-3+deb12u10 refuses one without: "Missing value for ...")."""
     r = root
-    return (f"ServerRoot {r}/etc\nRequestRoot {r}/spool\nTempDir {r}/spool/tmp\nCacheDir {r}/cache\n"
-            f"StateDir {r}/state\nServerBin {r}/bin\nServerKeychain {r}/ssl\nDataDir /usr/share/cups\n"
-            f"AccessLog {r}/log/access_log\nErrorLog {r}/log/error_log\nPageLog {r}/log/page_log\n"
-            f"Printcap {r}/state/printcap\nFileDevice Yes\n")
+    return (
+        f"ServerRoot {r}/etc\nRequestRoot {r}/spool\nTempDir {r}/spool/tmp\nCacheDir {r}/cache\n"
+        f"StateDir {r}/state\nServerBin {r}/bin\nServerKeychain {r}/ssl\nDataDir /usr/share/cups\n"
+        f"AccessLog {r}/log/access_log\nErrorLog {r}/log/error_log\nPageLog {r}/log/page_log\n"
+        f"Printcap {r}/state/printcap\nFileDevice Yes\n"
+    )
 
 
 class ThrowawayCups:
@@ -99,12 +112,15 @@ class ThrowawayCups:
         (r / "etc/cupsd.conf").write_text(
             f"Listen 127.0.0.1:{self.port}\nLogLevel info\nWebInterface No\nBrowsing No\n"
             "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
-            "<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n")
+            "<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n"
+        )
         (r / "etc/cups-files.conf").write_text(cups_files_conf(r))
         self._output = open(r / "log/cupsd.out", "wb")
-        self.proc = subprocess.Popen([CUPSD, "-f", "-c", str(r / "etc/cupsd.conf"),
-                                      "-s", str(r / "etc/cups-files.conf")],
-                                     stdout=self._output, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [CUPSD, "-f", "-c", str(r / "etc/cupsd.conf"), "-s", str(r / "etc/cups-files.conf")],
+            stdout=self._output,
+            stderr=subprocess.STDOUT,
+        )
 
         def up():
             if self.proc.poll() is not None:
@@ -120,8 +136,11 @@ class ThrowawayCups:
 
     def log(self) -> str:
         """What cupsd said: its standard output and error (configuration errors), then its error_log."""
-        return "\n".join(path.read_text(errors="replace") for path in
-                         (self.root / "log/cupsd.out", self.root / "log/error_log") if path.exists())
+        return "\n".join(
+            path.read_text(errors="replace")
+            for path in (self.root / "log/cupsd.out", self.root / "log/error_log")
+            if path.exists()
+        )
 
     def add_queue(self) -> tuple[str, Path]:
         """A new queue with the generic PDF driver and our backend; its output folder."""
@@ -130,9 +149,23 @@ class ThrowawayCups:
         out = self.root / "out" / name
         out.mkdir(parents=True)
         out.chmod(0o755)
-        subprocess.run([LPADMIN, "-h", f"127.0.0.1:{self.port}", "-p", name, "-E",
-                        "-v", f"kiosktest:{out}", "-P", GENERIC_PDF_PPD],
-                       check=True, capture_output=True, timeout=30)
+        subprocess.run(
+            [
+                LPADMIN,
+                "-h",
+                f"127.0.0.1:{self.port}",
+                "-p",
+                name,
+                "-E",
+                "-v",
+                f"kiosktest:{out}",
+                "-P",
+                GENERIC_PDF_PPD,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=30,
+        )
         return name, out
 
     @staticmethod
@@ -143,8 +176,9 @@ class ThrowawayCups:
 
     def disable(self, queue: str) -> None:
         """Stop a queue, as a technician's ``cupsdisable`` does."""
-        subprocess.run([CUPSDISABLE, "-h", f"127.0.0.1:{self.port}", queue], check=True, capture_output=True,
-                       timeout=30)
+        subprocess.run(
+            [CUPSDISABLE, "-h", f"127.0.0.1:{self.port}", queue], check=True, capture_output=True, timeout=30
+        )
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -161,8 +195,7 @@ class ThrowawayCups:
 
 @pytest.fixture(scope="session")
 def cups_server():
-    require(CUPSD, LPADMIN, CUPSDISABLE, "/usr/bin/lp", str(CUPS_LIB / "filter/pdftopdf"), GENERIC_PDF_PPD,
-            PDFTOTEXT)
+    require(CUPSD, LPADMIN, CUPSDISABLE, "/usr/bin/lp", str(CUPS_LIB / "filter/pdftopdf"), GENERIC_PDF_PPD, PDFTOTEXT)
     server = ThrowawayCups().start()
     yield server
     server.stop()
@@ -176,8 +209,9 @@ def pdftotext(tmp_path):
     def read(data: bytes) -> str:
         path = tmp_path / "read.pdf"
         path.write_bytes(data)
-        return subprocess.run([PDFTOTEXT, "-layout", str(path), "-"], check=True, capture_output=True,
-                              text=True, timeout=30).stdout
+        return subprocess.run(
+            [PDFTOTEXT, "-layout", str(path), "-"], check=True, capture_output=True, text=True, timeout=30
+        ).stdout
 
     return read
 
@@ -188,7 +222,8 @@ def pdffonts():
     require(PDFFONTS)
 
     def fonts(path: Path) -> list[str]:
-        return subprocess.run([PDFFONTS, str(path)], check=True, capture_output=True, text=True,
-                              timeout=30).stdout.splitlines()[2:]
+        return subprocess.run(
+            [PDFFONTS, str(path)], check=True, capture_output=True, text=True, timeout=30
+        ).stdout.splitlines()[2:]
 
     return fonts

@@ -2,6 +2,7 @@
 
 Not collected by itself: test_scanner_sane.py runs each test here in a process
 of its own (see why there)."""
+
 from __future__ import annotations
 
 import os
@@ -126,23 +127,20 @@ def test_no_device_at_all_is_unavailable(sane_env, tmp_path):
         "    print('unavailable:', exc)\n"
     )
     env = {**os.environ, "SANE_CONFIG_DIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "unavailable: SANE lists no scanner"
 
 
 def test_jam_reported_by_sane_is_a_jam(sane_env, test_options_restored):
-    scanner = SaneScanner("test:0", resolution=50,
-                          options={"read-return-value": "SANE_STATUS_JAMMED"})
+    scanner = SaneScanner("test:0", resolution=50, options={"read-return-value": "SANE_STATUS_JAMMED"})
     with pytest.raises(ScannerJam) as info:
         list(scanner.scan("adf"))
     assert "coincée" in info.value.message_fr
 
 
 def test_no_docs_on_the_first_page_is_no_paper(sane_env, test_options_restored):
-    scanner = SaneScanner("test:0", resolution=50,
-                          options={"read-return-value": "SANE_STATUS_NO_DOCS"})
+    scanner = SaneScanner("test:0", resolution=50, options={"read-return-value": "SANE_STATUS_NO_DOCS"})
     with pytest.raises(ScannerNoPaper) as info:
         list(scanner.scan("adf"))
     assert info.value.message_fr.startswith("Il n'y a pas de feuille")
@@ -150,9 +148,12 @@ def test_no_docs_on_the_first_page_is_no_paper(sane_env, test_options_restored):
 
 def test_slow_scanner_times_out(sane_env, test_options_restored):
     # the test backend waits 0.2 s before each chunk of at most 64 KiB
-    scanner = SaneScanner("test:0", resolution=150, timeout=0.3, options={
-        "read-limit": True, "read-limit-size": 65536,
-        "read-delay": True, "read-delay-duration": 200000})
+    scanner = SaneScanner(
+        "test:0",
+        resolution=150,
+        timeout=0.3,
+        options={"read-limit": True, "read-limit-size": 65536, "read-delay": True, "read-delay-duration": 200000},
+    )
     with pytest.raises(ScannerTimeout) as info:
         list(scanner.scan())
     assert info.value.message_fr.startswith("Le scanner met trop de temps")

@@ -2,6 +2,7 @@
 started for these tests (``cups_server`` in conftest.py: its own port and
 folders, nothing in /etc touched), and the capture fake. Output is read back
 with pdftotext."""
+
 from __future__ import annotations
 
 import os
@@ -28,14 +29,14 @@ from drivers.printer.a4doc import A4Document
 from support import wait_until
 
 FAULTS = {
-    "paper-out": (PrinterPaperOut, PrinterStatus.PAPER_OUT,
-                  "L'imprimante n'a plus de papier. Appelez le médiateur."),
-    "cover-open": (PrinterCoverOpen, PrinterStatus.COVER_OPEN,
-                   "Le capot de l'imprimante est ouvert. Appelez le médiateur."),
-    "jam": (PrinterJam, PrinterStatus.JAM,
-            "Une feuille est coincée dans l'imprimante. Appelez le médiateur."),
-    "unplugged": (PrinterUnavailable, PrinterStatus.UNREACHABLE,
-                  "L'imprimante ne répond pas. Appelez le médiateur."),
+    "paper-out": (PrinterPaperOut, PrinterStatus.PAPER_OUT, "L'imprimante n'a plus de papier. Appelez le médiateur."),
+    "cover-open": (
+        PrinterCoverOpen,
+        PrinterStatus.COVER_OPEN,
+        "Le capot de l'imprimante est ouvert. Appelez le médiateur.",
+    ),
+    "jam": (PrinterJam, PrinterStatus.JAM, "Une feuille est coincée dans l'imprimante. Appelez le médiateur."),
+    "unplugged": (PrinterUnavailable, PrinterStatus.UNREACHABLE, "L'imprimante ne répond pas. Appelez le médiateur."),
 }
 #: What the test backend (tests/drivers/conftest.py) reports for each fault (printer-state-reasons).
 BACKEND_REASONS = {"paper-out": "media-empty-error", "cover-open": "cover-open-error", "jam": "media-jam-error"}
@@ -48,11 +49,15 @@ def queue(cups_server):
 
 
 def attestation() -> bytes:
-    doc = A4Document("Attestation d'inscription", subtitle="Point numérique — démonstration",
-                     footer="Document fictif")
+    doc = A4Document("Attestation d'inscription", subtitle="Point numérique — démonstration", footer="Document fictif")
     doc.paragraph("Mme Marianne SPECIMEN, née le 01/01/1990, est inscrite à l'épreuve théorique.")
-    doc.fields([("Numéro de demande", "2025-000123"), ("Prénoms", "Marianne, Éloïse"),
-                ("Frais", "30 € (œuvre sociale incluse)")])
+    doc.fields(
+        [
+            ("Numéro de demande", "2025-000123"),
+            ("Prénoms", "Marianne, Éloïse"),
+            ("Frais", "30 € (œuvre sociale incluse)"),
+        ]
+    )
     doc.qr("https://example.invalid/suivi?numero=2025-000123", caption="Suivre votre demande")
     doc.page_break()
     doc.heading("Au verso : à apporter le jour de l'épreuve")
@@ -62,20 +67,27 @@ def attestation() -> bytes:
 
 # -- the PDF builder -------------------------------------------------------------------
 
+
 def test_a4_document_embeds_a_font_so_accents_read_back(tmp_path, pdftotext, pdffonts):
     pdf = attestation()
     path = tmp_path / "attestation.pdf"
     path.write_bytes(pdf)
     text = pdftotext(pdf)
-    for expected in ("Attestation d'inscription", "Marianne, Éloïse", "30 € (œuvre sociale incluse)",
-                     "Au verso : à apporter le jour de l'épreuve", "Page 2"):
+    for expected in (
+        "Attestation d'inscription",
+        "Marianne, Éloïse",
+        "30 € (œuvre sociale incluse)",
+        "Au verso : à apporter le jour de l'épreuve",
+        "Page 2",
+    ):
         assert expected in text
     import pikepdf
 
     with pikepdf.open(path) as doc:
         assert len(doc.pages) == 2
-        assert all(abs(float(p.mediabox[2]) - 595.28) < 0.5 and abs(float(p.mediabox[3]) - 841.89) < 0.5
-                   for p in doc.pages)  # A4 in points
+        assert all(
+            abs(float(p.mediabox[2]) - 595.28) < 0.5 and abs(float(p.mediabox[3]) - 841.89) < 0.5 for p in doc.pages
+        )  # A4 in points
     fonts = pdffonts(path)
     # the text's fonts are embedded subsets with a Unicode map (emb sub uni);
     # reportlab also lists Helvetica, a standard font no text here uses
@@ -84,6 +96,7 @@ def test_a4_document_embeds_a_font_so_accents_read_back(tmp_path, pdftotext, pdf
 
 
 # -- CUPS ---------------------------------------------------------------------------------
+
 
 def test_duplex_attestation_prints_recto_verso_on_a_real_cups(queue, cups_server, pdftotext):
     printer, out = queue
@@ -96,7 +109,7 @@ def test_duplex_attestation_prints_recto_verso_on_a_real_cups(queue, cups_server
     data = cups_server.printed(out, job_id)
     assert b"@PJL SET DUPLEX=ON" in data and b"@PJL SET BINDING=LONGEDGE" in data
     assert b"@PJL SET PAPER=A4" in data
-    text = pdftotext(data[data.index(b"%PDF-"):])
+    text = pdftotext(data[data.index(b"%PDF-") :])
     assert "Marianne, Éloïse" in text and "30 € (œuvre sociale incluse)" in text
     # printed, then purged: CUPS keeps no copy of the person's document
     with pytest.raises(PrinterUnavailable, match="not-found"):
@@ -111,7 +124,7 @@ def test_simplex_job_is_one_sided(queue, cups_server, pdftotext):
     printer.wait(job_id, timeout=30)
     data = cups_server.printed(out, job_id)
     assert b"@PJL SET DUPLEX=OFF" in data
-    assert "Une seule face." in pdftotext(data[data.index(b"%PDF-"):])
+    assert "Une seule face." in pdftotext(data[data.index(b"%PDF-") :])
 
 
 @pytest.mark.parametrize("fault", sorted(BACKEND_REASONS))
@@ -124,6 +137,7 @@ def test_printer_fault_fails_the_job_typed_and_refuses_the_next(queue, cups_serv
         printer.wait(job_id, timeout=30)
     assert info.value.message_fr == message
     assert BACKEND_REASONS[fault] in str(info.value)
+
     # the job is cancelled and purged: it will not come out later for someone
     # else, and its document is gone from the spool
     def purged():
@@ -170,19 +184,23 @@ def test_only_pdf_is_sent(queue):
         printer.print_pdf(b"hello")
 
 
-@pytest.mark.parametrize("reasons, state, expected", [
-    (["none"], 3, PrinterStatus.ONLINE),
-    (["media-low-report"], 3, PrinterStatus.PAPER_LOW),
-    (["media-needed-error"], 5, PrinterStatus.PAPER_OUT),
-    (["door-open-warning"], 4, PrinterStatus.COVER_OPEN),
-    (["paused"], 5, PrinterStatus.OFFLINE),
-    (["none"], 5, PrinterStatus.OFFLINE),
-])
+@pytest.mark.parametrize(
+    "reasons, state, expected",
+    [
+        (["none"], 3, PrinterStatus.ONLINE),
+        (["media-low-report"], 3, PrinterStatus.PAPER_LOW),
+        (["media-needed-error"], 5, PrinterStatus.PAPER_OUT),
+        (["door-open-warning"], 4, PrinterStatus.COVER_OPEN),
+        (["paused"], 5, PrinterStatus.OFFLINE),
+        (["none"], 5, PrinterStatus.OFFLINE),
+    ],
+)
 def test_state_reasons_map_to_statuses(reasons, state, expected):
     assert status_from_reasons(reasons, state) is expected
 
 
 # -- the capture fake -------------------------------------------------------------------------
+
 
 def test_capture_printer_keeps_each_pdf_privately(tmp_path):
     printer = CaptureA4Printer(tmp_path / "a4")
@@ -216,6 +234,7 @@ def test_capture_printer_paper_low_still_prints():
 
 
 # -- factory ----------------------------------------------------------------------------------
+
 
 class _A4Settings:
     def __init__(self, **values):

@@ -5,6 +5,7 @@ CUPS refuses it (``cups.IPPError``; everything else of the connection is the rea
 pycups one). The failure is logged with the job id and the error's type only,
 kept by the printer, counted in the statistics, and makes the session's end
 report not clean: the kiosk then shows its "hors service" screen."""
+
 from __future__ import annotations
 
 import logging
@@ -86,7 +87,8 @@ def test_a_refused_purge_is_logged_and_kept_and_the_document_is_still_there(refu
     assert printer.purge_failed(job_id)
     assert in_spool(cups_server, job_id), "CUPS kept the document: the purge really failed"
     assert [r.getMessage() for r in caplog.records] == [
-        f"CUPS job {job_id} not purged from the print spool: IPPError (IPP status 0x0403)"]
+        f"CUPS job {job_id} not purged from the print spool: IPPError (IPP status 0x0403)"
+    ]
     assert "SPECIMEN" not in caplog.text and "Marianne" not in caplog.text
 
     assert printer.retry_purge(job_id)  # CUPS lets it go now
@@ -115,21 +117,27 @@ def test_a_job_cups_no_longer_knows_is_purged(refusing):
 
 # -- the session ---------------------------------------------------------------------------
 
+
 @pytest.fixture
 def services(tmp_path, mock_backend, workspace_root):
-    built = build_services(load_settings(overrides={
-        "ants": {"base_url": mock_backend.url, "mock_db": str(mock_backend.db), "retries": 0},
-        "scanner": {"driver": "simulated", "resolution": 50},
-        "workspace": {"root": str(workspace_root)},
-        "stats": {"path": str(tmp_path / "stats.db")},
-    }))
+    built = build_services(
+        load_settings(
+            overrides={
+                "ants": {"base_url": mock_backend.url, "mock_db": str(mock_backend.db), "retries": 0},
+                "scanner": {"driver": "simulated", "resolution": 50},
+                "workspace": {"root": str(workspace_root)},
+                "stats": {"path": str(tmp_path / "stats.db")},
+            }
+        )
+    )
     yield built
     built.close()
 
 
 @pytest.mark.parametrize("refusals, clean", [(2, False), (1, True)])
-def test_a_job_left_in_the_spool_makes_the_end_of_the_session_not_clean(services, refusing, cups_server, tmp_path,
-                                                                        refusals, clean):
+def test_a_job_left_in_the_spool_makes_the_end_of_the_session_not_clean(
+    services, refusing, cups_server, tmp_path, refusals, clean
+):
     printer, _out = refusing
     printer.refusals = refusals  # 2: at print time and again at the end; 1: the end's retry purges it
     session = services.new_session("permis-perte")

@@ -2,6 +2,7 @@
 filed through the session core against the mock, its attestation fetched from ANTS and
 printed recto-verso on one sheet (seed 004), read back from what the queue's backend got
 (the throwaway CUPS is ``cups_server`` in conftest.py)."""
+
 from __future__ import annotations
 
 import pikepdf
@@ -12,20 +13,35 @@ from config.factories import build_services
 from drivers.printer import CupsPrinter, PrinterJam
 from session import SessionError
 
-VALUES = {"categorie": "BE", "premiere_categorie": "oui", "nationalite_francaise": "non",
-          "nom_naissance": "Lefèvre", "sexe": "F", "prenom1": "Anaïs", "prenom2": "Zoé",
-          "date_naissance": "14/07/1985", "numero_voie": "12", "nom_voie": "rue des Écoles",
-          "code_postal": "33000", "commune": "Bordeaux", "email": "anais@exemple.fr"}
+VALUES = {
+    "categorie": "BE",
+    "premiere_categorie": "oui",
+    "nationalite_francaise": "non",
+    "nom_naissance": "Lefèvre",
+    "sexe": "F",
+    "prenom1": "Anaïs",
+    "prenom2": "Zoé",
+    "date_naissance": "14/07/1985",
+    "numero_voie": "12",
+    "nom_voie": "rue des Écoles",
+    "code_postal": "33000",
+    "commune": "Bordeaux",
+    "email": "anais@exemple.fr",
+}
 
 
 @pytest.fixture
 def services(tmp_path, mock_backend, workspace_root):
-    built = build_services(load_settings(overrides={
-        "ants": {"base_url": mock_backend.url, "mock_db": str(mock_backend.db), "retries": 0},
-        "scanner": {"driver": "simulated", "resolution": 50},
-        "workspace": {"root": str(workspace_root)},
-        "stats": {"path": str(tmp_path / "stats.db")},
-    }))
+    built = build_services(
+        load_settings(
+            overrides={
+                "ants": {"base_url": mock_backend.url, "mock_db": str(mock_backend.db), "retries": 0},
+                "scanner": {"driver": "simulated", "resolution": 50},
+                "workspace": {"root": str(workspace_root)},
+                "stats": {"path": str(tmp_path / "stats.db")},
+            }
+        )
+    )
     yield built
     built.close()
 
@@ -59,13 +75,21 @@ def test_the_attestation_prints_recto_verso_on_one_sheet(services, cups_server, 
         assert session.a4.job_attributes(job_id)["sides"] == "two-sided-long-edge"
         data = cups_server.printed(out, job_id)
         assert b"@PJL SET DUPLEX=ON" in data and b"@PJL SET BINDING=LONGEDGE" in data
-        pdf = data[data.index(b"%PDF-"):]
+        pdf = data[data.index(b"%PDF-") :]
         (tmp_path / "job.pdf").write_bytes(pdf)
         with pikepdf.open(tmp_path / "job.pdf") as doc:
             assert len(doc.pages) == 2
         text = pdftotext(pdf)
-        for expected in (session.numero, session.delivre["neph"], "LEFÈVRE", "Anaïs, Zoé", "14/07/1985", "BE",
-                         "Équivalent du Cerfa réf. 02", "À présenter à l'inspecteur"):
+        for expected in (
+            session.numero,
+            session.delivre["neph"],
+            "LEFÈVRE",
+            "Anaïs, Zoé",
+            "14/07/1985",
+            "BE",
+            "Équivalent du Cerfa réf. 02",
+            "À présenter à l'inspecteur",
+        ):
             assert expected in text, expected
     finally:
         report = session.end("submitted")
@@ -95,7 +119,7 @@ def test_the_recapitulatif_leaves_nothing_in_the_print_spool(services, cups_serv
     try:
         job_id = session.print_recap_a4()
         data = cups_server.printed(out, job_id)
-        assert "LEFÈVRE" in pdftotext(data[data.index(b"%PDF-"):]).upper()
+        assert "LEFÈVRE" in pdftotext(data[data.index(b"%PDF-") :]).upper()
         assert not list((cups_server.root / "spool").glob(f"d{job_id:05d}-*")), "the document stayed in the spool"
     finally:
         report = session.end("submitted")

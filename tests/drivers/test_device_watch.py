@@ -4,6 +4,7 @@ umockdev only works when the process starts under ``umockdev-wrapper`` (it
 preloads a library that redirects /sys and the netlink socket): the hot-plug
 tests are in umockdev_hotplug.py, which a test here runs under the wrapper.
 """
+
 from __future__ import annotations
 
 import glob
@@ -23,21 +24,40 @@ UNDER_WRAPPER = Path(__file__).with_name("umockdev_hotplug.py")
 
 
 def test_under_umockdev_wrapper():
-    missing = [f"{path} (Debian's {package})" for path, package in (
-        ("/usr/bin/umockdev-wrapper", "umockdev"),
-        ("/usr/lib/python3/dist-packages/gi", "python3-gi"),
-    ) if not Path(path).exists()]
+    missing = [
+        f"{path} (Debian's {package})"
+        for path, package in (
+            ("/usr/bin/umockdev-wrapper", "umockdev"),
+            ("/usr/lib/python3/dist-packages/gi", "python3-gi"),
+        )
+        if not Path(path).exists()
+    ]
     if not glob.glob("/usr/lib/*/girepository-1.0/UMockdev-1.0.typelib"):
         missing.append("UMockdev-1.0.typelib (Debian's gir1.2-umockdev-1.0)")
     if missing:
         pytest.fail(f"umockdev is missing: {', '.join(missing)}", pytrace=False)
     if importlib.util.find_spec("gi") is None:
-        pytest.fail(f"{sys.prefix} does not see Debian's gi: link /usr/lib/python3/dist-packages/gi into its "
-                    "site-packages (scripts/bootstrap.sh does)", pytrace=False)
+        pytest.fail(
+            f"{sys.prefix} does not see Debian's gi: link /usr/lib/python3/dist-packages/gi into its "
+            "site-packages (scripts/bootstrap.sh does)",
+            pytrace=False,
+        )
     done = subprocess.run(
-        ["/usr/bin/umockdev-wrapper", sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         str(UNDER_WRAPPER)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120)
+        [
+            "/usr/bin/umockdev-wrapper",
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            str(UNDER_WRAPPER),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "2 passed" in done.stdout, done.stdout
 

@@ -1,6 +1,7 @@
 """drivers/_lazy.py: the packages whose names load on first use (session,
 drivers.printer, drivers.scanner) import none of their modules until a name
 is asked for, and every name they list is there."""
+
 from __future__ import annotations
 
 import json
@@ -30,14 +31,13 @@ print(json.dumps({"before": before, "missing": missing, "unknown": unknown,
 
 @pytest.mark.parametrize("package", PACKAGES)
 def test_a_package_loads_its_modules_only_when_a_name_is_used(package):
-    done = subprocess.run([sys.executable, "-c", CODE, package], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run([sys.executable, "-c", CODE, package], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen["before"] == []             # importing the package loaded none of its modules
-    assert seen["missing"] == []            # every name of __all__ resolves
+    assert seen["before"] == []  # importing the package loaded none of its modules
+    assert seen["missing"] == []  # every name of __all__ resolves
     assert seen["unknown"] == f"module {package!r} has no attribute 'no_such_name'"
-    assert seen["dir"] == []                # dir() lists the names not loaded yet
+    assert seen["dir"] == []  # dir() lists the names not loaded yet
 
 
 def test_a_renamed_export_is_the_module_attribute_it_names():

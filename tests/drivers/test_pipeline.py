@@ -1,4 +1,5 @@
 """The page pipeline: crop, deskew, rotate, encode within a byte budget, PDF."""
+
 from __future__ import annotations
 
 import io
@@ -85,7 +86,7 @@ def test_text_pages_fit_the_budget_at_the_highest_quality_and_stay_legible():
     original = np.asarray(scan.convert("L"), dtype=np.float32)
     decoded = np.asarray(decode(page.data).convert("L"), dtype=np.float32)
     mse = float(((original - decoded) ** 2).mean())
-    assert 10 * np.log10(255 ** 2 / mse) > 35  # PSNR in dB: small print intact
+    assert 10 * np.log10(255**2 / mse) > 35  # PSNR in dB: small print intact
 
 
 def test_a_page_over_budget_is_brought_down_in_quality_then_resolution():

@@ -1,6 +1,7 @@
 """Receipt printing: exact ESC/POS bytes over TCP to a listener standing where
 a network printer would be (it answers status requests as a printer would: paper
 out, cover open, no answer), the capture printer, faults and the factory."""
+
 from __future__ import annotations
 
 import socket
@@ -26,10 +27,12 @@ from support import wait_until
 
 RECEIPT = Receipt(
     title="Récépissé de demande",
-    lines=[("Démarche", "Déclaration de vol du permis"),
-           ("Nom", "SPÉCIMEN Éloïse"),
-           ("Déposée le", "12/03/2025 à 14:32"),
-           ("Pièces justificatives fournies", "justificatif de domicile, récépissé de déclaration de vol")],
+    lines=[
+        ("Démarche", "Déclaration de vol du permis"),
+        ("Nom", "SPÉCIMEN Éloïse"),
+        ("Déposée le", "12/03/2025 à 14:32"),
+        ("Pièces justificatives fournies", "justificatif de domicile, récépissé de déclaration de vol"),
+    ],
     numero="PN-2025-ABC123",
     qr_data="https://permisdeconduire.ants.gouv.fr/suivi?numero=PN-2025-ABC123",
     footer=["Conservez ce récépissé : il prouve votre demande.", "Borne de démonstration"],
@@ -47,8 +50,9 @@ CUT = b"\x1dV\x00"
 
 
 def network_printer(port: int, timeout: float = 2.0, **settings) -> ReceiptPrinter:
-    return make_receipt_printer(PrinterSettings(driver="network", host="127.0.0.1", port=port, timeout=timeout,
-                                                **settings))
+    return make_receipt_printer(
+        PrinterSettings(driver="network", host="127.0.0.1", port=port, timeout=timeout, **settings)
+    )
 
 
 def unused_port() -> int:
@@ -124,10 +128,18 @@ def test_each_job_asks_the_status_before_and_after(tcp_printer):
 # -- a network printer that answers status requests (DLE EOT n) ---------------------
 
 NETWORK_FAULTS = {
-    "paper-out": (PrinterPaperOut, PrinterStatus.PAPER_OUT, [1, 2],
-                  "L'imprimante n'a plus de papier. Appelez le médiateur."),
-    "cover-open": (PrinterCoverOpen, PrinterStatus.COVER_OPEN, [1, 2],
-                   "Le capot de l'imprimante est ouvert. Appelez le médiateur."),
+    "paper-out": (
+        PrinterPaperOut,
+        PrinterStatus.PAPER_OUT,
+        [1, 2],
+        "L'imprimante n'a plus de papier. Appelez le médiateur.",
+    ),
+    "cover-open": (
+        PrinterCoverOpen,
+        PrinterStatus.COVER_OPEN,
+        [1, 2],
+        "Le capot de l'imprimante est ouvert. Appelez le médiateur.",
+    ),
 }
 
 
@@ -190,8 +202,9 @@ def test_a_printer_silent_after_the_job_is_not_counted_as_printed(tcp_printer):
     tcp_printer.after_cut = "silent"
     with pytest.raises(PrinterUnavailable) as info:
         network_printer(tcp_printer.port, status_timeout=0.2).print_receipt(RECEIPT)
-    assert info.value.message_fr == ("L'imprimante n'a pas confirmé l'impression. "
-                                     "Notez votre numéro et appelez le médiateur.")
+    assert info.value.message_fr == (
+        "L'imprimante n'a pas confirmé l'impression. Notez votre numéro et appelez le médiateur."
+    )
     assert "after the job" in str(info.value)
 
 
@@ -233,12 +246,13 @@ def test_capture_appends_jobs_to_its_file(tmp_path):
 
 
 FAULTS = {
-    "paper-out": (PrinterPaperOut, PrinterStatus.PAPER_OUT,
-                  "L'imprimante n'a plus de papier. Appelez le médiateur."),
-    "cover-open": (PrinterCoverOpen, PrinterStatus.COVER_OPEN,
-                   "Le capot de l'imprimante est ouvert. Appelez le médiateur."),
-    "unplugged": (PrinterUnavailable, PrinterStatus.UNREACHABLE,
-                  "L'imprimante ne répond pas. Appelez le médiateur."),
+    "paper-out": (PrinterPaperOut, PrinterStatus.PAPER_OUT, "L'imprimante n'a plus de papier. Appelez le médiateur."),
+    "cover-open": (
+        PrinterCoverOpen,
+        PrinterStatus.COVER_OPEN,
+        "Le capot de l'imprimante est ouvert. Appelez le médiateur.",
+    ),
+    "unplugged": (PrinterUnavailable, PrinterStatus.UNREACHABLE, "L'imprimante ne répond pas. Appelez le médiateur."),
 }
 
 
@@ -292,13 +306,15 @@ def test_file_printer_writes_the_same_bytes(tmp_path, tcp_printer):
 
 # -- factory -------------------------------------------------------------------
 
+
 def test_factory_maps_every_configured_driver():
     assert set(PRINTER_DRIVERS) == {"network", "usb", "serial", "file", "capture"}
 
 
 def test_factory_builds_a_network_device_from_settings():
-    printer = make_receipt_printer(PrinterSettings(driver="network", host="192.0.2.7", port=9101,
-                                                   timeout=3.5, profile="TM-T88V"))
+    printer = make_receipt_printer(
+        PrinterSettings(driver="network", host="192.0.2.7", port=9101, timeout=3.5, profile="TM-T88V")
+    )
     device = printer.open_device()
     assert isinstance(device, Network)
     assert (device.host, device.port, device.timeout) == ("192.0.2.7", 9101, 3.5)

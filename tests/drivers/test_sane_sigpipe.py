@@ -1,6 +1,7 @@
 """After a SANE scan in a process, a write to a closed socket raises
 BrokenPipeError, as Python means it to, instead of killing the process with
 SIGPIPE (SANE's test backend leaves SIGPIPE at its default)."""
+
 import subprocess
 import sys
 from pathlib import Path

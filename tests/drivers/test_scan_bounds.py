@@ -1,6 +1,7 @@
 """Every page's pixels are bounded before it is decoded or read, on every
 scanner: a 13,000 x 13,000 image (under Pillow's own limit) in the simulated
 scanner's folder once took the scan worker to 8 GB."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,10 @@ from drivers.scanner import (
 )
 from drivers.scanner.worker import ScanWorker
 
-TOO_LARGE = ("Cette page est trop grande pour être numérisée. "
-             "Utilisez une feuille au format A4 au plus, ou appelez le médiateur.")
+TOO_LARGE = (
+    "Cette page est trop grande pour être numérisée. "
+    "Utilisez une feuille au format A4 au plus, ou appelez le médiateur."
+)
 #: What a worker's child may have used at its peak having decoded no page
 #: (about 40 MB here; one A4 page at 300 dpi takes it to about 140 MB).
 IDLE_CHILD_MB = 120

@@ -2,6 +2,7 @@
 workspace, which the wipe deletes): its child never creates it, stops once it
 is gone, writes no page finished after a cancel, and ``ScanJob.stop`` gives a
 bound after which nothing more is written."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,5 +1,6 @@
 """ScanWorker: scanning in a child process, on the simulated scanner and on
 SANE's own ``test`` backend; faults, hangs, cancels and a dying child."""
+
 from __future__ import annotations
 
 import io
@@ -72,8 +73,13 @@ def test_feeder_pages_are_numbered_and_never_overwritten(worker, tmp_path):
 
 def test_progress_and_pages_are_reported_as_they_come(worker, tmp_path):
     progress, pages = [], []
-    job = worker.start_scan("adf", 100, tmp_path, on_progress=lambda j: progress.append(j.progress.percent),
-                            on_page=lambda j, p: pages.append(p.index))
+    job = worker.start_scan(
+        "adf",
+        100,
+        tmp_path,
+        on_progress=lambda j: progress.append(j.progress.percent),
+        on_page=lambda j, p: pages.append(p.index),
+    )
     job.wait(30)
     assert pages == [1, 2, 3]
     assert progress and progress[-1] == 100.0
@@ -81,8 +87,9 @@ def test_progress_and_pages_are_reported_as_they_come(worker, tmp_path):
 
 def test_progress_brings_a_live_preview_of_the_page_so_far(worker, tmp_path):
     previews = []
-    job = worker.start_scan("flatbed", 300, tmp_path,
-                            on_progress=lambda j: previews.append((j.progress.percent, j.progress.preview)))
+    job = worker.start_scan(
+        "flatbed", 300, tmp_path, on_progress=lambda j: previews.append((j.progress.percent, j.progress.preview))
+    )
     job.wait(30)
     shown = [(percent, data) for percent, data in previews if data]
     assert shown, "no preview came with the progress"
@@ -90,7 +97,7 @@ def test_progress_brings_a_live_preview_of_the_page_so_far(worker, tmp_path):
         with Image.open(io.BytesIO(data)) as image:
             assert image.format == "JPEG" and max(image.size) <= 480
             # the part of the A4 glass read so far: its whole width, the share read of its height
-            assert abs(image.height / image.width - 297 / 210 * percent / 100) < .02, percent
+            assert abs(image.height / image.width - 297 / 210 * percent / 100) < 0.02, percent
 
 
 def test_the_worker_offers_the_scanner_s_sources(worker):
@@ -187,9 +194,12 @@ def test_cancel_stops_between_pages_without_killing(tmp_path):
 def test_cancel_of_a_hung_scan_kills_the_child_after_the_grace(worker, tmp_path):
     worker.inject_fault("hang", after_pages=1)
     hung = threading.Event()  # the second page's first bytes came, then nothing
-    job = worker.start_scan("adf", 100, tmp_path,
-                            on_progress=lambda j: j.progress.pages_done == 1 and j.progress.percent == 50.0
-                            and hung.set())
+    job = worker.start_scan(
+        "adf",
+        100,
+        tmp_path,
+        on_progress=lambda j: j.progress.pages_done == 1 and j.progress.percent == 50.0 and hung.set(),
+    )
     assert hung.wait(30) and len(job.pages) == 1
     hung_child = worker._child.proc
     job.cancel()
@@ -251,6 +261,7 @@ def test_closed_worker_leaves_no_child(tmp_path):
 
 # -- on SANE's test backend --------------------------------------------------------
 
+
 @pytest.mark.sane
 def test_sane_flatbed_through_the_worker(sane_env, tmp_path):
     with ScanWorker(ScannerSettings(driver="sane", device="test:0")) as w:
@@ -260,6 +271,7 @@ def test_sane_flatbed_through_the_worker(sane_env, tmp_path):
         def seen(j):
             progress.append(j.progress.percent)
             w_last_preview[0] = j.progress.preview or w_last_preview[0]
+
         (page,) = w.scan("flatbed", 150, tmp_path, on_progress=seen)
     assert (page.width, page.height) == (1240, 1753)  # A4 at 150 dpi, nothing to crop on a plain page
     assert page.dpi == 150 and page.mode == "L"  # the test pattern is grey: a grey JPEG

@@ -1,6 +1,7 @@
 """A programming error in the scan worker's child is a bug, not a scanner's
 fault: it crosses the process boundary as ScanWorkerBug, with the child's
 traceback, never as a ScannerError the user would be told."""
+
 from __future__ import annotations
 
 import pytest

@@ -9,6 +9,7 @@ whole suite stopped in sane_test_read). The kiosk scans in a worker child
 that is killed and restarted when it hangs (drivers/scanner/worker.py); here
 a test that hangs fails after its bound and the others go on. In a fresh
 process each test also starts from the backend's default options."""
+
 from __future__ import annotations
 
 import ast
@@ -23,12 +24,16 @@ IN_PROCESS = Path(__file__).with_name("sane_inprocess.py")
 #: Seconds one test may take, start-up included; the slowest takes about five.
 BOUND = 60
 
+
 def _is_fixture(node: ast.FunctionDef) -> bool:
     return any("fixture" in ast.unparse(d) for d in node.decorator_list)
 
 
-TESTS = [node.name for node in ast.parse(IN_PROCESS.read_text()).body
-         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and not _is_fixture(node)]
+TESTS = [
+    node.name
+    for node in ast.parse(IN_PROCESS.read_text()).body
+    if isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and not _is_fixture(node)
+]
 
 pytestmark = pytest.mark.sane
 
@@ -44,8 +49,13 @@ def test_sane_driver(name, sane_env):
     hung = []
     for _ in range(TRIES):
         try:
-            done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", target],
-                                  cwd=ROOT, capture_output=True, text=True, timeout=BOUND)
+            done = subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", target],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=BOUND,
+            )
         except subprocess.TimeoutExpired as exc:
             hung.append(f"{exc.stdout or ''}{exc.stderr or ''}")
             print(f"{target} still running after {BOUND} s (SANE's test backend hung): tried again")
@@ -53,8 +63,7 @@ def test_sane_driver(name, sane_env):
         assert done.returncode == 0, done.stdout + done.stderr
         assert "1 passed" in done.stdout, done.stdout
         return
-    pytest.fail(f"{target} hung {TRIES} times in a row (SANE's test backend):\n" + "\n".join(hung),
-                pytrace=False)
+    pytest.fail(f"{target} hung {TRIES} times in a row (SANE's test backend):\n" + "\n".join(hung), pytrace=False)
 
 
 def test_every_in_process_test_is_run_here():

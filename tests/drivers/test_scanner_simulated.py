@@ -1,4 +1,5 @@
 """SimulatedScanner: the same port as SANE, documents from a folder, faults on demand."""
+
 from __future__ import annotations
 
 import threading
@@ -35,9 +36,12 @@ EXPECTED_MESSAGES = {
 def test_bundled_samples_are_small_a4_pages():
     files = sorted(SAMPLES.glob("*.png"))
     assert [f.name for f in files] == [
-        "01-cni-specimen-recto.png", "02-cni-specimen-verso.png",
-        "03-facture-electricite.png", "04-recepisse-declaration-vol.png",
-        "05-attestation-hebergement-fond-noir.png"]
+        "01-cni-specimen-recto.png",
+        "02-cni-specimen-verso.png",
+        "03-facture-electricite.png",
+        "04-recepisse-declaration-vol.png",
+        "05-attestation-hebergement-fond-noir.png",
+    ]
     assert sum(f.stat().st_size for f in files) < 300_000
     for f in files:
         with Image.open(f) as image:
@@ -54,9 +58,14 @@ def test_same_port_as_sane():
 def test_flatbed_serves_the_documents_in_order_cycling():
     scanner = SimulatedScanner()
     names = [next(scanner.scan(resolution=150)).info["source_file"] for _ in range(6)]
-    assert names == ["01-cni-specimen-recto.png", "02-cni-specimen-verso.png",
-                     "03-facture-electricite.png", "04-recepisse-declaration-vol.png",
-                     "05-attestation-hebergement-fond-noir.png", "01-cni-specimen-recto.png"]
+    assert names == [
+        "01-cni-specimen-recto.png",
+        "02-cni-specimen-verso.png",
+        "03-facture-electricite.png",
+        "04-recepisse-declaration-vol.png",
+        "05-attestation-hebergement-fond-noir.png",
+        "01-cni-specimen-recto.png",
+    ]
 
 
 def test_pages_are_resized_to_the_asked_resolution():
@@ -158,8 +167,11 @@ def test_duplex_feeder_gives_two_pages_a_sheet():
     assert scanner.duplex() and scanner.sources() == ["flatbed", "adf", "adf-duplex"]
     pages = list(scanner.scan("adf-duplex", resolution=50))
     assert [p.info["source_file"] for p in pages] == [
-        "01-cni-specimen-recto.png", "02-cni-specimen-verso.png",
-        "03-facture-electricite.png", "04-recepisse-declaration-vol.png"]
+        "01-cni-specimen-recto.png",
+        "02-cni-specimen-verso.png",
+        "03-facture-electricite.png",
+        "04-recepisse-declaration-vol.png",
+    ]
 
 
 def test_a_feeder_without_duplex_says_to_turn_the_sheet():
@@ -167,8 +179,9 @@ def test_a_feeder_without_duplex_says_to_turn_the_sheet():
     assert not scanner.duplex()
     with pytest.raises(ScannerError) as info:
         list(scanner.scan("adf-duplex"))
-    assert info.value.message_fr == ("Ce scanner ne numérise pas les deux faces à la fois. "
-                                      "Retournez la feuille pour le verso.")
+    assert info.value.message_fr == (
+        "Ce scanner ne numérise pas les deux faces à la fois. Retournez la feuille pour le verso."
+    )
 
 
 def test_progress_is_reported_for_each_page():
@@ -176,7 +189,8 @@ def test_progress_is_reported_for_each_page():
     pages = list(SimulatedScanner(adf_pages=2).scan("adf", resolution=50, progress=lambda *a: seen.append(a)))
     # four reports a page, top first, each with the part read so far
     assert [(read, expected) for read, expected, _ in seen] == [
-        (p.width * p.height * 3 * band // 4, p.width * p.height * 3) for p in pages for band in (1, 2, 3, 4)]
+        (p.width * p.height * 3 * band // 4, p.width * p.height * 3) for p in pages for band in (1, 2, 3, 4)
+    ]
     for (_, _, partial), (page, band) in zip(seen, [(p, b) for p in pages for b in (1, 2, 3, 4)], strict=True):
         top = partial()
         assert top.width == page.width and top.height == page.height * band // 4
@@ -206,14 +220,14 @@ def test_unknown_source_is_refused():
 
 # -- factory -------------------------------------------------------------------
 
+
 def test_factory_maps_every_configured_driver():
     assert set(SCANNER_DRIVERS) == {"sane", "simulated"}
 
 
 def test_factory_builds_a_simulated_scanner_from_settings(tmp_path):
     Image.new("RGB", (10, 10), "green").save(tmp_path / "x.png")
-    scanner = make_scanner(ScannerSettings(driver="simulated", folder=str(tmp_path),
-                                           resolution=200, fault="jam"))
+    scanner = make_scanner(ScannerSettings(driver="simulated", folder=str(tmp_path), resolution=200, fault="jam"))
     assert isinstance(scanner, SimulatedScanner)
     assert scanner.folder == tmp_path and scanner.resolution == 200 and scanner.fault == "jam"
     default = make_scanner(ScannerSettings(driver="simulated"))
@@ -221,8 +235,7 @@ def test_factory_builds_a_simulated_scanner_from_settings(tmp_path):
 
 
 def test_factory_builds_a_sane_scanner_from_settings():
-    scanner = make_scanner(ScannerSettings(driver="sane", device="test:0", mode="Gray",
-                                           resolution=150, timeout=5.0))
+    scanner = make_scanner(ScannerSettings(driver="sane", device="test:0", mode="Gray", resolution=150, timeout=5.0))
     assert isinstance(scanner, SaneScanner)
     assert (scanner.device, scanner.mode, scanner.resolution, scanner.timeout) == ("test:0", "Gray", 150, 5.0)
 

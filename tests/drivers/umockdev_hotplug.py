@@ -2,6 +2,7 @@
 test_device_watch.py::test_under_umockdev_wrapper, under ``umockdev-wrapper``
 (it preloads a library that redirects /sys and the netlink socket to a test
 bed), and only there: pytest does not collect this file by itself."""
+
 from __future__ import annotations
 
 import os
@@ -28,12 +29,20 @@ def testbed():
 def test_plug_and_unplug(testbed):
     # a scanner present before the watch starts, tagged by libsane's udev rules
     scanner = testbed.add_device(
-        "usb", "scanner0", None,
+        "usb",
+        "scanner0",
+        None,
         ["idVendor", "04b8", "idProduct", "0142", "bDeviceClass", "00", "product", "Perfection V39"],
-        ["DEVTYPE", "usb_device", "libsane_matched", "yes"])
+        ["DEVTYPE", "usb_device", "libsane_matched", "yes"],
+    )
     # a keyboard: neither
-    testbed.add_device("usb", "keyboard0", None, ["idVendor", "046d", "idProduct", "c31c", "bDeviceClass", "00"],
-                       ["DEVTYPE", "usb_device", "ID_USB_INTERFACES", ":030101:"])
+    testbed.add_device(
+        "usb",
+        "keyboard0",
+        None,
+        ["idVendor", "046d", "idProduct", "c31c", "bDeviceClass", "00"],
+        ["DEVTYPE", "usb_device", "ID_USB_INTERFACES", ":030101:"],
+    )
     events: list[DeviceEvent] = []
     watch = DeviceWatch(events.append)
     present = watch.present()
@@ -44,12 +53,20 @@ def test_plug_and_unplug(testbed):
     watch.start()
     try:
         printer = testbed.add_device(
-            "usb", "printer0", None, ["idVendor", "0519", "idProduct", "0001", "bDeviceClass", "00"],
-            ["DEVTYPE", "usb_device", "ID_USB_INTERFACES", ":070102:"])
+            "usb",
+            "printer0",
+            None,
+            ["idVendor", "0519", "idProduct", "0001", "bDeviceClass", "00"],
+            ["DEVTYPE", "usb_device", "ID_USB_INTERFACES", ":070102:"],
+        )
         # a Canon scanner that libsane's rules did not tag: known by its vendor id
         canon = testbed.add_device(
-            "usb", "scanner1", None, ["idVendor", "04a9", "idProduct", "1905", "bDeviceClass", "00"],
-            ["DEVTYPE", "usb_device"])
+            "usb",
+            "scanner1",
+            None,
+            ["idVendor", "04a9", "idProduct", "1905", "bDeviceClass", "00"],
+            ["DEVTYPE", "usb_device"],
+        )
         wait_until(lambda: len(events) >= 2, 10, message="two add events")
         assert events[:2] == [
             DeviceEvent("add", DeviceInfo("printer", printer, "0519", "0001")),
@@ -77,11 +94,19 @@ def test_status_follows_hotplug(testbed):
     watch.start()
     try:
         scanner = testbed.add_device(
-            "usb", "scanner0", None, ["idVendor", "04b8", "idProduct", "0142", "bDeviceClass", "00"],
-            ["DEVTYPE", "usb_device", "libsane_matched", "yes"])
+            "usb",
+            "scanner0",
+            None,
+            ["idVendor", "04b8", "idProduct", "0142", "bDeviceClass", "00"],
+            ["DEVTYPE", "usb_device", "libsane_matched", "yes"],
+        )
         printer = testbed.add_device(
-            "usb", "printer0", None, ["idVendor", "0519", "idProduct", "0001", "bDeviceClass", "00"],
-            ["DEVTYPE", "usb_device", "ID_USB_INTERFACES", ":070102:"])
+            "usb",
+            "printer0",
+            None,
+            ["idVendor", "0519", "idProduct", "0001", "bDeviceClass", "00"],
+            ["DEVTYPE", "usb_device", "ID_USB_INTERFACES", ":070102:"],
+        )
         wait_until(lambda: status["scanner"].present and status["printer"].present, 10, message="both plugged")
         assert [d.sys_path for d in status["scanner"].devices] == [scanner]
         # the scanner is pulled out mid-scan: the watch and the scan worker both say so

@@ -1,5 +1,6 @@
 """What the accessibility tests look for on a screen: every touchable widget
 at least 15 mm wide and high, nothing visible outside the window."""
+
 from __future__ import annotations
 
 from kivy.metrics import mm
@@ -44,8 +45,11 @@ def describe(w) -> str:
 def too_small(root) -> list[str]:
     """Touchables under 15 mm in either dimension (0.5 px of rounding allowed)."""
     least = mm(TOUCH_TARGET_MM) - 0.5
-    return [f"{describe(w)} {w.width:.0f}x{w.height:.0f}px < {least:.0f}px"
-            for w in touchables(root) if w.width < least or w.height < least]
+    return [
+        f"{describe(w)} {w.width:.0f}x{w.height:.0f}px < {least:.0f}px"
+        for w in touchables(root)
+        if w.width < least or w.height < least
+    ]
 
 
 def off_window(root, window) -> list[str]:

@@ -2,6 +2,7 @@
 the three languages (live relabelling, Arabic shaped and right to left),
 read-aloud through espeak-ng, and touch that forgives (one finger at a time,
 no double action, no way out through the keyboard)."""
+
 import ast
 import gettext
 import os
@@ -25,7 +26,7 @@ KIOSK = Path(__file__).resolve().parents[2] / "kiosk"
 
 # --- contrast -------------------------------------------------------------------
 def luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
@@ -43,8 +44,11 @@ def test_contrast_formula_matches_wcag_examples():
 @pytest.mark.parametrize("palette,least", [("normal", 4.5), ("contraste", 7.0)])
 def test_every_text_colour_pair_is_readable(palette, least):
     colours = PALETTES[palette]
-    weak = {f"{fg} on {bg}": round(contrast(colours[fg], colours[bg]), 2) for fg, bg in TEXT_PAIRS
-            if contrast(colours[fg], colours[bg]) < least}
+    weak = {
+        f"{fg} on {bg}": round(contrast(colours[fg], colours[bg]), 2)
+        for fg, bg in TEXT_PAIRS
+        if contrast(colours[fg], colours[bg]) < least
+    }
     assert weak == {}
 
 
@@ -59,7 +63,7 @@ def test_the_pairs_cover_the_colours_the_kv_files_draw_text_with():
 
 
 # --- languages ------------------------------------------------------------------
-MARKED = re.compile(r'''(?:tr\._|\bN_)\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*\)''')
+MARKED = re.compile(r"""(?:tr\._|\bN_)\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*\)""")
 #: Kept in French in Arabic: drawn on one line with French procedure words, or
 #: naming FranceConnect; the Arabic font has no Latin letters (no fallback in SDL2).
 FRENCH_IN_ARABIC = {"{} page(s)", "Identifiant FranceConnect", "Se connecter avec FranceConnect"}
@@ -113,8 +117,10 @@ def test_the_catalogues_are_the_kiosks_and_the_procedures():
 @pytest.mark.parametrize("catalogue", CATALOGUES)
 def test_polib_compiles_every_catalogue_as_gnu_msgfmt_does(catalogue, tmp_path):
     if not shutil.which("msgfmt"):
-        pytest.fail("msgfmt is missing (/usr/bin/msgfmt): install Debian's gettext (sudo apt-get install gettext)",
-                    pytrace=False)
+        pytest.fail(
+            "msgfmt is missing (/usr/bin/msgfmt): install Debian's gettext (sudo apt-get install gettext)",
+            pytrace=False,
+        )
     po = LOCALE_DIR / catalogue
     mo = tmp_path / "catalogue.mo"
     subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)  # format, header, domain
@@ -187,18 +193,22 @@ def test_arabic_is_shaped_and_laid_out_right_to_left(kiosk):
     assert top.mediator.x < top.read_aloud.x
     # drawn in visual order, line by line
     from kiosk.i18n import visual
+
     assert visual(shape("رجوع")) == shape("رجوع")[::-1]
 
 
 # --- read-aloud ---------------------------------------------------------------
 def require_espeak():
     if not shutil.which("espeak-ng"):
-        pytest.fail("espeak-ng is missing (/usr/bin/espeak-ng): install Debian's espeak-ng "
-                    "(sudo apt-get install espeak-ng)", pytrace=False)
+        pytest.fail(
+            "espeak-ng is missing (/usr/bin/espeak-ng): install Debian's espeak-ng (sudo apt-get install espeak-ng)",
+            pytrace=False,
+        )
 
 
-@pytest.mark.parametrize("lang,text", [("fr", "Touchez ici pour commencer."), ("en", "Touch here to start."),
-                                       ("ar", "المس هنا للبدء")])
+@pytest.mark.parametrize(
+    "lang,text", [("fr", "Touchez ici pour commencer."), ("en", "Touch here to start."), ("ar", "المس هنا للبدء")]
+)
 def test_espeak_writes_real_speech(tmp_path, lang, text):
     from kiosk.speech import EspeakSpeaker
 
@@ -212,7 +222,7 @@ def test_espeak_writes_real_speech(tmp_path, lang, text):
         seconds = w.getnframes() / w.getframerate()
         frames = w.readframes(w.getnframes())
     assert seconds > 0.5
-    assert max(abs(int.from_bytes(frames[i:i + 2], "little", signed=True)) for i in range(0, len(frames), 2)) > 1000
+    assert max(abs(int.from_bytes(frames[i : i + 2], "little", signed=True)) for i in range(0, len(frames), 2)) > 1000
 
 
 def test_espeak_stop_ends_the_sentence(tmp_path):
@@ -279,6 +289,7 @@ def test_a_second_finger_is_ignored(kiosk):
     first.touch_up()
     kiosk.pump(1)
     from kiosk.theme import THEME
+
     assert THEME.palette == "normal" and kiosk.screen.name == "chooser"
 
 

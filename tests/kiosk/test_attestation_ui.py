@@ -1,6 +1,7 @@
 """The attestation d'inscription au permis on the confirmation screen (seed 004): for a
 permis-inscription walked by touch, one button prints it recto-verso on the A4 printer; a
 printer fault is told in French and the button prints it again; other procedures have none."""
+
 import io
 import subprocess
 
@@ -16,13 +17,15 @@ BUTTON = "Imprimer l'attestation d'inscription (recto-verso)"
 
 
 def pdf_text(pdf: bytes) -> str:
-    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True,
-                          timeout=30).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True, timeout=30
+    ).stdout.decode()
 
 
 def kiosk_at_confirmation(driver, make_services, mock_backend, procedure_id, variant=None):
-    services = make_services(ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)},
-                             scanner={"resolution": 100})
+    services = make_services(
+        ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)}, scanner={"resolution": 100}
+    )
     kiosk = driver(services)
     seen = walk(kiosk, services, procedure_id, variant, stop_at="confirmation")
     assert seen[-1] == "confirmation", seen
@@ -49,8 +52,7 @@ def test_the_attestation_prints_recto_verso_and_again_after_a_fault(driver, make
     a4.clear_fault()  # paper put back: the same button prints it
     kiosk.tap_button(BUTTON)
     kiosk.wait_idle()
-    assert kiosk.controller.notice == ("L'attestation est imprimée recto-verso. "
-                                       "Prenez la feuille sous l'imprimante.")
+    assert kiosk.controller.notice == ("L'attestation est imprimée recto-verso. Prenez la feuille sous l'imprimante.")
     [job] = a4.jobs
     assert job.duplex is True and job.title == "Attestation d'inscription"
     with pikepdf.open(io.BytesIO(job.pdf)) as doc:

@@ -1,6 +1,7 @@
 """The catalogues behind ``tr``: ``kiosk.datatexts`` rewrites the procedures'
 catalogue with polib, and ``kiosk.i18n`` reads the kiosk's words with the
 procedures' behind them."""
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,10 @@ REAL = Path(i18n.LOCALE_DIR)
 
 def msgfmt(po: Path, mo: Path) -> None:
     if not shutil.which("msgfmt"):
-        pytest.fail("msgfmt is missing (/usr/bin/msgfmt): install Debian's gettext (sudo apt-get install gettext)",
-                    pytrace=False)
+        pytest.fail(
+            "msgfmt is missing (/usr/bin/msgfmt): install Debian's gettext (sudo apt-get install gettext)",
+            pytrace=False,
+        )
     subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True, capture_output=True)
 
 
@@ -47,13 +50,14 @@ def test_rewriting_the_procedures_catalogue_keeps_what_translators_did(locale):
     datatexts.write_catalogue("en", {given: "Given here"})
 
     after = polib.pofile(str(po))
-    assert [entry.msgid for entry in after] == texts                 # the data's texts, in order; the stale one gone
-    assert after.find(dropped).msgstr == ""                            # a new text comes untranslated
+    assert [entry.msgid for entry in after] == texts  # the data's texts, in order; the stale one gone
+    assert after.find(dropped).msgstr == ""  # a new text comes untranslated
     assert after.find(fuzzy).fuzzy and after.find(fuzzy).tcomment == "to check against the form"
     assert after.find(fuzzy).msgstr == before.find(fuzzy).msgstr
     assert after.find(given).msgstr == "Given here"
     assert {k: v for k, v in i18n.translated(po).items() if k != given} == {
-        k: v for k, v in kept.items() if k in texts and k != given}
+        k: v for k, v in kept.items() if k in texts and k != given
+    }
     assert after.metadata == before.metadata
     msgfmt(po, po.with_suffix(".mo"))
 
@@ -80,19 +84,25 @@ def _write(po: Path, entries: list[polib.POEntry]) -> None:
 
 def test_the_kiosks_words_come_first_the_procedures_behind_them(locale):
     folder = locale / "xx" / "LC_MESSAGES"
-    _write(folder / "kiosk.po", [
-        polib.POEntry(msgid="Suivant", msgstr="Next"),
-        polib.POEntry(msgid="Retour", msgstr="Back (to check)", flags=["fuzzy"]),
-        polib.POEntry(msgid="Permis perdu", msgstr=""),
-        polib.POEntry(msgid="Commun", msgstr="Kiosk's"),
-    ])
-    _write(folder / "procedures.po", [
-        polib.POEntry(msgid="Permis perdu", msgstr="Lost licence"),
-        polib.POEntry(msgid="Commun", msgstr="Procedure's"),
-    ])
+    _write(
+        folder / "kiosk.po",
+        [
+            polib.POEntry(msgid="Suivant", msgstr="Next"),
+            polib.POEntry(msgid="Retour", msgstr="Back (to check)", flags=["fuzzy"]),
+            polib.POEntry(msgid="Permis perdu", msgstr=""),
+            polib.POEntry(msgid="Commun", msgstr="Kiosk's"),
+        ],
+    )
+    _write(
+        folder / "procedures.po",
+        [
+            polib.POEntry(msgid="Permis perdu", msgstr="Lost licence"),
+            polib.POEntry(msgid="Commun", msgstr="Procedure's"),
+        ],
+    )
     words = i18n.load_translations("xx")
     assert words.gettext("Suivant") == "Next"
-    assert words.gettext("Retour") == "Retour"              # fuzzy: left out, as msgfmt does
+    assert words.gettext("Retour") == "Retour"  # fuzzy: left out, as msgfmt does
     assert words.gettext("Permis perdu") == "Lost licence"  # untranslated here, translated behind
     assert words.gettext("Commun") == "Kiosk's"
     assert words.gettext("Inconnu") == "Inconnu"

@@ -1,6 +1,7 @@
 """The kiosk's controller stays thin: the flow of one user is the session's
 (session/flow.py), the controller shows its state and forwards intents. No
 rule by step kind or step id may come back into it, and it stays short."""
+
 import ast
 import re
 from pathlib import Path
@@ -19,9 +20,15 @@ def test_the_controller_is_under_250_lines():
 def test_the_controller_names_no_step_kind():
     text = CONTROLLER.read_text(encoding="utf-8")
     quoted = sorted({m.group(2) for m in re.finditer(r"""(["'])([a-z_]+)\1""", text) if m.group(2) in KINDS})
-    constants = sorted({node.value for node in ast.walk(ast.parse(text))
-                        if isinstance(node, ast.Constant) and isinstance(node.value, str)
-                        and (node.value in KINDS or node.value.strip("\"'") in KINDS)})
+    constants = sorted(
+        {
+            node.value
+            for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and (node.value in KINDS or node.value.strip("\"'") in KINDS)
+        }
+    )
     assert quoted == [] and constants == [], "a rule by step kind belongs to session/flow.py"
 
 

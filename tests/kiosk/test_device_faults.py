@@ -1,5 +1,6 @@
 """Device faults as the user meets them on the real window: a short French
 sentence, nothing lost, and the session goes on once the fault is cleared."""
+
 import subprocess
 
 import pytest
@@ -33,8 +34,9 @@ def to_pieces(kiosk, services, mock):
 
 @pytest.mark.parametrize("fault, error", [("jam", ScannerJam), ("unplugged", ScannerUnavailable)])
 def test_scanner_fault_is_explained_then_the_session_goes_on(driver, make_services, mock_backend, fault, error):
-    services = make_services(ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)},
-                             scanner={"resolution": 100})
+    services = make_services(
+        ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)}, scanner={"resolution": 100}
+    )
     kiosk = driver(services)
     session, _timbre = to_pieces(kiosk, services, mock_backend)
     services.scanner.inject_fault(fault)
@@ -51,8 +53,9 @@ def test_scanner_fault_is_explained_then_the_session_goes_on(driver, make_servic
 
 
 def test_paper_out_keeps_the_numero_on_screen_and_reprints(driver, make_services, mock_backend):
-    services = make_services(ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)},
-                             scanner={"resolution": 100})
+    services = make_services(
+        ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)}, scanner={"resolution": 100}
+    )
     kiosk = driver(services)
     session, timbre = to_pieces(kiosk, services, mock_backend)
     for piece in ("identite", "domicile"):
@@ -85,8 +88,9 @@ def test_paper_out_keeps_the_numero_on_screen_and_reprints(driver, make_services
 
 def test_the_page_shows_live_while_it_is_scanned_and_goes_with_the_scan(driver, make_services, mock_backend):
     # The simulated backend hangs after the top third of the page: what it read is on screen.
-    services = make_services(ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)},
-                             scanner={"resolution": 100})
+    services = make_services(
+        ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)}, scanner={"resolution": 100}
+    )
     kiosk = driver(services)
     to_pieces(kiosk, services, mock_backend)
     services.scanner.inject_fault("hang")
@@ -96,7 +100,7 @@ def test_the_page_shows_live_while_it_is_scanned_and_goes_with_the_scan(driver, 
     assert preview.texture is kiosk.controller.scan_preview and preview.opacity == 1
     assert preview.get_root_window() is not None  # in the busy layer, on screen
     width, height = preview.texture.size
-    assert abs(height / width - 297 / 210 / 3) < .03  # the top third of an A4 page
+    assert abs(height / width - 297 / 210 / 3) < 0.03  # the top third of an A4 page
     kiosk.tap(kiosk.root.ids.cancel_scan)
     kiosk.wait_idle()
     assert kiosk.controller.scan_preview is None and not kiosk.controller.busy

@@ -1,5 +1,6 @@
 """The devices' status on screen, live: udev's add/remove events (as pyudev's
 thread delivers them) and the drivers' own failures change the top bar."""
+
 import threading
 
 import pytest
@@ -19,8 +20,9 @@ def from_udev_thread(callback, event):
 
 
 def test_scanner_plugged_unplugged_and_failing_shows_on_screen(driver, make_services, sane_env):
-    services = make_services(scanner={"driver": "sane", "device": "test:0", "resolution": 75},
-                             printer={"driver": "capture"})
+    services = make_services(
+        scanner={"driver": "sane", "device": "test:0", "resolution": 75}, printer={"driver": "capture"}
+    )
     kiosk = driver(services)
     kiosk.pump(3)
     site = kiosk.root.ids.site
@@ -38,8 +40,9 @@ def test_scanner_plugged_unplugged_and_failing_shows_on_screen(driver, make_serv
 
 
 def test_a_failed_scan_marks_the_scanner_and_a_good_one_clears_it(driver, make_services, mock_backend):
-    services = make_services(ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)},
-                             scanner={"resolution": 75})
+    services = make_services(
+        ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)}, scanner={"resolution": 75}
+    )
     kiosk = driver(services)
     kiosk.tap_button("Touchez ici")
     kiosk.tap_group("permis")

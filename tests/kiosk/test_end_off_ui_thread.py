@@ -3,6 +3,7 @@ ends the first one's session on the job queue (its ANTS logout, the wipe and
 its check), the screen busy meanwhile, and the new session starts once the old
 one is wiped. When the kiosk is stopped (systemd's SIGTERM), the end is done
 before the process exits, hurried: one short logout try, then the wipe."""
+
 import time
 
 import pytest
@@ -19,9 +20,11 @@ WIPING = "Effacement de vos données…"
 
 def slow_logout(backend, seconds: float) -> None:
     """ANTS answers the logout (DELETE /api/v1/sessions/current) after ``seconds``."""
-    response = requests.post(backend.url + "/api/v1/formation/pannes", timeout=5,
-                             json={"chemin": "/api/v1/sessions", "methode": "DELETE", "mode": "latence",
-                                   "delai_s": seconds})
+    response = requests.post(
+        backend.url + "/api/v1/formation/pannes",
+        timeout=5,
+        json={"chemin": "/api/v1/sessions", "methode": "DELETE", "mode": "latence", "delai_s": seconds},
+    )
     assert response.status_code == 201
 
 
@@ -39,9 +42,11 @@ def start_permis_perte(kiosk):
 def kiosk_on_mock(driver, make_services, start_backend):
     def make(**overrides):
         backend = start_backend("end-off-ui")
-        services = make_services(ants={"base_url": backend.url, "timeout": 10.0, "retries": 2,
-                                       "mock_db": str(backend.db)}, **overrides)
+        services = make_services(
+            ants={"base_url": backend.url, "timeout": 10.0, "retries": 2, "mock_db": str(backend.db)}, **overrides
+        )
         return driver(services), backend, services
+
     return make
 
 

@@ -2,6 +2,7 @@
 fault in their language, with its values; a bug (a driver's TypeError) is no
 device's fault: the generic sentence, and its traceback in the log, which
 carries none of the user's data."""
+
 import logging
 
 import pytest
@@ -27,9 +28,15 @@ def french_after():
 
 def test_a_sentence_is_shown_in_the_user_s_language_with_its_values(workspace_root, french_after):
     with ScanWorker(ScannerSettings(driver="simulated", resolution=100)) as worker:
-        session = UserSession(Catalogue.load()["permis-perte"], workspace_root=workspace_root,
-                              client=AntsClient(f"http://127.0.0.1:{free_port()}", retries=0), scanner=worker,
-                              printer=None, site_name="Essai", suivi_url="{numero}")
+        session = UserSession(
+            Catalogue.load()["permis-perte"],
+            workspace_root=workspace_root,
+            client=AntsClient(f"http://127.0.0.1:{free_port()}", retries=0),
+            scanner=worker,
+            printer=None,
+            site_name="Essai",
+            suivi_url="{numero}",
+        )
         try:
             session.scan_piece("identite", source="adf")  # the most a pièce d'identité has: two pages
             with pytest.raises(SessionError) as info:
@@ -37,21 +44,31 @@ def test_a_sentence_is_shown_in_the_user_s_language_with_its_values(workspace_ro
         finally:
             session.end("abandoned")
     tr.lang = "en"
-    assert info.value.translated(tr._) == ("This document already has 2 page(s): that is the most it can have. "
-                                           "Delete a page to scan another one.")
+    assert info.value.translated(tr._) == (
+        "This document already has 2 page(s): that is the most it can have. Delete a page to scan another one."
+    )
     tr.lang = "ar"
     assert info.value.translated(tr._) == shape("لهذه الوثيقة 2 صفحة، وهذا هو الحد الأقصى. احذف صفحة لتمسح صفحة أخرى.")
 
 
 def with_services(make_services, mock_backend):
-    return make_services(ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)},
-                         scanner={"resolution": 100})
+    return make_services(
+        ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)}, scanner={"resolution": 100}
+    )
 
 
 def personal(session) -> list[str]:
     """What the user typed (support.fill_permis_perte_to_pieces) and what names their session."""
-    return ["Durand", "Paul", "1970-02-01", "rue Haute", "Nantes", "paul@exemple.fr",
-            session.wizard.values["code_photo"], session.workspace.path.name]
+    return [
+        "Durand",
+        "Paul",
+        "1970-02-01",
+        "rue Haute",
+        "Nantes",
+        "paul@exemple.fr",
+        session.wizard.values["code_photo"],
+        session.workspace.path.name,
+    ]
 
 
 def the_bug_logged(caplog, exc_type) -> str:

@@ -1,5 +1,6 @@
 """The whole "permis perdu" flow, driven by touches on the real Kivy window,
 against the mock ANTS backend process, SANE's test scanner and a TCP printer."""
+
 import os
 from pathlib import Path
 
@@ -38,8 +39,7 @@ def files_containing(root: Path, needle: bytes) -> list[Path]:
     return hits
 
 
-def test_whole_flow_on_real_parts(driver, make_services, mock_backend, sane_env, tcp_printer,
-                                  workspace_root, tmp_path):
+def test_whole_flow_on_real_parts(driver, make_services, mock_backend, sane_env, tcp_printer, workspace_root, tmp_path):
     services = make_services(
         ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)},
         scanner={"driver": "sane", "device": "test:0", "resolution": 75},
@@ -83,8 +83,10 @@ def test_bad_input_is_explained_and_kept(driver, make_services, mock_backend):
     kiosk.tap_button("J'ai tout")
     kiosk.tap_button("Continuer")  # no motif chosen
     assert kiosk.screen.name == "form"
-    assert kiosk.screen._boxes["motif"].error == "Choisissez une des réponses proposées." or \
-        kiosk.screen._boxes["motif"].error == "Ce champ est obligatoire. Merci de le remplir."
+    assert (
+        kiosk.screen._boxes["motif"].error == "Choisissez une des réponses proposées."
+        or kiosk.screen._boxes["motif"].error == "Ce champ est obligatoire. Merci de le remplir."
+    )
     kiosk.choose("On m'a volé mon permis")
     kiosk.tap_button("Continuer")
     kiosk.type_into("nom_naissance", "Dupont")
@@ -105,8 +107,7 @@ def test_bad_input_is_explained_and_kept(driver, make_services, mock_backend):
 
 def test_backend_down_keeps_the_dossier(driver, make_services, start_backend):
     private = start_backend("down")
-    services = make_services(ants={"base_url": private.url, "timeout": 2.0, "retries": 0,
-                                   "mock_db": str(private.db)})
+    services = make_services(ants={"base_url": private.url, "timeout": 2.0, "retries": 0, "mock_db": str(private.db)})
     kiosk = driver(services)
     code, timbre = booth_and_shop(private.url)
     kiosk.tap_button("Touchez ici")
@@ -140,8 +141,7 @@ def test_the_kiosk_logs_out_later_when_ants_was_down_at_the_end(driver, make_ser
     import requests
 
     private = start_backend("logout-later")
-    services = make_services(ants={"base_url": private.url, "timeout": 2.0, "retries": 0,
-                                   "mock_db": str(private.db)})
+    services = make_services(ants={"base_url": private.url, "timeout": 2.0, "retries": 0, "mock_db": str(private.db)})
     kiosk = driver(services)
     kiosk.tap_button("Touchez ici")
     kiosk.tap_group("permis")

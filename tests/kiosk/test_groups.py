@@ -1,6 +1,7 @@
 """One whole procedure of each group, chosen and completed with touches on the
 real window, against the mock backend: values come from kioskctl's scripts
 (the same the headless simulation uses), every step is answered on screen."""
+
 import pytest
 
 from config.factories import make_client
@@ -56,8 +57,9 @@ def walk(kiosk, services, procedure_id, variant=None, index=0, stop_at=None):
                     if f.input == "choice":  # the answer within this question's own box
                         label = dict(f.choices)[value]
                         box = kiosk.screen._boxes[f.id]
-                        kiosk.tap(next(w for w in box.walk(restrict=True)
-                                       if isinstance(w, KToggle) and w.text == label))
+                        kiosk.tap(
+                            next(w for w in box.walk(restrict=True) if isinstance(w, KToggle) and w.text == label)
+                        )
                     elif f.input == "accept":
                         kiosk.check()
                     else:
@@ -102,17 +104,21 @@ def walk(kiosk, services, procedure_id, variant=None, index=0, stop_at=None):
     return seen
 
 
-@pytest.mark.parametrize("procedure_id, variant, screens", [
-    ("cg-changement-adresse", "plaque-siv", {"form", "pieces", "recap", "confirmation"}),
-    ("cni-predemande", None, {"form", "recap", "confirmation"}),
-    ("suivi-demande", "en-instruction", {"form", "suivi"}),
-    ("suivi-demande", "complement", {"form", "suivi", "pieces", "confirmation"}),
-    ("permis-releve", None, {"form", "guidance"}),
-    ("cg-changement-titulaire", None, {"connexion", "form", "pieces", "recap", "confirmation"}),
-])
+@pytest.mark.parametrize(
+    "procedure_id, variant, screens",
+    [
+        ("cg-changement-adresse", "plaque-siv", {"form", "pieces", "recap", "confirmation"}),
+        ("cni-predemande", None, {"form", "recap", "confirmation"}),
+        ("suivi-demande", "en-instruction", {"form", "suivi"}),
+        ("suivi-demande", "complement", {"form", "suivi", "pieces", "confirmation"}),
+        ("permis-releve", None, {"form", "guidance"}),
+        ("cg-changement-titulaire", None, {"connexion", "form", "pieces", "recap", "confirmation"}),
+    ],
+)
 def test_one_procedure_per_group_by_touch(driver, make_services, mock_backend, procedure_id, variant, screens):
-    services = make_services(ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)},
-                             scanner={"resolution": 100})
+    services = make_services(
+        ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)}, scanner={"resolution": 100}
+    )
     kiosk = driver(services)
     seen = walk(kiosk, services, procedure_id, variant)
     assert seen[-1] == "goodbye", seen

@@ -8,6 +8,7 @@ collection runs at any allocation, so also in the middle of the copy of the
 registry a switch makes: a tap on a language button once raised
 ``RuntimeError: dictionary changed size during iteration`` there.
 """
+
 import gc
 
 import pytest

@@ -1,5 +1,6 @@
 """The idle watch and the wipe, on the real window: a user who walks away is
 warned, then their session ends and nothing of them is left on any screen."""
+
 import datetime as dt
 
 import pytest
@@ -68,8 +69,7 @@ def test_warning_then_still_here_keeps_everything(driver, make_services, fake_ti
     assert kiosk.field_input("nom_naissance").text == CANARY
 
 
-def test_idle_ends_the_session_and_clears_every_screen(driver, make_services, fake_time, workspace_root,
-                                                       tmp_path):
+def test_idle_ends_the_session_and_clears_every_screen(driver, make_services, fake_time, workspace_root, tmp_path):
     services = make_services(ui={"idle_step_s": 60.0, "idle_warning_s": 20.0})
     kiosk = driver_with_time(driver, services, fake_time)
     start_typing(kiosk)

@@ -1,6 +1,7 @@
 """What the kiosk prints when it starts on a screen: Kivy's own lines, and no
 CRITICAL line or traceback a technician would read as a crash (Kivy looks for
 an X cut buffer through xclip and xsel; the kiosk wants none: kiosk/_cutbuffer.py)."""
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,12 @@ def display():
     if not Path(XVFB).exists():
         pytest.fail(f"{XVFB} is missing: install Debian's xvfb (sudo apt-get install xvfb)", pytrace=False)
     read, write = os.pipe()
-    server = subprocess.Popen([XVFB, "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                              pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [XVFB, "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write)
     try:
         with os.fdopen(read) as numbers:  # Xvfb writes its display's number once it is ready
@@ -39,29 +44,36 @@ def display():
         server.wait(10)
 
 
-def test_the_kiosk_on_a_screen_prints_no_critical_line_nor_traceback(display, tmp_path, workspace_root,
-                                                                     unused_port):
+def test_the_kiosk_on_a_screen_prints_no_critical_line_nor_traceback(display, tmp_path, workspace_root, unused_port):
     site = tmp_path / "site.toml"
     site.write_text(f"""config_version = 1
 [ants]
 base_url = "http://127.0.0.1:{unused_port}"
-mock_db = "{tmp_path / 'mock.db'}"
+mock_db = "{tmp_path / "mock.db"}"
 [workspace]
 root = "{workspace_root}"
 [stats]
-path = "{tmp_path / 'stats.db'}"
+path = "{tmp_path / "stats.db"}"
 """)
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIVY_")}  # the kiosk's own, not the tests'
     env.update(DISPLAY=display, KIVY_HOME=str(tmp_path / "kivy"))
     log = tmp_path / "kiosk.log"
     with open(log, "wb") as out:
-        kiosk = subprocess.Popen([sys.executable, "-m", "kiosk", "--demo", "--windowed", "--config", str(site)],
-                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        kiosk = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "--demo", "--windowed", "--config", str(site)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         try:
             # the screens made ahead of the first touch have text inputs: Kivy's clipboard
             # (and, on Linux, its cut buffer) is chosen for the first of them
-            wait_until(lambda: "Clipboard: Provider" in log.read_text(errors="replace") or kiosk.poll() is not None,
-                       90, message="the kiosk to make its first text input")
+            wait_until(
+                lambda: "Clipboard: Provider" in log.read_text(errors="replace") or kiosk.poll() is not None,
+                90,
+                message="the kiosk to make its first text input",
+            )
             assert kiosk.poll() is None, log.read_text(errors="replace")
         finally:
             kiosk.send_signal(signal.SIGTERM)  # as systemd stops it

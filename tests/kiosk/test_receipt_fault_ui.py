@@ -2,6 +2,7 @@
 network printer that answers its status requests "paper out" (a TCP listener
 standing for it). The fault stays under the numéro in large type, in the user's
 language, with "Réimprimer"; once the paper is back, the button prints it."""
+
 import pytest
 import sqlite_utils
 
@@ -12,12 +13,15 @@ from test_groups import walk
 pytestmark = pytest.mark.ui
 
 
-def test_paper_out_on_a_network_printer_shows_the_fault_the_numero_and_reprint(driver, make_services, mock_backend,
-                                                                               tcp_printer, tmp_path):
+def test_paper_out_on_a_network_printer_shows_the_fault_the_numero_and_reprint(
+    driver, make_services, mock_backend, tcp_printer, tmp_path
+):
     tcp_printer.status = "paper-out"
-    services = make_services(ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)},
-                             scanner={"resolution": 100},
-                             printer={"driver": "network", "host": "127.0.0.1", "port": tcp_printer.port})
+    services = make_services(
+        ants={"base_url": mock_backend.url, "mock_db": str(mock_backend.db)},
+        scanner={"resolution": 100},
+        printer={"driver": "network", "host": "127.0.0.1", "port": tcp_printer.port},
+    )
     kiosk = driver(services)
     seen = walk(kiosk, services, "permis-perte", stop_at="confirmation")
     assert seen[-1] == "confirmation", seen

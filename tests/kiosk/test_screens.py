@@ -2,6 +2,7 @@
 high-contrast theme (and a few in English and Arabic), reached by touches:
 touch targets of 15 mm or more, nothing pushed out of the window, and a
 screenshot of each. POINTNUM_UPDATE_SCREENS=1 writes them to docs/screens/."""
+
 import os
 from pathlib import Path
 
@@ -85,8 +86,12 @@ def test_every_screen_at_every_size_and_theme(driver, make_services, mock_backen
     kiosk.type_into("date_naissance", "14/07/1985")
     m.look("07-saisie-date", again=lambda: kiosk.tap(kiosk.field_input("date_naissance")))
     kiosk.tap_button("Continuer")
-    for field, value in (("nom_voie", "rue des Écoles"), ("code_postal", "33000"), ("commune", "Bordeaux"),
-                         ("email", "anais@exemple.fr")):
+    for field, value in (
+        ("nom_voie", "rue des Écoles"),
+        ("code_postal", "33000"),
+        ("commune", "Bordeaux"),
+        ("email", "anais@exemple.fr"),
+    ):
         kiosk.type_into(field, value)
     kiosk.tap_button("Continuer")
     kiosk.type_into("code_photo", code)

@@ -1,6 +1,7 @@
 """The tests' kiosk: the demo tour's driver (kiosk/tour.py), plus what only
 tests need: typing on the on-screen keyboard, key by key, and waiting for the
 idle watch's next look at the clock."""
+
 from __future__ import annotations
 
 from kiosk.tour import KioskDriver

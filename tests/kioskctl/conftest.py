@@ -1,5 +1,6 @@
 """Services for headless runs against the mock: the simulated scanner at low
 resolution, the capture printers (receipt and A4), a tmpfs workspace."""
+
 import os
 import shutil
 
@@ -32,7 +33,7 @@ driver = "capture"
 [workspace]
 root = "{root}"
 [stats]
-path = "{tmp / 'stats.db'}"
+path = "{tmp / "stats.db"}"
 """)
     built = build_services(load_settings(site))
     built.site_file = site

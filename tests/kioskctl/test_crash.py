@@ -1,5 +1,6 @@
 """kill -9 in the middle of a session: the next start finds the leftovers,
 purges them, and `kioskctl verify-clean` proves nothing remains."""
+
 import os
 import signal
 import subprocess
@@ -27,8 +28,9 @@ USER_SCRIPT = textwrap.dedent("""
 
 
 def kioskctl(site, *args):
-    return subprocess.run([sys.executable, "-m", "kioskctl", "--config", str(site), *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kioskctl", "--config", str(site), *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_kill_9_then_purge_then_clean(tmp_path, workspace_root):
@@ -39,10 +41,11 @@ driver = "simulated"
 [workspace]
 root = "{workspace_root}"
 [stats]
-path = "{tmp_path / 'data' / 'stats.db'}"
+path = "{tmp_path / "data" / "stats.db"}"
 """)
-    user = subprocess.Popen([sys.executable, "-c", USER_SCRIPT, str(site), CANARY],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    user = subprocess.Popen(
+        [sys.executable, "-c", USER_SCRIPT, str(site), CANARY], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert user.stdout.readline().strip() == "READY"
         os.kill(user.pid, signal.SIGKILL)
@@ -73,7 +76,7 @@ def test_verify_clean_finds_a_canary_in_the_data_folder(tmp_path, workspace_root
 [workspace]
 root = "{workspace_root}"
 [stats]
-path = "{data / 'stats.db'}"
+path = "{data / "stats.db"}"
 """)
     (data / "notes.txt").write_text(f"rendez-vous de {CANARY}")
     result = kioskctl(site, "verify-clean", "--canary", CANARY)

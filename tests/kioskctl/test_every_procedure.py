@@ -1,6 +1,7 @@
 """Every procedure of the catalogue, and every scripted variant of it (each
 motif, each condition), run headless against the mock ANTS backend: the
 simulated scanner at low resolution, the capture printers."""
+
 import pytest
 
 from kioskctl.simulate import SimulationError, load_scripts, simulate

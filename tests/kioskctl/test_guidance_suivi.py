@@ -1,6 +1,7 @@
 """Guidance printed on the A4 printer (or the receipt printer without one),
 what ANTS hands out on the récépissé, the suivi with a demande de
 complément, the FranceConnect connexion, and the technician's commands."""
+
 import subprocess
 import sys
 
@@ -80,9 +81,10 @@ def test_suivi_then_answer_a_complement(services):
         assert found["statut"] == "complement_demande"
         assert found["statut_label"] == "Un document vous est demandé"
         assert found["procedure_title"] == "Permis perdu, volé ou abîmé"
-        assert found["complement"] == {"message": "Le justificatif de domicile est illisible.",
-                                       "pieces": [{"id": "domicile",
-                                                   "label": "Justificatif de domicile de moins de 6 mois"}]}
+        assert found["complement"] == {
+            "message": "Le justificatif de domicile est illisible.",
+            "pieces": [{"id": "domicile", "label": "Justificatif de domicile de moins de 6 mois"}],
+        }
         assert session.wizard.errors == {}
         assert session.wizard.next({"numero": earlier.numero})
         view = session.wizard.view()
@@ -125,8 +127,12 @@ def test_franceconnect_connexion(services):
 
 
 def kioskctl(services, *args):
-    return subprocess.run([sys.executable, "-m", "kioskctl", "--config", str(services.site_file), *args],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "kioskctl", "--config", str(services.site_file), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_kioskctl_lists_every_procedure_and_runs_every_variant(services):
@@ -140,8 +146,9 @@ def test_kioskctl_lists_every_procedure_and_runs_every_variant(services):
 
     run = kioskctl(services, "simulate", "--procedure", "permis-releve", "--variant", "all")
     assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines() == [f"permis-releve/{v} session 1: (explications imprimées)"
-                                       for v in ("corse-du-sud", "haute-corse", "rhone")]
+    assert run.stdout.splitlines() == [
+        f"permis-releve/{v} session 1: (explications imprimées)" for v in ("corse-du-sud", "haute-corse", "rhone")
+    ]
 
     wrong = kioskctl(services, "simulate", "--procedure", "permis-perte", "--variant", "incendie")
     assert wrong.returncode == 2 and "unknown variant 'incendie'" in wrong.stderr

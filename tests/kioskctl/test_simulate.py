@@ -1,6 +1,7 @@
 """kioskctl simulate: whole scripted sessions through the same session core,
 ANTS client and drivers as the app, against the mock process, SANE's test
 scanner and a TCP printer."""
+
 import os
 import re
 import subprocess
@@ -34,7 +35,7 @@ port = {printer_port}
 [workspace]
 root = "{workspace_root}"
 [stats]
-path = "{tmp_path / 'stats.db'}"
+path = "{tmp_path / "stats.db"}"
 """)
     return path
 
@@ -42,9 +43,22 @@ path = "{tmp_path / 'stats.db'}"
 def test_twenty_sessions_twenty_numeros(tmp_path, mock_backend, sane_env, tcp_printer, workspace_root):
     site = site_file(tmp_path, mock_backend, tcp_printer.port, workspace_root)
     result = subprocess.run(
-        [sys.executable, "-m", "kioskctl", "--config", str(site), "simulate",
-         "--procedure", "permis-perte", "--sessions", "20"],
-        capture_output=True, text=True, timeout=600, env=os.environ.copy(),
+        [
+            sys.executable,
+            "-m",
+            "kioskctl",
+            "--config",
+            str(site),
+            "simulate",
+            "--procedure",
+            "permis-perte",
+            "--sessions",
+            "20",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=os.environ.copy(),
     )
     assert result.returncode == 0, result.stderr
     numeros = re.findall(r"^session (\d+): (\S+)$", result.stdout, re.M)
@@ -64,8 +78,9 @@ def test_twenty_sessions_twenty_numeros(tmp_path, mock_backend, sane_env, tcp_pr
     assert all(r["pages_scanned"] == 2 and r["receipts_printed"] == 1 for r in rows)
 
 
-def test_canary_reaches_backend_but_not_the_kiosk(tmp_path, mock_backend, sane_env, tcp_printer,
-                                                  workspace_root, canary):
+def test_canary_reaches_backend_but_not_the_kiosk(
+    tmp_path, mock_backend, sane_env, tcp_printer, workspace_root, canary
+):
     settings = load_settings(site_file(tmp_path, mock_backend, tcp_printer.port, workspace_root))
     services = build_services(settings)
     result = simulate(services, "permis-perte", index=3, canary=canary)
@@ -78,8 +93,10 @@ def test_canary_reaches_backend_but_not_the_kiosk(tmp_path, mock_backend, sane_e
 
 
 def test_unplugged_scanner_fails_cleanly_and_wipes(tmp_path, mock_backend, tcp_printer, workspace_root):
-    settings = load_settings(site_file(tmp_path, mock_backend, tcp_printer.port, workspace_root),
-                             overrides={"scanner": {"driver": "simulated", "fault": "unplugged"}})
+    settings = load_settings(
+        site_file(tmp_path, mock_backend, tcp_printer.port, workspace_root),
+        overrides={"scanner": {"driver": "simulated", "fault": "unplugged"}},
+    )
     services = build_services(settings)
     with pytest.raises(SimulationError, match="scanner"):
         simulate(services, "permis-perte", motif="vol")

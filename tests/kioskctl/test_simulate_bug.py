@@ -1,6 +1,7 @@
 """kioskctl simulate with a driver that has a bug (a TypeError while the
 récépissé prints): the run fails and says it is a bug, with its traceback,
 not a device's fault; the demande filed before keeps its numéro in view."""
+
 import pytest
 
 from buggy_drivers import BUG, receipt_printer_with_a_bug
@@ -17,7 +18,9 @@ def test_a_bug_in_a_driver_is_reported_as_a_bug(services):
         services.printer = kept
     numero = info.value.numero
     said = str(info.value)
-    assert numero and said.startswith(f"demande {numero} déposée, puis : bogue du logiciel, pas une panne "
-                                      "d'appareil : TypeError\nTraceback (most recent call last):\n")
+    assert numero and said.startswith(
+        f"demande {numero} déposée, puis : bogue du logiciel, pas une panne "
+        "d'appareil : TypeError\nTraceback (most recent call last):\n"
+    )
     assert 'buggy_drivers.py", line' in said and said.endswith(f"TypeError: {BUG}")
     assert "Appelez le médiateur" not in said and "ne répond pas" not in said

@@ -2,6 +2,7 @@
 that answers its status requests "paper out", one that does not answer them,
 one that cannot be reached. The run fails and says why, the demande's numéro is
 in its output (the demande was filed), and nothing counts as printed."""
+
 import os
 import re
 import subprocess
@@ -17,9 +18,13 @@ from test_simulate import site_file
 
 
 def run_simulate(site):
-    return subprocess.run([sys.executable, "-m", "kioskctl", "--config", str(site), "simulate",
-                           "--procedure", "permis-perte"],
-                          capture_output=True, text=True, timeout=300, env=os.environ.copy())
+    return subprocess.run(
+        [sys.executable, "-m", "kioskctl", "--config", str(site), "simulate", "--procedure", "permis-perte"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=os.environ.copy(),
+    )
 
 
 def filed_numero(stderr: str, mock) -> str:
@@ -32,8 +37,9 @@ def filed_numero(stderr: str, mock) -> str:
     return numero
 
 
-def test_a_printer_out_of_paper_fails_the_run_and_prints_nothing(tmp_path, mock_backend, sane_env, tcp_printer,
-                                                                 workspace_root):
+def test_a_printer_out_of_paper_fails_the_run_and_prints_nothing(
+    tmp_path, mock_backend, sane_env, tcp_printer, workspace_root
+):
     tcp_printer.status = "paper-out"
     result = run_simulate(site_file(tmp_path, mock_backend, tcp_printer.port, workspace_root))
     assert result.returncode == 1, result.stdout + result.stderr
@@ -47,22 +53,29 @@ def test_a_printer_out_of_paper_fails_the_run_and_prints_nothing(tmp_path, mock_
     assert list(workspace_root.iterdir()) == []
 
 
-def test_an_unreachable_printer_fails_the_run_with_the_numero(tmp_path, mock_backend, sane_env, unused_port,
-                                                              workspace_root):
+def test_an_unreachable_printer_fails_the_run_with_the_numero(
+    tmp_path, mock_backend, sane_env, unused_port, workspace_root
+):
     result = run_simulate(site_file(tmp_path, mock_backend, unused_port, workspace_root))
     assert result.returncode == 1, result.stdout + result.stderr
     numero = filed_numero(result.stderr, mock_backend)
-    assert re.search(rf"^session 1: ÉCHEC — demande {numero} déposée, puis : "
-                     r"L'imprimante ne répond pas\. Appelez le médiateur\. \(cannot open the printer: .*\)$",
-                     result.stderr, re.M), result.stderr
+    assert re.search(
+        rf"^session 1: ÉCHEC — demande {numero} déposée, puis : "
+        r"L'imprimante ne répond pas\. Appelez le médiateur\. \(cannot open the printer: .*\)$",
+        result.stderr,
+        re.M,
+    ), result.stderr
 
 
 @pytest.mark.parametrize("setting", ["fail", "assume_ok"])
-def test_a_printer_that_does_not_answer_status_follows_the_setting(tmp_path, mock_backend, sane_env, tcp_printer,
-                                                                   workspace_root, setting):
+def test_a_printer_that_does_not_answer_status_follows_the_setting(
+    tmp_path, mock_backend, sane_env, tcp_printer, workspace_root, setting
+):
     tcp_printer.status = "silent"
-    settings = load_settings(site_file(tmp_path, mock_backend, tcp_printer.port, workspace_root),
-                             overrides={"printer": {"status_unanswered": setting, "status_timeout": 0.2}})
+    settings = load_settings(
+        site_file(tmp_path, mock_backend, tcp_printer.port, workspace_root),
+        overrides={"printer": {"status_unanswered": setting, "status_timeout": 0.2}},
+    )
     services = build_services(settings)
     try:
         if setting == "fail":

@@ -1,5 +1,6 @@
 """What a technician reads from kioskctl: its help, as a terminal shows it, and the
 list of procedures."""
+
 import subprocess
 import sys
 

@@ -12,12 +12,20 @@ def perte():
 
 def test_permis_perte_has_the_eight_steps_of_the_ants_flow(perte):
     assert [s.title for s in perte.steps] == [
-        "Motif de la demande", "État civil", "Adresse et contact", "Photo et signature",
-        "Pièces justificatives", "Paiement", "Récapitulatif", "Confirmation"]
+        "Motif de la demande",
+        "État civil",
+        "Adresse et contact",
+        "Photo et signature",
+        "Pièces justificatives",
+        "Paiement",
+        "Récapitulatif",
+        "Confirmation",
+    ]
 
 
 def test_adding_a_procedure_is_adding_a_file(tmp_path):
-    (tmp_path / "essai.toml").write_text(textwrap.dedent('''
+    (tmp_path / "essai.toml").write_text(
+        textwrap.dedent("""
         id = "essai"
         group = "suivi"
         title = "Essai"
@@ -33,7 +41,8 @@ def test_adding_a_procedure_is_adding_a_file(tmp_path):
         id = "fin"
         title = "Fin"
         kind = "confirmation"
-    '''))
+    """)
+    )
     catalogue = Catalogue.load(tmp_path)
     assert "essai" in catalogue and "permis-perte" in catalogue
     assert "essai" in [p.id for p in catalogue.in_group("suivi")]
@@ -49,10 +58,20 @@ def test_a_bad_procedure_file_names_file_key_and_value(tmp_path):
 
 def fill_to_pieces(w: Wizard, motif="perte"):
     assert w.next({"motif": motif})
-    assert w.next({"nom_naissance": "Dupont", "sexe": "F", "prenom1": "Marie", "prenom2": "",
-                   "date_naissance": "17/05/1980"})
-    assert w.next({"numero_voie": "12", "nom_voie": "rue des Lilas", "complement": "", "code_postal": "75011",
-                   "commune": "Paris", "email": "marie@exemple.fr", "mobile": ""})
+    assert w.next(
+        {"nom_naissance": "Dupont", "sexe": "F", "prenom1": "Marie", "prenom2": "", "date_naissance": "17/05/1980"}
+    )
+    assert w.next(
+        {
+            "numero_voie": "12",
+            "nom_voie": "rue des Lilas",
+            "complement": "",
+            "code_postal": "75011",
+            "commune": "Paris",
+            "email": "marie@exemple.fr",
+            "mobile": "",
+        }
+    )
     assert w.next({"code_photo": "A" * 22})
 
 
@@ -70,8 +89,9 @@ def test_forward_back_and_values_kept(perte):
 def test_errors_keep_what_was_typed(perte):
     w = Wizard(perte)
     w.next({"motif": "perte"})
-    assert not w.next({"nom_naissance": "Dupont", "sexe": "F", "prenom1": "Marie", "prenom2": "",
-                       "date_naissance": "31/02/1980"})
+    assert not w.next(
+        {"nom_naissance": "Dupont", "sexe": "F", "prenom1": "Marie", "prenom2": "", "date_naissance": "31/02/1980"}
+    )
     assert w.current.id == "etat-civil"
     assert w.errors == {"date_naissance": "Cette date n'existe pas. Vérifiez le jour et le mois."}
     assert w.values["date_naissance"] == "31/02/1980" and w.values["nom_naissance"] == "Dupont"
@@ -105,8 +125,12 @@ def test_dossier_shape(perte):
     fill_to_pieces(w)
     d = w.dossier()
     assert d["procedure"] == "permis-perte" and d["motif"] == "perte"
-    assert d["etat_civil"] == {"nom_naissance": "Dupont", "sexe": "F", "prenoms": ["Marie"],
-                               "date_naissance": "1980-05-17"}
+    assert d["etat_civil"] == {
+        "nom_naissance": "Dupont",
+        "sexe": "F",
+        "prenoms": ["Marie"],
+        "date_naissance": "1980-05-17",
+    }
     assert d["adresse"]["code_postal"] == "75011" and d["contact"]["email"] == "marie@exemple.fr"
     assert d["photo"] == {"code": "A" * 22}
 

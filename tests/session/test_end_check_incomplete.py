@@ -2,6 +2,7 @@
 everything the kiosk may have written: a file it could not read (too large,
 past the time or byte bound) leaves the end not clean, so the kiosk takes the
 "hors service" path instead of saying the data were erased."""
+
 from __future__ import annotations
 
 from ants import AntsClient
@@ -10,10 +11,16 @@ from support import free_port
 
 
 def make_session(workspace_root, temp_dir) -> UserSession:
-    return UserSession(Catalogue.load()["permis-perte"], workspace_root=workspace_root,
-                       client=AntsClient(f"http://127.0.0.1:{free_port()}", retries=0, timeout=1),
-                       scanner=None, printer=None, site_name="Essai", suivi_url="{numero}",
-                       check_places=[workspace_root, temp_dir])
+    return UserSession(
+        Catalogue.load()["permis-perte"],
+        workspace_root=workspace_root,
+        client=AntsClient(f"http://127.0.0.1:{free_port()}", retries=0, timeout=1),
+        scanner=None,
+        printer=None,
+        site_name="Essai",
+        suivi_url="{numero}",
+        check_places=[workspace_root, temp_dir],
+    )
 
 
 def test_a_file_too_large_to_search_leaves_the_end_not_clean(workspace_root, tmp_path):

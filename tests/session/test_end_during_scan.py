@@ -2,6 +2,7 @@
 SIGTERM, in the middle of a page): the scan is cancelled, the end waits for
 the scan worker's child with a bound (killed if it is deaf to the cancel),
 then the workspace goes; no page lands after the wipe."""
+
 from __future__ import annotations
 
 import threading
@@ -19,9 +20,16 @@ SESSION_ENDED = "Votre session est terminée. Touchez l'écran pour commencer."
 
 
 def make_session(workspace_root, scanner, client=None) -> UserSession:
-    return UserSession(Catalogue.load()["permis-perte"], workspace_root=workspace_root,
-                       client=client or AntsClient(f"http://127.0.0.1:{free_port()}"), scanner=scanner,
-                       printer=None, site_name="Essai", suivi_url="{numero}", check_places=[workspace_root])
+    return UserSession(
+        Catalogue.load()["permis-perte"],
+        workspace_root=workspace_root,
+        client=client or AntsClient(f"http://127.0.0.1:{free_port()}"),
+        scanner=scanner,
+        printer=None,
+        site_name="Essai",
+        suivi_url="{numero}",
+        check_places=[workspace_root],
+    )
 
 
 def scan_in_background(session: UserSession):
@@ -101,8 +109,11 @@ def test_a_hurried_end_does_not_wait_for_a_slow_logout(workspace_root, start_bac
     ants = start_backend("slow-logout")
     client = AntsClient(ants.url, timeout=30.0, retries=2)
     client.open_session()
-    requests.post(ants.url + "/api/v1/formation/pannes", timeout=5,
-                  json={"chemin": "/api/v1/sessions", "methode": "DELETE", "mode": "latence", "delai_s": 12})
+    requests.post(
+        ants.url + "/api/v1/formation/pannes",
+        timeout=5,
+        json={"chemin": "/api/v1/sessions", "methode": "DELETE", "mode": "latence", "delai_s": 12},
+    )
     session = make_session(workspace_root, scanner=None, client=client)
     workspace = session.workspace.path
     done = {}

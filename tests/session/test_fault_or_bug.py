@@ -1,6 +1,7 @@
 """The session tells the user of a device's fault (an error the user may read)
 and lets everything else through: a bug in a driver is not "the device does
 not respond", it reaches the kiosk's crash path as the bug it is."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,10 +18,17 @@ from userfacing import UserFacingError
 
 
 def make_session(workspace_root, *, scanner=None, printer=None, a4=None) -> UserSession:
-    return UserSession(Catalogue.load()["permis-perte"], workspace_root=workspace_root,
-                       client=AntsClient(f"http://127.0.0.1:{free_port()}", retries=0), scanner=scanner,
-                       printer=printer, a4=a4, site_name="Essai", suivi_url="{numero}",
-                       check_places=[workspace_root])
+    return UserSession(
+        Catalogue.load()["permis-perte"],
+        workspace_root=workspace_root,
+        client=AntsClient(f"http://127.0.0.1:{free_port()}", retries=0),
+        scanner=scanner,
+        printer=printer,
+        a4=a4,
+        site_name="Essai",
+        suivi_url="{numero}",
+        check_places=[workspace_root],
+    )
 
 
 def test_a_bug_in_the_scanner_is_let_through(monkeypatch, workspace_root):
@@ -57,8 +65,11 @@ def test_a_device_fault_is_told_with_its_key_sentence_and_detail(workspace_root)
         session.print_receipt()
     told = info.value
     assert isinstance(told.__cause__, PrinterPaperOut)
-    assert (told.key, told.message_fr, str(told)) == ("printer.paper_out", PrinterPaperOut.message_fr,
-                                                     PrinterPaperOut.message_fr)
+    assert (told.key, told.message_fr, str(told)) == (
+        "printer.paper_out",
+        PrinterPaperOut.message_fr,
+        PrinterPaperOut.message_fr,
+    )
     assert told.detail == "the printer reports no paper before the job"
     assert session.receipt_error == PrinterPaperOut.message_fr and not session.receipt_printed
     session.end("abandoned")
@@ -72,9 +83,13 @@ def test_a_sentence_with_a_value_keeps_its_template(workspace_root):
             session.scan_piece("identite")
         told = info.value
         assert isinstance(told, UserFacingError)
-        assert told.template == ("Ce document a déjà {pages} page(s) : c'est le maximum. "
-                                 "Supprimez une page pour en numériser une autre.")
+        assert told.template == (
+            "Ce document a déjà {pages} page(s) : c'est le maximum. Supprimez une page pour en numériser une autre."
+        )
         assert told.params == {"pages": 2}
-        assert told.message_fr == str(told) == ("Ce document a déjà 2 page(s) : c'est le maximum. "
-                                                "Supprimez une page pour en numériser une autre.")
+        assert (
+            told.message_fr
+            == str(told)
+            == ("Ce document a déjà 2 page(s) : c'est le maximum. Supprimez une page pour en numériser une autre.")
+        )
         session.end("abandoned")

@@ -27,8 +27,9 @@ def clock():
 
 
 def policy(clock, **kw):
-    return IdlePolicy(IdleTimeouts(first=60, step=180, scan=300, mediator=900, warning=30),
-                      now=clock.now, wall=clock.walltime, **kw)
+    return IdlePolicy(
+        IdleTimeouts(first=60, step=180, scan=300, mediator=900, warning=30), now=clock.now, wall=clock.walltime, **kw
+    )
 
 
 @pytest.mark.parametrize("context, limit", [("first", 60), ("step", 180), ("scan", 300), ("mediator", 900)])

@@ -1,5 +1,6 @@
 """The bundled catalogue against the mock's procedures, the condition
 language, the new step kinds (guidance, suivi, complement, connexion)."""
+
 import datetime as dt
 
 import pytest
@@ -52,29 +53,35 @@ def test_pieces_and_motifs_are_the_mocks(procedure):
 
 
 def test_groups_list_the_most_asked_first():
-    assert [p.id for p in CATALOGUE.in_group("permis")][:3] == ["permis-perte", "permis-inscription",
-                                                                "permis-examen"]
+    assert [p.id for p in CATALOGUE.in_group("permis")][:3] == ["permis-perte", "permis-inscription", "permis-examen"]
     assert [p.id for p in CATALOGUE.in_group("suivi")] == ["suivi-demande"]
 
 
 # --- the condition language ----------------------------------------------------------
 def inscription_pieces(date_naissance: str, premiere: str, francais: str = "oui", categorie: str = "B") -> list[str]:
     w = wizard("permis-inscription")
-    w.values.update(categorie=categorie, premiere_categorie=premiere, nationalite_francaise=francais,
-                    date_naissance=date_naissance)
-    return [p.id for p in w.active_steps()[[s.id for s in w.active_steps()].index("pieces")].pieces
-            if p.applies(w.values, TODAY)]
+    w.values.update(
+        categorie=categorie, premiere_categorie=premiere, nationalite_francaise=francais, date_naissance=date_naissance
+    )
+    return [
+        p.id
+        for p in w.active_steps()[[s.id for s in w.active_steps()].index("pieces")].pieces
+        if p.applies(w.values, TODAY)
+    ]
 
 
-@pytest.mark.parametrize("born, premiere, francais, categorie, expected", [
-    ("2005-11-23", "oui", "oui", "B", ["identite", "domicile", "assr", "jdc"]),     # 20 years old
-    ("2005-11-22", "oui", "oui", "B", ["identite", "domicile", "jdc"]),             # 21 today: no ASSR
-    ("2005-11-23", "non", "oui", "B", ["identite", "domicile", "jdc"]),             # not a first catégorie
-    ("2001-11-23", "oui", "oui", "B", ["identite", "domicile", "jdc"]),             # 24: still the JDC
-    ("2001-11-22", "oui", "oui", "B", ["identite", "domicile"]),                    # 25 today: no JDC
-    ("2010-01-01", "oui", "oui", "B", ["identite", "domicile", "assr"]),             # 16: too young for JDC
-    ("1990-01-01", "oui", "non", "C", ["identite", "domicile", "titre_sejour", "avis_medical"]),
-])
+@pytest.mark.parametrize(
+    "born, premiere, francais, categorie, expected",
+    [
+        ("2005-11-23", "oui", "oui", "B", ["identite", "domicile", "assr", "jdc"]),  # 20 years old
+        ("2005-11-22", "oui", "oui", "B", ["identite", "domicile", "jdc"]),  # 21 today: no ASSR
+        ("2005-11-23", "non", "oui", "B", ["identite", "domicile", "jdc"]),  # not a first catégorie
+        ("2001-11-23", "oui", "oui", "B", ["identite", "domicile", "jdc"]),  # 24: still the JDC
+        ("2001-11-22", "oui", "oui", "B", ["identite", "domicile"]),  # 25 today: no JDC
+        ("2010-01-01", "oui", "oui", "B", ["identite", "domicile", "assr"]),  # 16: too young for JDC
+        ("1990-01-01", "oui", "non", "C", ["identite", "domicile", "titre_sejour", "avis_medical"]),
+    ],
+)
 def test_first_category_under_21_asks_for_the_assr(born, premiere, francais, categorie, expected):
     assert inscription_pieces(born, premiere, francais, categorie) == expected
 
@@ -100,8 +107,12 @@ def test_departement_and_plate_conditions():
     steps = lambda: [s for s in w.active_steps() if s.kind == "guidance"]  # noqa: E731
     w.values["code_postal"] = "75011"
     g = build_guidance(steps(), w.values, numero="PC2026X", delivre={"envoi_avant": "2027-01-21"}, today=TODAY)
-    assert g.address == ("Préfecture de police de Paris", "DPG/SDCLP/CREPIC", "1 bis rue de Lutèce",
-                         "75195 PARIS CEDEX 04")
+    assert g.address == (
+        "Préfecture de police de Paris",
+        "DPG/SDCLP/CREPIC",
+        "1 bis rue de Lutèce",
+        "75195 PARIS CEDEX 04",
+    )
     assert g.sections[0].heading == "À envoyer avant le 21/01/2027"
     w.values["code_postal"] = "20000"
     g = build_guidance(steps(), w.values, numero="PC2026X", delivre={}, today=TODAY)
@@ -142,14 +153,19 @@ def test_dossier_converts_yes_no_lists_and_numbers_and_omits_local_fields():
     assert d["pays_delivrance"] == "HT" and d["permis_en_francais"] is True and d["nationalite_ue"] is False
     assert d["categories"] == ["B", "C"]
     cession = wizard("cg-cession")
-    cession.values.update(immatriculation="AB-123-CD", vehicule_ancien="oui", kilometrage="45000",
-                          acheteur="particulier", acquereur_nom="Bernard")
+    cession.values.update(
+        immatriculation="AB-123-CD",
+        vehicule_ancien="oui",
+        kilometrage="45000",
+        acheteur="particulier",
+        acquereur_nom="Bernard",
+    )
     d = cession.dossier()
     assert d["kilometrage"] == 45000 and "vehicule_ancien" not in str(d) and "acheteur" not in d
     assert d["acquereur"] == {"nom": "Bernard", "prenom": ""}  # required and empty: the server says so
 
 
-CONDITIONS_FILE = '''
+CONDITIONS_FILE = """
 id = "essai-conditions"
 group = "permis"
 title = "Essai"
@@ -184,7 +200,7 @@ title = "Fin"
 kind = "guidance"
   [[steps.guidance]]
   heading = "Fin pour {motif}"
-'''
+"""
 
 
 def test_any_and_not_in_a_new_procedure_file(tmp_path):
@@ -199,12 +215,15 @@ def test_any_and_not_in_a_new_procedure_file(tmp_path):
     assert ids() == ["un", "jeune-ou-b", "pas-a", "fin"]
 
 
-@pytest.mark.parametrize("change, complaint", [
-    ('when = { motiff = ["a"] }', "la condition nomme un champ qui n'existe pas"),
-    ('when = { age_below = { field = "date_naissance" } }', "years = 21"),
-    ('when = { any = [] }', "une liste de tables"),
-    ('when = { motif = [1] }', "les valeurs d'une condition sont du texte"),
-])
+@pytest.mark.parametrize(
+    "change, complaint",
+    [
+        ('when = { motiff = ["a"] }', "la condition nomme un champ qui n'existe pas"),
+        ('when = { age_below = { field = "date_naissance" } }', "years = 21"),
+        ("when = { any = [] }", "une liste de tables"),
+        ("when = { motif = [1] }", "les valeurs d'une condition sont du texte"),
+    ],
+)
 def test_a_bad_condition_names_file_key_and_value(tmp_path, change, complaint):
     bad = tmp_path / "bad.toml"
     bad.write_text(CONDITIONS_FILE.replace('when = { not = { motif = ["a"] } }', change))
@@ -214,10 +233,22 @@ def test_a_bad_condition_names_file_key_and_value(tmp_path, change, complaint):
 
 
 def test_a_field_cannot_depend_on_a_field_of_its_own_step():
-    data = {"id": "x", "group": "permis", "title": "X", "steps": [
-        {"id": "a", "title": "A", "kind": "form", "fields": [
-            {"id": "motif", "label": "M", "kind": "choice", "choices": [["a", "A"]]},
-            {"id": "detail", "label": "D", "kind": "text", "when": {"motif": ["a"]}}]}]}
+    data = {
+        "id": "x",
+        "group": "permis",
+        "title": "X",
+        "steps": [
+            {
+                "id": "a",
+                "title": "A",
+                "kind": "form",
+                "fields": [
+                    {"id": "motif", "label": "M", "kind": "choice", "choices": [["a", "A"]]},
+                    {"id": "detail", "label": "D", "kind": "text", "when": {"motif": ["a"]}},
+                ],
+            }
+        ],
+    }
     with pytest.raises(CatalogueError, match="required_when"):
         parse_procedure(data, "x.toml")
 
@@ -226,8 +257,12 @@ def test_steps_shared_by_procedures_can_be_changed_where_used():
     cni = CATALOGUE["cni-predemande"]
     assert cni.field("date_naissance").options["min_age"] == 0
     assert CATALOGUE["permis-perte"].field("date_naissance").options["min_age"] == 15
-    data = {"id": "x", "group": "permis", "title": "X",
-            "steps": [{"use": "etat-civil", "set": {"inconnu": {"required": False}}}]}
+    data = {
+        "id": "x",
+        "group": "permis",
+        "title": "X",
+        "steps": [{"use": "etat-civil", "set": {"inconnu": {"required": False}}}],
+    }
     with pytest.raises(CatalogueError, match="champ absent du bloc"):
         parse_procedure(data, "x.toml")
 
@@ -262,20 +297,39 @@ def test_connexion_step_waits_for_the_login():
 def test_suivi_describes_statut_and_history_in_plain_french():
     from session.suivi import describe
 
-    d = describe({"numero": "PC2026ABCD", "procedure": "permis-perte", "motif": "vol",
-                  "statut": "complement_demande", "cree_le": "2026-11-02T09:15:00+00:00",
-                  "historique": [{"statut": "en_instruction", "date": "2026-11-02T09:15:00+00:00",
-                                  "commentaire": "Demande transmise au service instructeur."},
-                                 {"statut": "complement_demande", "date": "2026-11-10T14:00:00+00:00",
-                                  "commentaire": "Demande suspendue : justificatif illisible"}],
-                  "complement": {"message": "Justificatif illisible", "pieces": ["domicile"]}})
+    d = describe(
+        {
+            "numero": "PC2026ABCD",
+            "procedure": "permis-perte",
+            "motif": "vol",
+            "statut": "complement_demande",
+            "cree_le": "2026-11-02T09:15:00+00:00",
+            "historique": [
+                {
+                    "statut": "en_instruction",
+                    "date": "2026-11-02T09:15:00+00:00",
+                    "commentaire": "Demande transmise au service instructeur.",
+                },
+                {
+                    "statut": "complement_demande",
+                    "date": "2026-11-10T14:00:00+00:00",
+                    "commentaire": "Demande suspendue : justificatif illisible",
+                },
+            ],
+            "complement": {"message": "Justificatif illisible", "pieces": ["domicile"]},
+        }
+    )
     assert d["procedure_title"] == "Permis perdu, volé ou abîmé"
     assert d["statut_label"] == "Un document vous est demandé"
     assert d["next"] == "Scannez le document demandé : la demande continuera ensuite."
     assert [(e["label"], e["date"]) for e in d["historique"]] == [
-        ("En cours d'examen par l'administration", "02/11/2026"), ("Un document vous est demandé", "10/11/2026")]
-    assert d["complement"] == {"message": "Justificatif illisible",
-                               "pieces": [{"id": "domicile", "label": "Justificatif de domicile de moins de 6 mois"}]}
+        ("En cours d'examen par l'administration", "02/11/2026"),
+        ("Un document vous est demandé", "10/11/2026"),
+    ]
+    assert d["complement"] == {
+        "message": "Justificatif illisible",
+        "pieces": [{"id": "domicile", "label": "Justificatif de domicile de moins de 6 mois"}],
+    }
 
 
 def test_a_procedure_done_by_post_is_guidance_with_the_prefecture_of_the_departement():

@@ -1,5 +1,6 @@
 """The session package's boundaries: the core never imports the UI or the CLI
 that follow it (Kivy, kiosk, kioskctl)."""
+
 from __future__ import annotations
 
 import ast
@@ -24,9 +25,12 @@ def imported_names(path: Path) -> list[str]:
 
 
 def test_session_never_imports_the_ui_or_the_cli():
-    found = {f"{path.relative_to(ROOT)}: {name}"
-             for path in SESSION.rglob("*.py") for name in imported_names(path)
-             if name.split(".")[0] in FORBIDDEN}
+    found = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in SESSION.rglob("*.py")
+        for name in imported_names(path)
+        if name.split(".")[0] in FORBIDDEN
+    }
     assert found == set()
 
 
@@ -37,10 +41,12 @@ def test_the_check_sees_an_import_inside_a_function(tmp_path):
 
 
 def test_importing_every_session_module_loads_no_kivy():
-    code = ("import importlib, pkgutil, sys, session\n"
-            "for m in pkgutil.walk_packages(session.__path__, 'session.'):\n"
-            "    importlib.import_module(m.name)\n"
-            "print(sorted(n for n in sys.modules if n.split('.')[0] in ('kivy', 'kiosk', 'kioskctl')))")
+    code = (
+        "import importlib, pkgutil, sys, session\n"
+        "for m in pkgutil.walk_packages(session.__path__, 'session.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] in ('kivy', 'kiosk', 'kioskctl')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"

@@ -2,6 +2,7 @@
 stages it goes through, what each step's action does, the intents it offers at
 each, and what it tells its listener, in order. Against the mock ANTS backend,
 the simulated scanner and the capture printers."""
+
 import os
 import shutil
 
@@ -39,18 +40,33 @@ from support import tmpfs_folder
 
 CARD = {"carte": "4970100000000014", "expiration": "12/30", "cryptogramme": "123"}
 ETAT_CIVIL = {"nom_naissance": "Durand", "sexe": "M", "prenom1": "Paul", "prenom2": "", "date_naissance": "01/02/1970"}
-ADRESSE = {"numero_voie": "", "nom_voie": "rue Haute", "complement": "", "code_postal": "44000",
-           "commune": "Nantes", "email": "paul@exemple.fr", "mobile": ""}
+ADRESSE = {
+    "numero_voie": "",
+    "nom_voie": "rue Haute",
+    "complement": "",
+    "code_postal": "44000",
+    "commune": "Nantes",
+    "email": "paul@exemple.fr",
+    "mobile": "",
+}
 
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory, mock_backend):
     tmp = tmp_path_factory.mktemp("flow")
     root = os.path.join(tmpfs_folder(), f"pointnum-flow-{os.getpid()}-{tmp.name}")
-    built = build_services(load_settings(overrides={
-        "ants": {"base_url": mock_backend.url, "mock_db": str(mock_backend.db), "retries": 0},
-        "scanner": {"driver": "simulated", "resolution": 50}, "printer": {"driver": "capture"},
-        "a4": {"driver": "capture"}, "workspace": {"root": root}, "stats": {"path": str(tmp / "stats.db")}}))
+    built = build_services(
+        load_settings(
+            overrides={
+                "ants": {"base_url": mock_backend.url, "mock_db": str(mock_backend.db), "retries": 0},
+                "scanner": {"driver": "simulated", "resolution": 50},
+                "printer": {"driver": "capture"},
+                "a4": {"driver": "capture"},
+                "workspace": {"root": root},
+                "stats": {"path": str(tmp / "stats.db")},
+            }
+        )
+    )
     yield built
     built.close()
     shutil.rmtree(root, ignore_errors=True)
@@ -118,8 +134,12 @@ def test_a_demande_from_its_first_step_to_the_end(services):
         flow.resume()
         assert heard.take() == [("step", "form", "motif")]
 
-        for values, then in (({"motif": "perte"}, "etat-civil"), (ETAT_CIVIL, "adresse"), (ADRESSE, "photo"),
-                             ({"code_photo": code}, "pieces")):
+        for values, then in (
+            ({"motif": "perte"}, "etat-civil"),
+            (ETAT_CIVIL, "adresse"),
+            (ADRESSE, "photo"),
+            ({"code_photo": code}, "pieces"),
+        ):
             assert flow.answer(values) is True
             assert heard.take() == [("step", "form" if then != "pieces" else "pieces", then)]
             assert flow.blocking(ANSWER) == ""  # a form's Continuer returns at once
@@ -150,8 +170,13 @@ def test_a_demande_from_its_first_step_to_the_end(services):
                 flow.answer({"attestation": "1"})
         finally:
             capture.clear_fault()
-        assert heard.take() == [("busy", SUBMITTING), ("step", "confirmation", "confirmation"), ("busy", RECEIPT),
-                                ("device", PRINTER, "SessionError"), ("step", "confirmation", "confirmation")]
+        assert heard.take() == [
+            ("busy", SUBMITTING),
+            ("step", "confirmation", "confirmation"),
+            ("busy", RECEIPT),
+            ("device", PRINTER, "SessionError"),
+            ("step", "confirmation", "confirmation"),
+        ]
         assert session.numero and not session.receipt_printed and session.receipt_error
 
         state = flow.state
@@ -198,8 +223,13 @@ def test_a_demande_found_then_the_document_asked_sent(services):
         flow.scan("domicile")
         heard.take()
         assert flow.answer() is True  # sent, then its récépissé
-        assert heard.take() == [("busy", SENDING), ("step", "confirmation", "confirmation"), ("busy", RECEIPT),
-                                ("device", PRINTER, None), ("step", "confirmation", "confirmation")]
+        assert heard.take() == [
+            ("busy", SENDING),
+            ("step", "confirmation", "confirmation"),
+            ("busy", RECEIPT),
+            ("device", PRINTER, None),
+            ("step", "confirmation", "confirmation"),
+        ]
         assert session.complement_sent and session.receipt_printed
         assert session.receipt().title == "Document envoyé"
         assert flow.answer() is True and heard.take() == [("finished", "submitted")]

@@ -6,6 +6,7 @@ Mounts are made in a private mount namespace (``unshare``), so that a test
 killed half-way leaves no procfs under /tmp: as root it is root's own
 namespace (``/proc/kmsg`` readable, and blocking, as on a kiosk), as another
 user a user namespace where that user is root."""
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,14 @@ def in_mount_namespace(setup: str, argv: list[str], timeout: float = 60) -> subp
         namespace.insert(1, "--map-root-user")
     script = setup + ' && exec "$@"'
     try:
-        done = subprocess.run([*namespace, "sh", "-c", script, "sh", *argv], capture_output=True, text=True,
-                              timeout=timeout, cwd=ROOT, env={**os.environ, "PATH": SYSTEM_PATH})
+        done = subprocess.run(
+            [*namespace, "sh", "-c", script, "sh", *argv],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=ROOT,
+            env={**os.environ, "PATH": SYSTEM_PATH},
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"still searching after {timeout} s: it blocked")
     assert done.returncode in (0, 1, 3), f"{script} failed ({done.returncode}):\n{done.stderr}"
@@ -80,14 +87,18 @@ def test_kioskctl_verify_clean_with_a_procfs_under_tmp(tmp_path, workspace_root)
     procfs mounted under /tmp blocked on ``kmsg``."""
     assert str(tmp_path).startswith("/tmp/"), "pytest's folder is expected under /tmp, a place searched"
     site = tmp_path / "site.toml"
-    site.write_text(f'config_version = 1\n[workspace]\nroot = "{workspace_root}"\n'
-                    f'[stats]\npath = "{tmp_path / "data" / "stats.db"}"\n')
+    site.write_text(
+        f'config_version = 1\n[workspace]\nroot = "{workspace_root}"\n'
+        f'[stats]\npath = "{tmp_path / "data" / "stats.db"}"\n'
+    )
     mount_point = tmp_path / "x" / "proc"
     mount_point.mkdir(parents=True)
     canary = make_canary()  # CANARY is in the other tests' folders, under /tmp too
-    done = in_mount_namespace(f"mount -t proc proc {mount_point}",
-                              [sys.executable, "-m", "kioskctl", "--config", str(site), "verify-clean",
-                               "--canary", canary], timeout=120)
+    done = in_mount_namespace(
+        f"mount -t proc proc {mount_point}",
+        [sys.executable, "-m", "kioskctl", "--config", str(site), "verify-clean", "--canary", canary],
+        timeout=120,
+    )
     assert f"NOT SEARCHED {mount_point} (other filesystem)\n" in done.stdout
     assert "FOUND" not in done.stdout
     # Clean, or incomplete for what else this machine keeps in /tmp (a file over 64 MiB): never a finding.
@@ -151,8 +162,11 @@ def test_dev_is_searched_without_opening_a_device(tmp_path):
     fifo = tmp_path / "fifo"  # nothing in /dev to release: a stand-in, should a read block
     os.mkfifo(fifo)
     report = finishes(lambda: check_leftovers([Path("/dev")], needles_of([CANARY])), fifo, timeout=30)
-    regular = [p for p in Path("/dev").rglob("*") if p.is_file() and not p.is_symlink()
-               and os.stat(p).st_dev == os.stat("/dev").st_dev]
+    regular = [
+        p
+        for p in Path("/dev").rglob("*")
+        if p.is_file() and not p.is_symlink() and os.stat(p).st_dev == os.stat("/dev").st_dev
+    ]
     assert report.files_read <= len(regular)
     if os.path.ismount("/dev/shm"):
         assert NotSearched("/dev/shm", OTHER_FILESYSTEM) in report.not_searched
@@ -168,9 +182,16 @@ def test_a_file_turned_into_a_fifo_after_it_was_listed_is_not_waited_for(tmp_pat
     path.unlink()
     os.mkfifo(path)
     report = CheckReport()
-    search = wipe._Search(wipe._Needles(needles_of([CANARY])), report, since=None,
-                          writers=wipe.Writers.of([os.geteuid()]), excluded=set(),
-                          deadline=float("inf"), max_bytes=wipe.BYTE_BUDGET, max_file=wipe.MAX_FILE)
+    search = wipe._Search(
+        wipe._Needles(needles_of([CANARY])),
+        report,
+        since=None,
+        writers=wipe.Writers.of([os.geteuid()]),
+        excluded=set(),
+        deadline=float("inf"),
+        max_bytes=wipe.BYTE_BUDGET,
+        max_file=wipe.MAX_FILE,
+    )
     finishes(lambda: search.file(str(path), listed), path)
     assert report.findings == [] and report.files_read == 0
 
@@ -185,8 +206,7 @@ def test_only_what_the_kiosks_user_could_have_written_is_read(tmp_path):
     report = check_leftovers([tmp_path], needles_of([CANARY]), writers=[other])
     assert report.files_read == 0 and report.clean and report.complete
     os.chmod(mine, 0o646)  # anyone may write it: it is read
-    assert [f.place for f in check_leftovers([tmp_path], needles_of([CANARY]), writers=[other]).findings] \
-        == [str(mine)]
+    assert [f.place for f in check_leftovers([tmp_path], needles_of([CANARY]), writers=[other]).findings] == [str(mine)]
     os.chmod(mine, 0o644)
     assert not check_leftovers([tmp_path], needles_of([CANARY])).clean  # by default: the user running it
 
@@ -222,14 +242,33 @@ def check_as_nobody(places: list[Path]) -> dict:
     """The check run by an unprivileged user (the kiosk's): as root, through setpriv."""
     if os.geteuid() != 0:
         report = check_leftovers(places, needles_of([CANARY]))
-        return {"found": [f.place for f in report.findings], "complete": report.complete,
-                "not_searched": [[n.place, n.reason] for n in report.not_searched]}
+        return {
+            "found": [f.place for f in report.findings],
+            "complete": report.complete,
+            "not_searched": [[n.place, n.reason] for n in report.not_searched],
+        }
     setpriv = shutil.which("setpriv", path=SYSTEM_PATH)
     if setpriv is None:
         pytest.fail("setpriv is missing: apt-get install util-linux")
-    done = subprocess.run([setpriv, "--reuid", "65534", "--regid", "65534", "--clear-groups",
-                           sys.executable, "-c", CHECK, CANARY, *map(str, places)],
-                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    done = subprocess.run(
+        [
+            setpriv,
+            "--reuid",
+            "65534",
+            "--regid",
+            "65534",
+            "--clear-groups",
+            sys.executable,
+            "-c",
+            CHECK,
+            CANARY,
+            *map(str, places),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -251,8 +290,10 @@ def test_an_unreadable_file_or_place_of_the_kiosks_user_makes_the_report_incompl
     result = check_as_nobody([place, locked / "inside"])
     assert result["found"] == [] and not result["complete"]
     assert result["not_searched"] == [[str(place / "locked.txt"), "unreadable"]]
-    assert check_as_nobody([locked, hidden / "place", open_folder / "missing"])["not_searched"] \
-        == [[str(locked), "unreadable"], [str(hidden / "place"), "unreadable"]]
+    assert check_as_nobody([locked, hidden / "place", open_folder / "missing"])["not_searched"] == [
+        [str(locked), "unreadable"],
+        [str(hidden / "place"), "unreadable"],
+    ]
 
 
 def test_a_file_under_two_overlapping_places_is_reported_once(tmp_path):
@@ -272,8 +313,10 @@ def test_the_time_limit_reports_what_was_not_searched(tmp_path):
     other.mkdir()
     report = check_leftovers([tmp_path / "a", other, tmp_path / "missing"], needles_of([CANARY]), time_limit=0)
     assert report.files_read == 0 and report.clean and not report.complete
-    assert report.not_searched == [NotSearched(str(tmp_path / "a"), "time limit"),
-                                   NotSearched(str(other), "time limit")]
+    assert report.not_searched == [
+        NotSearched(str(tmp_path / "a"), "time limit"),
+        NotSearched(str(other), "time limit"),
+    ]
 
 
 def test_the_byte_budget_and_the_largest_file(tmp_path):
@@ -301,8 +344,11 @@ def test_a_canary_across_the_real_chunk_boundary(tmp_path):
 
 def test_every_needle_of_a_session_is_found_in_one_pass(tmp_path):
     values = [make_canary() for _ in range(20)]
-    forms = [(v, v.encode()) for v in values] + [(v, v.encode("utf-16-le")) for v in values] \
+    forms = (
+        [(v, v.encode()) for v in values]
+        + [(v, v.encode("utf-16-le")) for v in values]
         + [(v, v.lower().encode()) for v in values]
+    )
     for i, (_, encoded) in enumerate(forms):
         (tmp_path / f"f{i:02d}").write_bytes(b"padding " * 50 + encoded + b" end")
     (tmp_path / "nothing").write_bytes(b"padding " * 50)
@@ -311,14 +357,21 @@ def test_every_needle_of_a_session_is_found_in_one_pass(tmp_path):
 
 
 def kioskctl(site: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kioskctl", "--config", str(site), *args],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "kioskctl", "--config", str(site), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
 
 
 def test_kioskctl_says_plainly_when_a_bound_stopped_it(tmp_path, workspace_root):
     site = tmp_path / "site.toml"
-    site.write_text(f'config_version = 1\n[workspace]\nroot = "{workspace_root}"\n'
-                    f'[stats]\npath = "{tmp_path / "data" / "stats.db"}"\n')
+    site.write_text(
+        f'config_version = 1\n[workspace]\nroot = "{workspace_root}"\n'
+        f'[stats]\npath = "{tmp_path / "data" / "stats.db"}"\n'
+    )
     done = kioskctl(site, "verify-clean", "--canary", make_canary(), "--time-limit", "0")
     assert done.returncode == 3, done.stdout + done.stderr
     assert "(time limit)\n" in done.stdout and "FOUND" not in done.stdout

@@ -6,6 +6,7 @@ saved as palette PNGs to keep the repository small. Run from anywhere:
 
     python drivers/scanner/samples/make_samples.py
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -25,8 +26,11 @@ def mm(value: float) -> int:
 
 
 def font(size: int, mono: bool = False, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    names = (["DejaVuSansMono-Bold.ttf" if bold else "DejaVuSansMono.ttf"] if mono
-             else ["DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"])
+    names = (
+        ["DejaVuSansMono-Bold.ttf" if bold else "DejaVuSansMono.ttf"]
+        if mono
+        else ["DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"]
+    )
     for folder in ("/usr/share/fonts/truetype/dejavu",):
         for name in names:
             path = Path(folder) / name
@@ -69,34 +73,46 @@ def identity_recto() -> Image.Image:
     x0, y0, x1, y1 = card(d, (mm(15), mm(15)))
     d.rectangle((x0 + 8, y0 + 8, x1 - 8, y0 + mm(9)), fill=(0, 35, 149))
     d.text((x0 + 16, y0 + 14), "RÉPUBLIQUE FRANÇAISE", font=font(17, bold=True), fill="white")
-    d.text((x0 + 16, y0 + mm(10)), "CARTE NATIONALE D'IDENTITÉ / IDENTITY CARD",
-           font=font(12, bold=True), fill=(0, 35, 149))
+    d.text(
+        (x0 + 16, y0 + mm(10)),
+        "CARTE NATIONALE D'IDENTITÉ / IDENTITY CARD",
+        font=font(12, bold=True),
+        fill=(0, 35, 149),
+    )
     # photo placeholder: a grey silhouette
     px, py = x0 + 16, y0 + mm(15)
     d.rectangle((px, py, px + mm(25), py + mm(32)), fill=(205, 208, 214))
     d.ellipse((px + mm(7), py + mm(5), px + mm(18), py + mm(17)), fill=(150, 154, 162))
     d.pieslice((px + mm(2), py + mm(18), px + mm(23), py + mm(40)), 180, 360, fill=(150, 154, 162))
-    fields = [("NOM / Surname", "SPECIMEN"), ("Prénoms / Given names", "Marianne, Éloïse"),
-              ("Sexe / Sex", "F"), ("Nationalité", "FRA"),
-              ("Date de naissance", "01 01 1990"), ("Lieu de naissance", "EXEMPLEVILLE (99)"),
-              ("N° du document", "X4RTBPFW4")]
+    fields = [
+        ("NOM / Surname", "SPECIMEN"),
+        ("Prénoms / Given names", "Marianne, Éloïse"),
+        ("Sexe / Sex", "F"),
+        ("Nationalité", "FRA"),
+        ("Date de naissance", "01 01 1990"),
+        ("Lieu de naissance", "EXEMPLEVILLE (99)"),
+        ("N° du document", "X4RTBPFW4"),
+    ]
     tx, ty = px + mm(29), py - 4
     for label, value in fields:
         d.text((tx, ty), label, font=font(10), fill=GREY)
         d.text((tx, ty + 12), value, font=font(15, bold=True), fill=INK)
         ty += mm(5.2)
     watermark(image, "SPECIMEN", (x0, y0, x1, y1), 64)
-    d.text((mm(15), y1 + mm(6)), "Document fictif — exemple pour la borne de démonstration",
-           font=font(18), fill=GREY)
+    d.text((mm(15), y1 + mm(6)), "Document fictif — exemple pour la borne de démonstration", font=font(18), fill=GREY)
     return image
 
 
 def identity_verso() -> Image.Image:
     image, d = page()
     x0, y0, x1, y1 = card(d, (mm(15), mm(15)))
-    lines = [("Adresse / Address", "12 RUE DE L'EXEMPLE"), ("", "99000 EXEMPLEVILLE"),
-             ("Date de délivrance", "01 03 2022"), ("Date d'expiration", "28 02 2032"),
-             ("Autorité", "PRÉFECTURE DE DÉMONSTRATION")]
+    lines = [
+        ("Adresse / Address", "12 RUE DE L'EXEMPLE"),
+        ("", "99000 EXEMPLEVILLE"),
+        ("Date de délivrance", "01 03 2022"),
+        ("Date d'expiration", "28 02 2032"),
+        ("Autorité", "PRÉFECTURE DE DÉMONSTRATION"),
+    ]
     ty = y0 + 16
     for label, value in lines:
         if label:
@@ -124,21 +140,33 @@ def electricity_bill() -> Image.Image:
     d.rectangle((L, mm(15), L + mm(16), mm(31)), fill=(240, 160, 20))
     d.text((L + mm(19), mm(15)), "LUMEN ÉNERGIE", font=font(38, bold=True), fill=(30, 60, 110))
     d.text((L + mm(19), mm(25)), "Fournisseur d'électricité — société fictive", font=font(18), fill=GREY)
-    d.text((mm(115), mm(45)), "Mme Marianne SPECIMEN\n12 rue de l'Exemple\n99000 EXEMPLEVILLE",
-           font=font(22), fill=INK, spacing=8)
+    d.text(
+        (mm(115), mm(45)),
+        "Mme Marianne SPECIMEN\n12 rue de l'Exemple\n99000 EXEMPLEVILLE",
+        font=font(22),
+        fill=INK,
+        spacing=8,
+    )
     d.text((L, mm(75)), "FACTURE D'ÉLECTRICITÉ", font=font(30, bold=True), fill=(30, 60, 110))
-    d.text((L, mm(85)), "Facture n° 0000-123456-789  du 15 mars 2025\n"
-                        "Référence client : 99 000 123 456\n"
-                        "Adresse de consommation : 12 rue de l'Exemple, 99000 EXEMPLEVILLE",
-           font=font(18), fill=INK, spacing=8)
+    d.text(
+        (L, mm(85)),
+        "Facture n° 0000-123456-789  du 15 mars 2025\n"
+        "Référence client : 99 000 123 456\n"
+        "Adresse de consommation : 12 rue de l'Exemple, 99000 EXEMPLEVILLE",
+        font=font(18),
+        fill=INK,
+        spacing=8,
+    )
     top = mm(110)
     d.rectangle((L, top, A4[0] - L, top + mm(9)), fill=(30, 60, 110))
     d.text((L + 12, top + 14), "Détail", font=font(18, bold=True), fill="white")
     d.text((A4[0] - L - mm(35), top + 14), "Montant", font=font(18, bold=True), fill="white")
-    rows = [("Abonnement (01/02 au 28/02/2025)", "14,21 €"),
-            ("Consommation : 312 kWh × 0,2516 €", "78,50 €"),
-            ("Contributions et taxes", "21,37 €"),
-            ("TVA", "18,62 €")]
+    rows = [
+        ("Abonnement (01/02 au 28/02/2025)", "14,21 €"),
+        ("Consommation : 312 kWh × 0,2516 €", "78,50 €"),
+        ("Contributions et taxes", "21,37 €"),
+        ("TVA", "18,62 €"),
+    ]
     y = top + mm(12)
     for label, amount in rows:
         d.text((L + 12, y), label, font=font(18), fill=INK)
@@ -154,8 +182,12 @@ def electricity_bill() -> Image.Image:
         d.rectangle((x, base - value * 0.35 * DPI / 25.4 / 3, x + mm(8), base), fill=(240, 160, 20))
     d.line((L, base, A4[0] - L, base), fill=GREY, width=2)
     d.text((L, base + mm(3)), "Votre consommation sur 12 mois (kWh)", font=font(16), fill=GREY)
-    d.text((L, A4[1] - mm(30)), "Document fictif établi pour la démonstration de la borne. "
-                                "Lumen Énergie n'existe pas.", font=font(15), fill=GREY)
+    d.text(
+        (L, A4[1] - mm(30)),
+        "Document fictif établi pour la démonstration de la borne. Lumen Énergie n'existe pas.",
+        font=font(15),
+        fill=GREY,
+    )
     watermark(image, "DOCUMENT FICTIF", (0, mm(60), A4[0], mm(240)), 110)
     return image
 
@@ -189,8 +221,13 @@ def declaration_vol() -> Image.Image:
     for line in body:
         d.text((L, y), line, font=font(19), fill=INK)
         y += mm(8)
-    d.text((mm(120), y + mm(15)), "Fait à Exempleville, le 10/03/2025\nL'agent (fictif) : A. EXEMPLE",
-           font=font(18), fill=INK, spacing=8)
+    d.text(
+        (mm(120), y + mm(15)),
+        "Fait à Exempleville, le 10/03/2025\nL'agent (fictif) : A. EXEMPLE",
+        font=font(18),
+        fill=INK,
+        spacing=8,
+    )
     cx, cy, r = mm(60), y + mm(40), mm(20)
     d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(40, 70, 160), width=5)
     d.ellipse((cx - r + 14, cy - r + 14, cx + r - 14, cy + r - 14), outline=(40, 70, 160), width=2)
@@ -225,10 +262,14 @@ def attestation_hebergement() -> Image.Image:
     for line in body:
         d.text((L, y), line, font=font(19), fill=INK)
         y += mm(8)
-    d.text((mm(115), y + mm(12)), "Fait à Exempleville, le 3 mars 2025\nSignature : J. Exemple",
-           font=font(18), fill=INK, spacing=8)
-    d.text((L, A4[1] - mm(25)), "Document fictif établi pour la démonstration de la borne.",
-           font=font(15), fill=GREY)
+    d.text(
+        (mm(115), y + mm(12)),
+        "Fait à Exempleville, le 3 mars 2025\nSignature : J. Exemple",
+        font=font(18),
+        fill=INK,
+        spacing=8,
+    )
+    d.text((L, A4[1] - mm(25)), "Document fictif établi pour la démonstration de la borne.", font=font(15), fill=GREY)
     return image
 
 
@@ -250,8 +291,7 @@ DOCUMENTS: dict[str, Callable[[], Image.Image]] = {
     "02-cni-specimen-verso.png": identity_verso,
     "03-facture-electricite.png": electricity_bill,
     "04-recepisse-declaration-vol.png": declaration_vol,
-    "05-attestation-hebergement-fond-noir.png": lambda: on_dark_lid(attestation_hebergement(),
-                                                                     DARK_SAMPLE_ANGLE),
+    "05-attestation-hebergement-fond-noir.png": lambda: on_dark_lid(attestation_hebergement(), DARK_SAMPLE_ANGLE),
 }
 
 

@@ -15,7 +15,7 @@ from fastapi import Depends, FastAPI
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from . import franceconnect
+from . import fc_identities, franceconnect
 from .contract import Corps, refusals
 from .deps import Deps, Session
 from .errors import ApiError, invalid
@@ -92,7 +92,7 @@ def register(app: FastAPI, deps: Deps) -> None:
             row = store.compte(session.compte) if session.compte else None
             out["compte"] = {"email": row["email"], "nom": row["nom"], "prenom": row["prenom"]} if row else None
         if session.type == "franceconnect":
-            out["identite"] = franceconnect.claims_of((session.compte or "").removeprefix("fc:"))
+            out["identite"] = fc_identities.claims_of((session.compte or "").removeprefix("fc:"))
         return out
 
     @app.delete("/api/v1/sessions/current", status_code=204)

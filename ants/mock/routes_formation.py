@@ -12,7 +12,7 @@ from fastapi import FastAPI, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from . import franceconnect, identifiers, images, payments, procedures, rules, seed
+from . import fc_identities, identifiers, images, payments, procedures, rules, seed
 from .contract import Corps, Entier, Jour, refusals
 from .deps import Deps
 from .errors import ApiError
@@ -103,7 +103,7 @@ def register(app: FastAPI, deps: Deps) -> None:
             "photo_codes": unused["photo_codes"],
             "timbres": [{"numero": t["numero"], "montant": t["montant_centimes"] / 100} for t in unused["timbres"]],
             **store.demo_extras(),
-            "identites_franceconnect": franceconnect.test_identities(),
+            "identites_franceconnect": fc_identities.test_identities(),
             "comptes": [{"email": seed.DEMO_ACCOUNT[0], "mot_de_passe": seed.DEMO_ACCOUNT[1]}],
             "coordination_test_ids": settings.coordination_test_ids,
         }

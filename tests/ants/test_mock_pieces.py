@@ -126,18 +126,18 @@ def test_an_unparsable_form_is_a_400_and_a_bug_is_not():
     from starlette.exceptions import HTTPException
     from starlette.formparsers import MultiPartException
 
-    from ants.mock import franceconnect, routes_demandes
+    from ants.mock import franceconnect, submission
 
     deps = SimpleNamespace(settings=MockSettings())
     for malformed in (MultiPartException("Missing boundary in multipart."), HTTPException(400, "bad")):
         with pytest.raises(ApiError) as refused:
-            asyncio.run(routes_demandes._form(_FormRaising(malformed), deps))
+            asyncio.run(submission._form(_FormRaising(malformed), deps))
         assert (refused.value.status, refused.value.code) == (400, "multipart_invalide")
         with pytest.raises(ApiError) as refused:
             asyncio.run(franceconnect._form_params(_FormRaising(malformed)))
         assert (refused.value.status, refused.value.code) == (400, "invalid_request")
     for bug in (KeyError("boundary"), AttributeError("stream"), HTTPException(500, "bug")):
         with pytest.raises(type(bug)):
-            asyncio.run(routes_demandes._form(_FormRaising(bug), deps))
+            asyncio.run(submission._form(_FormRaising(bug), deps))
         with pytest.raises(type(bug)):
             asyncio.run(franceconnect._form_params(_FormRaising(bug)))

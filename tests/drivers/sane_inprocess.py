@@ -13,16 +13,24 @@ from pathlib import Path
 
 import pytest
 
+from config import ScannerSettings
 from drivers.scanner import (
     SaneScanner,
     ScanCancelled,
     ScannerJam,
     ScannerNoPaper,
+    ScannerPageTooLarge,
     ScannerTimeout,
     ScannerUnavailable,
+    _base,
 )
+from drivers.scanner.worker import ScanWorker
+from test_scan_bounds import IDLE_CHILD_MB, TOO_LARGE, peak_rss_mb
 
 pytestmark = pytest.mark.sane
+#: What a test here says when SANE's test backend hung in a worker's child
+#: (test_scanner_sane.py then tries it once more, as for a hang of this process).
+HUNG = "SANE-BACKEND-HUNG"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -163,3 +171,39 @@ def test_slow_scanner_times_out(sane_env, test_options_restored):
 def test_a_mode_the_device_lacks_keeps_its_own(sane_env):
     (page,) = SaneScanner("test:0", mode="Lineart", resolution=50).scan()
     assert_a4(page, 50)
+
+
+# -- pages over the bound (see test_scan_bounds.py) ----------------------------------
+
+
+def test_a_sane_frame_over_the_bound_is_refused_before_the_first_read(sane_env, tmp_path):
+    # A technician's option (options.resolution) over the kiosk's own: A4 at
+    # 800 dpi is 62 million pixels; the frame's parameters say so at sane_start.
+    settings = ScannerSettings(driver="sane", device="test:0", resolution=300, options={"resolution": 800})
+    read = []
+    with ScanWorker(settings, timeout=40) as worker:
+        with pytest.raises(ScannerPageTooLarge) as info:
+            try:
+                worker.scan("flatbed", 300, tmp_path, on_progress=lambda job: read.append(job.progress.page_bytes))
+            except ScannerTimeout as exc:  # the worker killed its hung child; test_scanner_sane.py tries again
+                pytest.fail(f"{HUNG}: {exc}")
+        assert info.value.message_fr == TOO_LARGE
+        assert "frame announced by sane_get_parameters" in info.value.detail
+        assert read == []  # not a byte of it was read
+        assert peak_rss_mb(worker.pid) < IDLE_CHILD_MB
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sane_frame_of_unknown_height_is_cut_at_the_bound_while_read(sane_env, monkeypatch):
+    # A hand-held scanner cannot tell its lines (sane_get_parameters says -1):
+    # the lines read are counted instead. The test backend's hand scanner gives
+    # 5196 x 8031 pixels at 1200 dpi; the bound is lowered under that here.
+    monkeypatch.setattr(_base, "MAX_PAGE_PIXELS", 20_000_000)
+    scanner = SaneScanner("test:0", mode="Gray", resolution=300, options={"hand-scanner": True, "resolution": 1200})
+    read = []
+    with pytest.raises(ScannerPageTooLarge) as info:
+        list(scanner.scan("flatbed", progress=lambda done, expected, partial=None: read.append((done, expected))))
+    assert info.value.message_fr == TOO_LARGE
+    assert "the frame being read" in info.value.detail
+    assert read and read[0][1] is None  # the device could not tell the page's size
+    assert 20_000_000 - 512 * 1024 < read[-1][0] <= 20_000_000  # one chunk of 512 KiB past it, at most

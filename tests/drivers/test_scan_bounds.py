@@ -13,14 +13,13 @@ from config import ScannerSettings
 from drivers.scanner import (
     MAX_PAGE_PIXELS,
     MAX_RESOLUTION,
-    SaneScanner,
     ScannerPageTooLarge,
     SimulatedScanner,
-    _base,
     process_page,
 )
 from drivers.scanner.worker import ScanWorker
 
+#: SANE devices over the bound are tried in sane_inprocess.py (in a process of their own).
 TOO_LARGE = (
     "Cette page est trop grande pour être numérisée. "
     "Utilisez une feuille au format A4 au plus, ou appelez le médiateur."
@@ -90,45 +89,6 @@ def test_through_the_worker_the_user_is_told_and_the_child_stays_small(bomb_fold
         assert info.value.message_fr == TOO_LARGE
         assert peak_rss_mb(worker.pid) < IDLE_CHILD_MB
     assert list(dest.iterdir()) == []
-
-
-@pytest.mark.sane
-def test_a_sane_frame_over_the_bound_is_refused_before_the_first_read(sane_env, tmp_path):
-    # A technician's option (options.resolution) over the kiosk's own: A4 at
-    # 800 dpi is 62 million pixels; the frame's parameters say so at sane_start.
-    settings = ScannerSettings(driver="sane", device="test:0", resolution=300, options={"resolution": 800})
-    read = []
-    with ScanWorker(settings, timeout=60) as worker:
-        with pytest.raises(ScannerPageTooLarge) as info:
-            worker.scan("flatbed", 300, tmp_path, on_progress=lambda job: read.append(job.progress.page_bytes))
-        assert info.value.message_fr == TOO_LARGE
-        assert "frame announced by sane_get_parameters" in info.value.detail
-        assert read == []  # not a byte of it was read
-        assert peak_rss_mb(worker.pid) < IDLE_CHILD_MB
-    assert list(tmp_path.iterdir()) == []
-
-
-@pytest.fixture
-def hand_scanner_reset(sane_env):
-    """SANE's test backend keeps option values from one open to the next in a process."""
-    yield
-    list(SaneScanner("test:0", resolution=25, options={"hand-scanner": False}).scan())
-
-
-@pytest.mark.sane
-def test_a_sane_frame_of_unknown_height_is_cut_at_the_bound_while_read(hand_scanner_reset, monkeypatch):
-    # A hand-held scanner cannot tell its lines (sane_get_parameters says -1):
-    # the lines read are counted instead. The test backend's hand scanner gives
-    # 5196 x 8031 pixels at 1200 dpi; the bound is lowered under that here.
-    monkeypatch.setattr(_base, "MAX_PAGE_PIXELS", 20_000_000)
-    scanner = SaneScanner("test:0", mode="Gray", resolution=300, options={"hand-scanner": True, "resolution": 1200})
-    read = []
-    with pytest.raises(ScannerPageTooLarge) as info:
-        list(scanner.scan("flatbed", progress=lambda done, expected, partial=None: read.append((done, expected))))
-    assert info.value.message_fr == TOO_LARGE
-    assert "the frame being read" in info.value.detail
-    assert read and read[0][1] is None  # the device could not tell the page's size
-    assert 20_000_000 - 512 * 1024 < read[-1][0] <= 20_000_000  # one chunk of 512 KiB past it, at most
 
 
 def test_a_resolution_over_the_highest_offered_is_a_configuration_error():

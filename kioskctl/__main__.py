@@ -15,6 +15,8 @@ from importlib import resources
 from config import ConfigError, load_settings
 from config._settings import SITE_FILE
 
+from .doctor import CHECK_NAMES
+
 
 def _settings(args):
     files = list(args.config)
@@ -185,6 +187,22 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def _files(args) -> list[str]:
+    """The site files a command reads: --demo's, or those given, or the appliance's."""
+    files = list(args.config)
+    if getattr(args, "demo", False):
+        files.insert(0, str(resources.files("config").joinpath("sites/demo.toml")))
+    elif not files and SITE_FILE.exists():
+        files = [str(SITE_FILE)]
+    return files
+
+
+def cmd_doctor(args) -> int:
+    from . import doctor
+
+    return doctor.main(args, _files(args))
+
+
 def _plain(docstring: str) -> str:
     """A docstring as --help shows it: without reStructuredText's ``literal`` marks."""
     return re.sub(r"``(.+?)``", r"\1", docstring).strip()
@@ -216,6 +234,19 @@ def main(argv: list[str] | None = None) -> int:
     sim.set_defaults(func=cmd_simulate)
 
     sub.add_parser("stats", help="anonymous statistics").set_defaults(func=cmd_stats)
+    doc = sub.add_parser(
+        "doctor",
+        help="check the kiosk's devices, backend and system: one line per check",
+        epilog="exit status:\n  0  every check passed\n  1  a warning\n  2  configuration error\n"
+        "  3  a critical check failed: the kiosk cannot serve",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    doc.add_argument("--test-ticket", action="store_true", help="also print a test ticket on the receipt printer")
+    doc.add_argument("--min-free-mb", type=float, default=200.0, help="free space below which the disk check fails")
+    doc.add_argument(
+        "--only", action="append", default=[], choices=CHECK_NAMES, help="run only this check (repeatable)"
+    )
+    doc.set_defaults(func=cmd_doctor)
     sub.add_parser("purge", help="delete workspaces left by a crash (run before the kiosk starts)").set_defaults(
         func=cmd_purge
     )

@@ -37,6 +37,7 @@ from ._settings import Settings
 
 if TYPE_CHECKING:  # imported where used: the HTTP client and a user's session are slow to load
     from ants import AntsClient, PendingLogouts
+    from browser import LockedWindow
     from session import UserSession
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,22 @@ def make_client(settings: Settings) -> AntsClient:
 
     a = settings.ants
     return AntsClient(a.base_url, timeout=a.timeout, retries=a.retries, verify=a.verify_tls)
+
+
+def make_browser(settings: Settings) -> LockedWindow | None:
+    """The locked window of FranceConnect and payment, or None (``[browser] driver = "none"``)."""
+    b = settings.browser
+    if b.driver == "none":
+        return None
+    from browser import LockedWindow
+
+    size = None if settings.ui.fullscreen else (settings.ui.width, settings.ui.height)
+    return LockedWindow(b.python, idle_seconds=b.idle_s, size=size)
+
+
+def browser_allow(settings: Settings) -> list[str]:
+    """The hosts the window may show: the site's list, or the ANTS service's own host."""
+    return list(settings.browser.allow) or [urlparse(settings.ants.base_url).netloc]
 
 
 @dataclass
@@ -118,6 +135,9 @@ class Services:
             check_exclude=s.mock_store_excluded(),
             recent_log=self.recent_log.texts if self.recent_log else None,
             pending_logouts=self.pending_logouts,
+            browser=make_browser(s),
+            browser_allow=browser_allow(s),
+            franceconnect_client_id=s.browser.franceconnect_client_id,
         )
 
     def close(self) -> None:
@@ -183,7 +203,7 @@ def build_services(settings: Settings, *, with_stats: bool = True, recent_log: R
         scanner=ScanWorker(settings.scanner, processing=PageProcessing(budget=settings.scanner.page_budget)),
         printer=make_receipt_printer(settings.printer),
         a4=make_a4_printer(settings.a4),
-        stats=StatsStore(settings.stats_path()) if with_stats else None,
+        stats=StatsStore(settings.stats_path(), training=settings.training()) if with_stats else None,
         recent_log=recent_log,
     )
 

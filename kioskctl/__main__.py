@@ -175,15 +175,21 @@ def cmd_verify_clean(args) -> int:
 def cmd_stats(args) -> int:
     from session import StatsStore
 
+    from . import stats
+
+    try:
+        start = stats.parse_day(args.start) if args.start else None
+        end = stats.parse_day(args.end) if args.end else None
+    except ValueError as exc:
+        print(f"kioskctl stats: {exc}", file=sys.stderr)
+        return 2
     settings = _settings(args)
     store = StatsStore(settings.stats_path())
-    rows = store.rows()
-    by_outcome: dict[str, int] = {}
-    for row in rows:
-        by_outcome[row["outcome"]] = by_outcome.get(row["outcome"], 0) + 1
-    print(f"{len(rows)} session(s)")
-    for outcome, count in sorted(by_outcome.items()):
-        print(f"  {outcome:<10} {count}")
+    try:
+        result = stats.report(store.rows(), start, end)
+    finally:
+        store.close()
+    sys.stdout.write(stats.to_csv(result) if args.csv else stats.to_text(result))
     return 0
 
 
@@ -233,7 +239,11 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--start-mock", action="store_true", help="start the bundled mock backend")
     sim.set_defaults(func=cmd_simulate)
 
-    sub.add_parser("stats", help="anonymous statistics").set_defaults(func=cmd_stats)
+    st = sub.add_parser("stats", help="anonymous figures per day and procedure (training apart)")
+    st.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day (included)")
+    st.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day (included)")
+    st.add_argument("--csv", action="store_true", help="CSV for a spreadsheet, one row per day and procedure")
+    st.set_defaults(func=cmd_stats)
     doc = sub.add_parser(
         "doctor",
         help="check the kiosk's devices, backend and system: one line per check",

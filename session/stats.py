@@ -29,10 +29,14 @@ class SessionFigures:
     wipe_failed: int = 0
     purge_failed: int = 0  # A4 jobs left in the print spool (CUPS refused to purge them)
     started_hour: str = ""  # "YYYY-MM-DDTHH": coarse on purpose
+    training: int = 0  # 1: a training kiosk's session, counted apart from the public's
 
 
 class StatsStore:
-    def __init__(self, path: Path | str):
+    """``training``: every session recorded here is a training one (counted apart)."""
+
+    def __init__(self, path: Path | str, *, training: bool = False):
+        self.training = training
         path = Path(path)
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,6 +63,8 @@ class StatsStore:
     def record(self, figures: SessionFigures) -> int:
         if figures.outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {figures.outcome!r}")
+        if self.training:
+            figures.training = 1
         row = self.db.table("sessions").insert(asdict(figures), alter=True).last_pk
         if not isinstance(row, int):
             raise RuntimeError(f"the statistics row was not stored (last_pk {row!r})")

@@ -339,6 +339,19 @@ class StatsSettings(_Section):
     )
 
 
+class MetricsSettings(_Section):
+    """``[metrics]``: the Prometheus textfile for node_exporter (kioskctl/metrics.py)."""
+
+    textfile: str = Field(
+        default="",
+        description=(
+            "The textfile node_exporter's textfile collector reads (a name ending in .prom); empty: "
+            "metrics/pointnum.prom in the data directory (/var/lib/pointnum)."
+        ),
+    )
+    interval_s: Seconds = Field(default=60.0, description="Seconds between two writes by the running kiosk.")
+
+
 class UiSettings(_Section):
     """``[ui]``: the touchscreen."""
 
@@ -430,6 +443,7 @@ class Settings(_Section):
     )
     stats: StatsSettings = Field(default_factory=StatsSettings, description="The anonymous statistics.")
     ui: UiSettings = Field(default_factory=UiSettings, description="The touchscreen.")
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings, description="The Prometheus textfile.")
     browser: BrowserSettings = Field(
         default_factory=BrowserSettings, description="The locked window for FranceConnect and payment."
     )
@@ -460,6 +474,9 @@ class Settings(_Section):
 
     def stats_path(self) -> Path:
         return Path(self.stats.path) if self.stats.path else self.data_dir() / "stats.db"
+
+    def metrics_path(self) -> Path:
+        return Path(self.metrics.textfile) if self.metrics.textfile else self.data_dir() / "metrics" / "pointnum.prom"
 
     def mock_db_path(self) -> Path | None:
         """The bundled mock's store when ``[ants] mock_db`` names a file; None when

@@ -193,6 +193,16 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_metrics(args) -> int:
+    from . import metrics
+
+    settings = _settings(args)
+    devices = [] if args.down else metrics.probe_devices(settings)
+    path = metrics.write(settings, up=not args.down, devices=devices)
+    print(path)
+    return 0
+
+
 def _files(args) -> list[str]:
     """The site files a command reads: --demo's, or those given, or the appliance's."""
     files = list(args.config)
@@ -257,6 +267,9 @@ def main(argv: list[str] | None = None) -> int:
         "--only", action="append", default=[], choices=CHECK_NAMES, help="run only this check (repeatable)"
     )
     doc.set_defaults(func=cmd_doctor)
+    met = sub.add_parser("metrics", help="write the Prometheus textfile for node_exporter ([metrics] textfile)")
+    met.add_argument("--down", action="store_true", help="the kiosk has stopped: pointnum_up 0, devices not asked")
+    met.set_defaults(func=cmd_metrics)
     sub.add_parser("purge", help="delete workspaces left by a crash (run before the kiosk starts)").set_defaults(
         func=cmd_purge
     )

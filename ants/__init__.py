@@ -6,6 +6,7 @@ The mock backend lives in ``ants.mock`` and is a separate program.
 from ._client import AntsClient, DemandeCreee, PieceFile, Timbre
 from ._errors import AntsError, AntsRejected, AntsSessionExpired, AntsUnavailable, FieldError
 from ._logouts import PendingLogouts
+from ._oidc import Authorization, LoginCancelled, LoginRefused, verify_id_token
 
 __all__ = [
     "AntsClient",
@@ -18,4 +19,8 @@ __all__ = [
     "AntsSessionExpired",
     "FieldError",
     "PendingLogouts",
+    "Authorization",
+    "LoginCancelled",
+    "LoginRefused",
+    "verify_id_token",
 ]

@@ -8,22 +8,27 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlencode
 
 import requests
 
 from ._errors import AntsError, AntsRejected, AntsSessionExpired, AntsUnavailable, FieldError
+from ._oidc import Authorization, LoginRefused, LoopbackRedirect, pkce_pair, verify_id_token
 
 log = logging.getLogger("ants.client")
 
 #: A multipart part for requests' ``files=``: (filename, bytes, content type), or no filename for a form field.
 _FilePart = tuple[str, bytes, str] | tuple[None, bytes]
+
+_FC = "/franceconnect/api/v2"
+_FC_SCOPE = "openid given_name family_name birthdate gender birthplace birthcountry email preferred_username address"
 
 _RETRY_STATUSES = frozenset({502, 503, 504})
 _IDEMPOTENT = frozenset({"GET", "DELETE", "HEAD"})
@@ -90,6 +95,7 @@ class AntsClient:
         self._http.verify = verify
         self._http.headers["Accept"] = "application/json"
         self._token: str | None = None
+        self._id_token: str | None = None
 
     # -- plumbing --------------------------------------------------------------
     def _request(
@@ -201,21 +207,33 @@ class AntsClient:
         """The session's token (to hand a failed logout over: see PendingLogouts)."""
         return self._token
 
-    def use_token(self, token: str) -> None:
-        """Act in an existing session (a deferred logout)."""
+    def use_token(self, token: str, id_token_hint: str | None = None) -> None:
+        """Act in an existing session (a deferred logout), FranceConnect's too when given."""
         self._token = token
+        self._id_token = id_token_hint
 
     def logout(self) -> None:
-        """End the session on the server and forget the token, whatever happens.
-        Raises AntsUnavailable when the server could not be told."""
-        if self._token is None:
-            return
-        try:
-            self._request("DELETE", "/api/v1/sessions/current", auth=True, expected=(204, 200))
-        except AntsSessionExpired:
-            pass  # already dead on the server: that is what we wanted
-        finally:
-            self._token = None
+        """End the FranceConnect session (end_session, when there was one) and the ANTS
+        session, and forget both tokens, whatever happens. Raises AntsUnavailable when
+        a server could not be told."""
+        id_token, self._id_token = self._id_token, None
+        unreachable: AntsUnavailable | None = None
+        if id_token is not None:
+            try:
+                self._request("GET", _FC + "/session/end", session_401=False, params={"id_token_hint": id_token})
+            except AntsUnavailable as exc:
+                unreachable = exc
+            except AntsRejected:
+                pass  # the provider no longer knows it: over already
+        if self._token is not None:
+            try:
+                self._request("DELETE", "/api/v1/sessions/current", auth=True, expected=(204, 200))
+            except AntsSessionExpired:
+                pass  # already dead on the server: that is what we wanted
+            finally:
+                self._token = None
+        if unreachable is not None:
+            raise unreachable
 
     def submit_demande(self, dossier: dict, pieces: list[PieceFile]) -> DemandeCreee:
         """Submit a dossier of any procedure (``dossier["procedure"]``, see ants/mock/PROCEDURES.md)."""
@@ -367,32 +385,102 @@ class AntsClient:
         response = self._request("GET", "/api/v1/sessions/current", auth=True)
         return self._json(response, "GET", "/api/v1/sessions/current")
 
-    def franceconnect_login(self, login: str, password: str) -> dict:
-        """Log in through the FranceConnect stand-in with a test identity, as a browser would:
-        ANTS's start → the provider's form (POST /authorize) → its redirect's code → ANTS session.
-        Returns the identity (given_name, family_name, birthdate, address…)."""
-        start = self._json(
-            self._request("GET", "/api/v1/franceconnect/demarrer"), "GET", "/api/v1/franceconnect/demarrer"
+    # -- FranceConnect and the timbre shop, in the browser window (RFC 8252) -----------
+    def begin_franceconnect(self, client_id: str, issuer: str = "") -> Authorization:
+        """Start a FranceConnect login: a loopback listener, PKCE, state and nonce, and the
+        URL of ANTS's "S'identifier avec FranceConnect" page for the window to open.
+        ``issuer`` defaults to the stand-in's, under ``base_url``."""
+        issuer = issuer or self.base_url + _FC
+        discovery = self._json(self._request("GET", _FC + "/.well-known/openid-configuration"), "GET", "discovery")
+        if not isinstance(discovery, dict) or discovery.get("issuer") != issuer:
+            raise LoginRefused("discovery: another issuer")  # OpenID Connect Discovery §4.3
+        jwks = self._json(self._request("GET", _FC + "/jwks"), "GET", _FC + "/jwks")
+        verifier, challenge = pkce_pair()
+        state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+        redirect = LoopbackRedirect("/franceconnect/callback")
+        query = {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": redirect.uri,
+            "scope": _FC_SCOPE,
+            "state": state,
+            "nonce": nonce,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            "acr_values": "eidas1",
+        }
+        return Authorization(
+            self.base_url + "/connexion/franceconnect?" + urlencode(query),
+            redirect,
+            state,
+            nonce,
+            verifier,
+            issuer,
+            client_id,
+            jwks,
         )
-        endpoint = start["authorization_endpoint"]
+
+    def finish_franceconnect(self, auth: Authorization, timeout: float | None = None) -> dict:
+        """Wait for the window's redirect, exchange the code (with the PKCE verifier) for an
+        ANTS session, and return the claims of the verified id_token (the identity).
+        LoginCancelled, LoginRefused, or AntsRejected when ANTS refuses the code."""
+        got = auth.answer(timeout)
+        if not got.get("code"):
+            raise LoginRefused("redirect without a code")
+        template = "/api/v1/sessions/franceconnect"
         response = self._request(
             "POST",
-            endpoint,
-            template="/franceconnect/api/v2/authorize",
-            expected=(302, 303),
+            template,
+            expected=(201,),
             session_401=False,
-            data={**start["params"], "login": login, "password": password},
-            allow_redirects=False,
+            json={"code": got["code"], "code_verifier": auth.verifier, "redirect_uri": auth.redirect_uri},
         )
-        query = parse_qs(urlsplit(response.headers.get("Location", "")).query)
-        code, state = query.get("code", [""])[0], query.get("state", [""])[0]
-        if not code or state != start["params"]["state"]:
-            raise AntsUnavailable("FranceConnect: redirect without code or with another state")
-        response = self._request(
-            "POST", "/api/v1/sessions/franceconnect", expected=(201,), json={"code": code, "state": state}
-        )
-        self._token = self._token_of(response, "/api/v1/sessions/franceconnect")
-        return self._json(response, "POST", "/api/v1/sessions/franceconnect").get("identite") or {}
+        body = self._json(response, "POST", template)
+        self._token = self._token_of(response, template)
+        id_token = body.get("id_token") if isinstance(body, dict) else None
+        try:
+            if not isinstance(id_token, str):
+                raise LoginRefused(f"POST {template}: no id_token")
+            claims = verify_id_token(id_token, auth.jwks, issuer=auth.issuer, audience=auth.client_id, nonce=auth.nonce)
+        except LoginRefused:
+            self.logout()  # a session opened on an answer that does not hold is not kept
+            raise
+        self._id_token = id_token
+        return claims
+
+    @property
+    def id_token_hint(self) -> str | None:
+        """The id_token of a FranceConnect login, to end its session (see PendingLogouts)."""
+        return self._id_token
+
+    def begin_timbre(
+        self,
+        procedure: str,
+        motif: str,
+        code_postal: str,
+        *,
+        date_naissance: str | None = None,
+        immatriculation: str | None = None,
+    ) -> Authorization:
+        """Start a purchase in the timbre shop's page: the person types their card there;
+        the kiosk gets back the timbre's number (``finish_timbre``)."""
+        redirect = LoopbackRedirect("/timbre/retour")
+        state = secrets.token_urlsafe(24)
+        query = {"procedure": procedure, "motif": motif, "code_postal": code_postal}
+        query.update({k: v for k, v in (("date_naissance", date_naissance), ("immatriculation", immatriculation)) if v})
+        query.update(redirect_uri=redirect.uri, state=state)
+        return Authorization(self.base_url + "/boutique/timbre?" + urlencode(query), redirect, state)
+
+    def finish_timbre(self, auth: Authorization, timeout: float | None = None) -> Timbre:
+        """The timbre bought in the window; LoginCancelled when the person came back without one."""
+        got = auth.answer(timeout)
+        numero, montant = got.get("timbre", ""), got.get("montant", "")
+        try:
+            if not (numero.isdigit() and len(numero) == 16):
+                raise ValueError(numero)
+            return Timbre(numero=numero, montant=Decimal(montant).quantize(Decimal("0.01")))
+        except (ValueError, ArithmeticError):
+            raise LoginRefused("timbre shop: redirect without a valid timbre") from None
 
     def _token_of(self, response: requests.Response, template: str) -> str:
         body = self._json(response, "POST", template)
@@ -426,7 +514,9 @@ class AntsClient:
         date_naissance: str | None = None,
         immatriculation: str | None = None,
     ) -> Timbre:
-        """Buy the timbre a procedure asks for (the amount follows the procedure, motif, place, age, vehicle)."""
+        """Training and test tools only: buy a timbre with one of the mock's test cards (the amount
+        follows the procedure, motif, place, age, vehicle). A user's card is typed in the timbre
+        shop's page (``begin_timbre``), never here."""
         response = self._request(
             "POST",
             "/api/v1/timbres",

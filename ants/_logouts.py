@@ -3,7 +3,7 @@
 When a user's session ends while ANTS does not answer, the kiosk forgets the
 token at once, but the server would still honour it until it expires. The
 token is handed here instead: kept in memory only (never written), and
-logged out again until the server answers, or dropped once it is older than
+logged out again (FranceConnect's end_session with it) until the server answers, or dropped once it is older than
 any session lasts.
 """
 
@@ -34,12 +34,14 @@ class PendingLogouts:
         self._make_client = make_client
         self.max_age = max_age
         self._clock = clock
-        self._tokens: list[tuple[str, float]] = []
+        self._tokens: list[tuple[str, str | None, float]] = []
         self._lock = threading.Lock()
 
-    def add(self, token: str) -> None:
+    def add(self, token: str, id_token_hint: str | None = None) -> None:
+        """An ANTS session's token, and the id_token of its FranceConnect login if any
+        (its end_session is done with the ANTS logout)."""
         with self._lock:
-            self._tokens.append((token, self._clock()))
+            self._tokens.append((token, id_token_hint, self._clock()))
         log.warning("ANTS logout deferred: %d pending", len(self))
 
     def __len__(self) -> int:
@@ -51,14 +53,14 @@ class PendingLogouts:
         with self._lock:
             pending, self._tokens = self._tokens, []
         keep = []
-        for token, since in pending:
+        for token, hint, since in pending:
             client = self._make_client()
             try:
-                client.use_token(token)
+                client.use_token(token, hint)
                 client.logout()
             except AntsUnavailable:
                 if self._clock() - since < self.max_age:
-                    keep.append((token, since))
+                    keep.append((token, hint, since))
             except AntsSessionExpired:
                 pass  # already over on the server
             finally:

@@ -426,6 +426,34 @@ class BrowserSettings(_Section):
     )
 
 
+class BrowserSettings(_Section):
+    """``[browser]``: the locked window where a person logs in with FranceConnect and buys a
+    timbre, on the provider's own page (the kiosk never sees the password or the card)."""
+
+    driver: Literal["webkit", "none"] = Field(
+        default="webkit",
+        description=(
+            '"webkit": WebKitGTK in a process of its own (Debian python3-gi, gir1.2-webkit2-4.1); '
+            '"none": no window (FranceConnect and the timbre shop are then not offered).'
+        ),
+    )
+    python: str = Field(default="/usr/bin/python3", description="The Python that has WebKitGTK (Debian's).")
+    allow: list[str] = Field(
+        default_factory=list,
+        description=(
+            'Hosts the window may show ("host" for https, or "host:port"): ANTS, FranceConnect, the '
+            "identity providers, the payment provider. Empty: the ANTS service's own host (the mock in "
+            "demo and training)."
+        ),
+    )
+    idle_s: Seconds = Field(
+        default=180.0, description="Seconds without a touch in the window before it closes (the step stays as it was)."
+    )
+    franceconnect_client_id: str = Field(
+        default="ants-mock-fs", description="The client_id the kiosk's FranceConnect login is made for (its aud)."
+    )
+
+
 class Settings(_Section):
     """A kiosk's settings: ``config_version`` and one table per section."""
 
@@ -443,6 +471,9 @@ class Settings(_Section):
     )
     stats: StatsSettings = Field(default_factory=StatsSettings, description="The anonymous statistics.")
     ui: UiSettings = Field(default_factory=UiSettings, description="The touchscreen.")
+    browser: BrowserSettings = Field(
+        default_factory=BrowserSettings, description="The locked window for FranceConnect and payment."
+    )
     metrics: MetricsSettings = Field(default_factory=MetricsSettings, description="The Prometheus textfile.")
     browser: BrowserSettings = Field(
         default_factory=BrowserSettings, description="The locked window for FranceConnect and payment."

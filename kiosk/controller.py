@@ -158,7 +158,8 @@ class Controller(EventDispatcher):
 
     edit = _forward(F.EDIT)  # (step_id)
     keep = _forward(F.KEEP)  # (raw): what was typed, while the screen is redrawn
-    connect = _forward(F.CONNECT)  # (login, password)
+    connect = _forward(F.CONNECT)  # FranceConnect in the browser window
+    buy_timbre = _forward(F.BUY_TIMBRE)  # (field_id, values): the timbre shop in the browser window
     remove_page = _forward(F.REMOVE_PAGE)  # (piece_id)
     print_receipt = _forward(F.PRINT_RECEIPT)
     print_recap = _forward(F.PRINT_RECAP)

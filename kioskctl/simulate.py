@@ -25,6 +25,7 @@ from importlib import resources
 
 import requests
 
+from browser import ScriptedBrowser
 from config.factories import Services, make_client
 from session.flow import ANSWER, CONNECT, PRINT_GUIDANCE, PRINT_RECEIPT, Flow, FlowListener
 from userfacing import UserFacingError
@@ -325,7 +326,10 @@ def simulate(
                 guidance = session.guidance().as_dict()
                 guidance_printed = flow.print_guidance(a4=True)
             if state.can(CONNECT):
-                done = flow.connect(login.get("login", ""), login.get("password", ""))
+                # The person at the window, played: they type the identity's password on the
+                # provider's page; the session only opens the window and gets the answer.
+                session.logins.browser = ScriptedBrowser(login)
+                done = flow.connect()
             elif state.can(ANSWER):
                 done = flow.answer({f.id: values.get(f.id, "") for f in state.fields})
             else:  # nothing more to answer: the ticket to take away, if not printed yet, then the end

@@ -57,6 +57,7 @@ RESCAN = "rescan"
 REMOVE_PAGE = "remove_page"
 CANCEL_SCAN = "cancel_scan"
 CONNECT = "connect"
+BUY_TIMBRE = "buy_timbre"  # "Acheter un timbre": the timbre shop in the browser window
 PRINT_RECEIPT = "print_receipt"  # the récépissé, or the suivi's ticket; printed again after a fault
 PRINT_RECAP = "print_recap"
 PRINT_ATTESTATION = "print_attestation"
@@ -68,6 +69,7 @@ END = "end"  # the session ends and is wiped: Terminer, abandon, idle, closing t
 LOOKUP = "lookup"
 SENDING = "sending"
 LOGIN = "login"
+PAYING = "paying"
 SUBMITTING = "submitting"
 RECEIPT = "receipt"
 PRINTING = "printing"
@@ -88,6 +90,7 @@ _WORK = {
     SCAN: SCANNING,
     RESCAN: SCANNING,
     CONNECT: LOGIN,
+    BUY_TIMBRE: PAYING,
     PRINT_RECEIPT: RECEIPT,
     PRINT_RECAP: PRINTING,
     PRINT_ATTESTATION: ATTESTATION,
@@ -226,6 +229,8 @@ class Flow:
             offered.add(PRINT_RECEIPT)
         if wizard.view().pieces:
             offered |= {SCAN, RESCAN, REMOVE_PAGE}
+        if stage != CHECKLIST and any(f.kind == "timbre" for f in wizard.view().fields):
+            offered.add(BUY_TIMBRE)
         return frozenset(offered)
 
     def _check(self, intent: str) -> None:
@@ -304,13 +309,25 @@ class Flow:
         """Stop the scan under way, if any (from another thread than the scan's)."""
         self.session.cancel_scan()
 
-    def connect(self, login: str, password: str) -> bool:
-        """FranceConnect, then the next step."""
+    def connect(self) -> bool:
+        """FranceConnect in the browser window, then the next step; given up, the same step."""
         self._check(CONNECT)
         self.listener.busy(LOGIN)
         with self._shown_if_failed():
-            self.session.login_franceconnect(login, password)
+            self.session.login_franceconnect()
         return self._go_on(None)
+
+    def buy_timbre(self, field_id: str, values: Mapping[str, str] | None = None) -> str:
+        """The timbre shop in the browser window; its number fills ``field_id``. What was
+        typed on the step is kept first, and kept whatever the shop's answer."""
+        self._check(BUY_TIMBRE)
+        if values is not None:
+            self.session.wizard.set_values(dict(values))
+        self.listener.busy(PAYING)
+        with self._shown_if_failed():
+            numero = self.session.buy_timbre(field_id)
+        self._show()
+        return numero
 
     def print_receipt(self) -> None:
         """The récépissé (or the suivi's ticket), again after a fault."""

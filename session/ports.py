@@ -12,7 +12,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-__all__ = ["A4Printer", "AntsClient", "PendingLogouts", "ReceiptPrinter", "ScanJob", "Scanner"]
+__all__ = [
+    "A4Printer",
+    "AntsClient",
+    "BrowserWindow",
+    "LoginAttempt",
+    "PendingLogouts",
+    "ReceiptPrinter",
+    "ScanJob",
+    "Scanner",
+]
 
 
 class ScannedPage(Protocol):
@@ -101,7 +110,24 @@ class AntsClient(Protocol):
 
     def submit_demande(self, dossier: dict[str, Any], pieces: list[Any]) -> DemandeCreee: ...
 
-    def franceconnect_login(self, login: str, password: str) -> dict[str, Any]: ...
+    @property
+    def id_token_hint(self) -> str | None: ...
+
+    def begin_franceconnect(self, client_id: str) -> Any: ...
+
+    def finish_franceconnect(self, auth: Any, timeout: float | None = ...) -> dict[str, Any]: ...
+
+    def begin_timbre(
+        self,
+        procedure: str,
+        motif: str,
+        code_postal: str,
+        *,
+        date_naissance: str | None = ...,
+        immatriculation: str | None = ...,
+    ) -> Any: ...
+
+    def finish_timbre(self, auth: Any, timeout: float | None = ...) -> Any: ...
 
     def suivi(self, numero: str) -> dict[str, Any]: ...
 
@@ -113,4 +139,27 @@ class AntsClient(Protocol):
 class PendingLogouts(Protocol):
     """Where a logout that could not reach ANTS waits to be done later (ants.PendingLogouts)."""
 
-    def add(self, token: str) -> None: ...
+    def add(self, token: str, id_token_hint: str | None = ...) -> None: ...
+
+
+class LoginAttempt(Protocol):
+    """A login or purchase under way in the window (ants.Authorization)."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def redirect_uri(self) -> str: ...
+
+    def cancel(self) -> None: ...
+
+
+class BrowserWindow(Protocol):
+    """The locked browser window (browser.LockedWindow, or browser.ScriptedBrowser playing
+    a person): shows ``url`` and the pages it leads to, within ``allow`` (``host[:port]``),
+    with its profile under ``profile_dir`` (wiped with the workspace); calls ``on_closed``
+    with why (``cancelled``, ``idle``, ``returned``, ``failed``...) once it is gone."""
+
+    def open(self, url: str, on_closed: Callable[[str], None], allow: list[str], profile_dir: Path) -> None: ...
+
+    def close(self) -> None: ...

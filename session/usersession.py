@@ -17,15 +17,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ants import AntsError, AntsRejected, AntsSessionExpired, AntsUnavailable, PieceFile
+from ants import AntsError, AntsRejected, AntsSessionExpired, AntsUnavailable, LoginCancelled, PieceFile
 from drivers.printer import Receipt
 from userfacing import UserFacingError
 
 from . import guidance as _guidance
 from . import suivi as _suivi
+from .browserlogin import BrowserLogins, NoBrowser
 from .catalogue import Piece, Procedure
 from .guidance import Guidance
-from .ports import A4Printer, AntsClient, PendingLogouts, ReceiptPrinter, ScanJob, Scanner
+from .ports import A4Printer, AntsClient, BrowserWindow, PendingLogouts, ReceiptPrinter, ScanJob, Scanner
 from .stats import SessionFigures, StatsStore
 from .validation import Invalid, validate
 from .wipe import OTHER_FILESYSTEM, check_leftovers, needles_of
@@ -56,6 +57,7 @@ class SessionError(UserFacingError, RuntimeError):
 
 SESSION_ENDED = "Votre session est terminée. Touchez l'écran pour commencer."
 NO_A4_PRINTER = "Il n'y a pas d'imprimante A4 sur cette borne. Demandez au médiateur."
+NO_BROWSER = "Cette borne ne peut pas ouvrir la page de connexion. Demandez au médiateur."
 
 
 class UserSession:
@@ -78,6 +80,9 @@ class UserSession:
         recent_log: Callable[[], list[str]] | None = None,
         a4: A4Printer | None = None,
         pending_logouts: PendingLogouts | None = None,
+        browser: BrowserWindow | None = None,
+        browser_allow: list[str] | None = None,
+        franceconnect_client_id: str = "",
     ):
         self.procedure = procedure
         self.wizard = Wizard(procedure, on_change=on_change, today=lambda: now().date())
@@ -110,6 +115,14 @@ class UserSession:
         self._recent_log = recent_log
         #: Where a logout that could not reach ANTS goes to be done later (ants.PendingLogouts).
         self.pending_logouts = pending_logouts
+        #: FranceConnect and the timbre shop, in the locked browser window.
+        self.logins = BrowserLogins(
+            client,
+            browser,
+            allow=list(browser_allow or []),
+            client_id=franceconnect_client_id,
+            workspace_path=self.workspace.path,
+        )
         self._figures = SessionFigures(procedure=procedure.id, started_hour=now().strftime("%Y-%m-%dT%H"))
         self._ended = False
         self._lock = threading.Lock()
@@ -256,19 +269,54 @@ class UserSession:
         return self.numero
 
     # --- FranceConnect ----------------------------------------------------------
-    def login_franceconnect(self, login: str, password: str) -> dict[str, Any]:
-        """Log in with FranceConnect (the connexion step); fills the état civil the identity
-        gives where the user has typed nothing yet. Returns the identity."""
+    def login_franceconnect(self) -> dict[str, Any]:
+        """Log in with FranceConnect (the connexion step) in the browser window: the person
+        types their password on the provider's page, the session gets the verified identity
+        and fills the état civil where the user has typed nothing yet. Returns the identity.
+        A login given up keeps everything as it was."""
         try:
-            identity = self.client.franceconnect_login(login, password)
+            identity = self.logins.franceconnect()
+        except NoBrowser:
+            raise SessionError(NO_BROWSER) from None
+        except LoginCancelled:
+            raise SessionError(
+                "Vous êtes revenu à la borne sans vous connecter. Rien n'est perdu : réessayez quand vous voulez."
+            ) from None
         except AntsRejected:
-            raise SessionError("L'identifiant ou le mot de passe n'est pas bon. Réessayez.") from None
+            raise SessionError("FranceConnect n'a pas accepté cette connexion. Recommencez.") from None
         except AntsError as exc:
-            raise SessionError(exc.message_fr) from None
+            raise SessionError.of(exc) from None
         self.wizard.connected = True
         self._prefill(identity)
         self.wizard.changed()
         return identity
+
+    def buy_timbre(self, field_id: str) -> str:
+        """Buy the timbre fiscal in the shop's page (the person types their card there) and
+        put its number in ``field_id``; returns it. A refused card is told on the shop's page;
+        coming back without paying keeps the dossier as it was."""
+        values = self.wizard.values
+        facts = {
+            "date_naissance": values.get("date_naissance") or None,
+            "immatriculation": values.get("immatriculation") or None,
+        }
+        try:
+            timbre = self.logins.timbre(
+                self.procedure.ants_procedure,
+                str(values.get("motif") or ""),
+                str(values.get("code_postal") or ""),
+                **facts,
+            )
+        except NoBrowser:
+            raise SessionError(NO_BROWSER) from None
+        except LoginCancelled:
+            raise SessionError("Vous êtes revenu à la borne sans acheter de timbre. Rien n'est perdu.") from None
+        except AntsError as exc:
+            raise SessionError.of(exc) from None
+        values[field_id] = timbre.numero
+        self.wizard.errors.pop(field_id, None)
+        self.wizard.changed()
+        return str(timbre.numero)
 
     def _prefill(self, identity: dict[str, Any]) -> None:
         ids = {f.id: f for s in self.procedure.steps for f in s.fields}
@@ -697,7 +745,8 @@ class UserSession:
 
     def _end(self, outcome: str, hurry: bool) -> WipeReport:
         self._stop_scan()
-        token = self.client.token
+        self.logins.close()  # the browser window goes first: its profile is in the workspace
+        token, hint = self.client.token, self.client.id_token_hint
         if hurry:
             self.client.retries = 0
             self.client.timeout = min(self.client.timeout, self.HURRIED_LOGOUT_S)
@@ -706,7 +755,7 @@ class UserSession:
         except Exception as exc:  # the token is forgotten here whatever happens
             log.warning("ANTS logout failed: %s", type(exc).__name__)
             if isinstance(exc, AntsUnavailable) and token and self.pending_logouts is not None:
-                self.pending_logouts.add(token)  # the server is told once it answers
+                self.pending_logouts.add(token, hint)  # the servers are told once they answer
         self._figures.step_reached = self.wizard.current.id if self.wizard.active_steps() else ""
         self._figures.outcome = "submitted" if self.numero else outcome
         self._figures.duration_s = round(time.monotonic() - self._started, 1)

@@ -15,7 +15,15 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from . import franceconnect, routes_agent, routes_comptes, routes_coordination, routes_demandes, routes_formation
+from . import (
+    franceconnect,
+    routes_agent,
+    routes_comptes,
+    routes_coordination,
+    routes_demandes,
+    routes_formation,
+    timbre_shop,
+)
 from .access_log import AccessLog, route_template
 from .contract import publish
 from .deps import Deps
@@ -99,6 +107,7 @@ def create_app(store: Store, settings: MockSettings, identity: bytes | None = No
     routes_formation.register(app, deps)
     routes_coordination.register(app, deps)
     franceconnect.register(app, deps)
+    timbre_shop.register(app, deps)
     publish(app)
     return app
 

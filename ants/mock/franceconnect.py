@@ -1,8 +1,15 @@
-"""A FranceConnect stand-in (OpenID Connect, authorization-code flow only; ANTS.md §5).
+"""A FranceConnect stand-in (OpenID Connect, authorization-code flow with PKCE; ANTS.md §5).
 
 Endpoints under ``/franceconnect/api/v2``: ``/.well-known/openid-configuration``,
-``/authorize`` (GET shows the test identities, POST logs one in and redirects
-with a code), ``/token``, ``/userinfo``, ``/session/end``, ``/jwks``.
+``/authorize`` (the provider choice page; the providers' login pages are in
+:mod:`.fc_login`), ``/token``, ``/userinfo``, ``/session/end``, ``/jwks``.
+
+The kiosk is a native app (RFC 8252): it opens the chain in a browser window,
+sends a PKCE challenge (RFC 7636, S256 only) with its ``state`` and ``nonce``,
+and is sent back to a loopback address on a port of its choosing: a registered
+loopback redirect matches whatever its port (RFC 8252 §7.3). The code comes
+back to ANTS with the verifier (``finish``), ANTS exchanges it with its client
+secret, and the kiosk gets the id_token, which carries the identity's claims.
 
 The id_token is a JWT signed **ES256**, as FranceConnect v2 signs them, by
 PyJWT with a key pair the mock makes in memory when it starts (see
@@ -22,22 +29,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import html
 import json
 import secrets
-import threading
 import time
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
+from . import fc_login
 from .contract import RefusOAuth, refusals
 from .errors import MALFORMED_FORM, ApiError, is_malformed_form
-from .fc_identities import IDENTITIES, claims_of, sub_of
+from .fc_identities import claims_of
 
 PATH = "/franceconnect/api/v2"
 SCOPES = [
@@ -52,7 +58,6 @@ SCOPES = [
     "preferred_username",
     "address",
 ]
-CODE_TTL = 60
 
 # The endpoints read their parameters themselves, as an OpenID provider does (any extra parameter is
 # passed through the login form): their OpenAPI document names them here.
@@ -64,8 +69,20 @@ _AUTHORIZE_FIELDS = {
     "state": {"type": "string", "minLength": 1, "maxLength": 200},
     "nonce": {"type": "string", "minLength": 1, "maxLength": 200},
     "acr_values": {"type": "string"},
+    "code_challenge": {"type": "string", "minLength": 43, "maxLength": 128},
+    "code_challenge_method": {"type": "string", "enum": ["S256"]},
 }
-_AUTHORIZE_REQUIRED = ["response_type", "client_id", "redirect_uri", "scope", "state", "nonce"]
+_AUTHORIZE_REQUIRED = [
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+]
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 def _query(fields: dict, required: list[str]) -> dict:
@@ -94,10 +111,6 @@ _OAUTH_400 = refusals(400, model=RefusOAuth)
 _OAUTH_401 = refusals(401, model=RefusOAuth)
 _REDIRECT: dict[int | str, dict[str, Any]] = {302: {"description": "Redirection vers redirect_uri (Location)"}}
 
-_PENDING: dict[str, tuple[str, str, float]] = {}  # state -> (nonce, redirect_uri, deadline), the FS side
-_LOCK = threading.Lock()
-_SETTINGS: dict[str, str] = {}  # client_id, set by register()
-
 
 # -- the id_token's signature --------------------------------------------------------
 
@@ -121,13 +134,17 @@ class SigningKey:
     def sign(self, claims: dict) -> str:
         return jwt.encode(claims, self._private, algorithm=ALG, headers={"kid": self.kid})
 
-    def verify(self, token: str, audience: str) -> dict:
+    def verify(self, token: str, audience: str, *, expired_ok: bool = False) -> dict:
         """The claims of a token signed with a published key for ``audience``, not
-        expired; ValueError if anything is off."""
+        expired (unless ``expired_ok``); ValueError if anything is off."""
         try:
             key = self._published[jwt.get_unverified_header(token).get("kid", "")]
             return jwt.decode(
-                token, key, algorithms=[ALG], audience=audience, options={"require": ["exp", "iat", "sub", "aud"]}
+                token,
+                key,
+                algorithms=[ALG],
+                audience=audience,
+                options={"require": ["exp", "iat", "sub", "aud"], "verify_exp": not expired_ok},
             )
         except (jwt.InvalidTokenError, jwt.PyJWKError, KeyError) as exc:
             raise ValueError(f"invalid token: {exc}") from None
@@ -146,33 +163,10 @@ def at_hash(access_token: str) -> str:
 # -- the ANTS (service provider) side --------------------------------------------------
 
 
-def start(redirect_uri: str) -> dict:
-    state, nonce = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
-    with _LOCK:
-        now = time.monotonic()
-        for key in [k for k, v in _PENDING.items() if v[2] < now]:
-            del _PENDING[key]
-        _PENDING[state] = (nonce, redirect_uri, now + 600)
-    return {
-        "authorization_endpoint": PATH + "/authorize",
-        "params": {
-            "response_type": "code",
-            "client_id": _SETTINGS["client_id"],
-            "redirect_uri": redirect_uri,
-            "scope": " ".join(SCOPES),
-            "state": state,
-            "nonce": nonce,
-            "acr_values": "eidas1",
-        },
-    }
-
-
-def finish(deps, state: str, code: str) -> dict:
-    with _LOCK:
-        pending = _PENDING.pop(state, None)
-    if pending is None:
-        raise ApiError(400, "etat_inconnu", "Cette connexion FranceConnect n'a pas été demandée ou a expiré.")
-    nonce, redirect_uri, _ = pending
+def finish(deps, code: str, code_verifier: str, redirect_uri: str, issuer: str) -> dict:
+    """ANTS's end of the kiosk's login: the code it was sent back with and its PKCE
+    verifier, exchanged with ANTS's client secret. Returns the tokens (the kiosk
+    checks the id_token itself) and the identity's claims."""
     settings = deps.settings
     tokens = _exchange(
         deps,
@@ -180,18 +174,14 @@ def finish(deps, state: str, code: str) -> dict:
         redirect_uri,
         settings.franceconnect_client_id,
         settings.franceconnect_client_secret,
-        "urn:ants-mock",
+        issuer,
+        code_verifier,
     )
-    try:
-        claims = KEY.verify(tokens["id_token"], settings.franceconnect_client_id)
-    except ValueError:  # pragma: no cover - we signed it a line above
-        raise ApiError(502, "franceconnect_invalide", "La réponse de FranceConnect est invalide.") from None
-    if claims.get("nonce") != nonce:
-        raise ApiError(400, "nonce_invalide", "La réponse de FranceConnect ne correspond pas à la demande.")
+    claims = KEY.verify(tokens["id_token"], settings.franceconnect_client_id)
     identity = claims_of(claims["sub"])
     if identity is None:  # pragma: no cover - the sub is one of ours, signed a few lines above
         raise ApiError(502, "franceconnect_invalide", "La réponse de FranceConnect est invalide.")
-    return identity
+    return {"id_token": tokens["id_token"], "sid": claims.get("sid", ""), "identite": identity}
 
 
 # -- the provider --------------------------------------------------------------------------
@@ -202,23 +192,56 @@ class OAuthError(ApiError):
         super().__init__(status, error, description, extra={"error": error, "error_description": description})
 
 
-def _exchange(deps, code: str, redirect_uri: str, client_id: str, client_secret: str, issuer: str) -> dict:
+def redirect_allowed(candidate: str, registered: list[str]) -> bool:
+    """Exact match, or, for a registered loopback address, the same scheme, host kind
+    and path on any port (RFC 8252 §7.3: the native app picks its port when it starts)."""
+    if candidate in registered:
+        return True
+    try:
+        got = urlsplit(candidate)
+        got.port  # noqa: B018  (a bad port raises here)
+    except ValueError:
+        return False
+    if got.scheme != "http" or got.hostname not in _LOOPBACK or got.query or got.fragment:
+        return False
+    for uri in registered:
+        known = urlsplit(uri)
+        if known.scheme == "http" and known.hostname in _LOOPBACK and known.path == got.path:
+            return True
+    return False
+
+
+def pkce_challenge(verifier: str) -> str:
+    """RFC 7636 §4.2, S256: base64url(SHA-256(verifier)) without padding."""
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+
+
+def _exchange(
+    deps, code: str, redirect_uri: str, client_id: str, client_secret: str, issuer: str, code_verifier: str
+) -> dict:
     settings = deps.settings
     if client_id != settings.franceconnect_client_id or not hmac.compare_digest(
         client_secret.encode(), settings.franceconnect_client_secret.encode()
     ):
         raise OAuthError(401, "invalid_client", "Client inconnu ou secret incorrect.")
-    row = deps.store.take_fc_code(code)
+    row = deps.store.take_fc_code(code)  # consumed even when what follows refuses: a code is tried once
     if row is None or row["redirect_uri"] != redirect_uri:
         raise OAuthError(400, "invalid_grant", "Code d'autorisation inconnu, expiré ou déjà utilisé.")
     identity = json.loads(row["identite"])
+    challenge = str(identity.get("code_challenge", ""))
+    if not challenge or not hmac.compare_digest(pkce_challenge(code_verifier).encode(), challenge.encode()):
+        raise OAuthError(400, "invalid_grant", "Le code_verifier ne correspond pas au code_challenge.")
     access_token = secrets.token_urlsafe(32)
     ttl = settings.franceconnect_token_ttl_seconds
     session_fc = secrets.token_urlsafe(12)
     deps.store.add_fc_token(access_token, identity["sub"], ttl, session_fc)
     now = int(time.time())
+    claims = claims_of(identity["sub"]) or {}
     id_token = KEY.sign(
         {
+            # The identity's claims ride in the id_token (OpenID Connect Core §5.5, claims
+            # requested for the id_token): the kiosk fills the état civil from a signed token.
+            **claims,
             "iss": issuer,
             "sub": identity["sub"],
             "aud": client_id,
@@ -242,7 +265,6 @@ def _exchange(deps, code: str, redirect_uri: str, client_id: str, client_secret:
 
 def register(app: FastAPI, deps) -> None:
     settings, store = deps.settings, deps.store
-    _SETTINGS["client_id"] = settings.franceconnect_client_id
 
     def issuer(request: Request) -> str:
         return str(request.base_url).rstrip("/") + PATH
@@ -252,13 +274,15 @@ def register(app: FastAPI, deps) -> None:
             raise OAuthError(400, "unsupported_response_type", "Seul response_type=code est accepté.")
         if params.get("client_id") != settings.franceconnect_client_id:
             raise OAuthError(400, "invalid_client", "client_id inconnu.")
-        if params.get("redirect_uri") not in settings.franceconnect_redirect_uris:
+        if not redirect_allowed(str(params.get("redirect_uri", "")), settings.franceconnect_redirect_uris):
             raise OAuthError(400, "invalid_request", "redirect_uri non enregistrée pour ce client.")
         if "openid" not in str(params.get("scope", "")).split():
             raise OAuthError(400, "invalid_scope", "Le scope doit contenir openid.")
         for name in ("state", "nonce"):
             if not params.get(name) or len(str(params.get(name))) > 200:
                 raise OAuthError(400, "invalid_request", f"Le paramètre {name} est obligatoire.")
+        if params.get("code_challenge_method") != "S256" or not 43 <= len(str(params.get("code_challenge", ""))) <= 128:
+            raise OAuthError(400, "invalid_request", "PKCE obligatoire : code_challenge et code_challenge_method=S256.")
 
     @app.get(PATH + "/.well-known/openid-configuration")
     def discovery(request: Request) -> dict:
@@ -277,6 +301,7 @@ def register(app: FastAPI, deps) -> None:
             "scopes_supported": SCOPES,
             "acr_values_supported": ["eidas1"],
             "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "code_challenge_methods_supported": ["S256"],
             "claims_supported": [
                 "sub",
                 "given_name",
@@ -302,58 +327,12 @@ def register(app: FastAPI, deps) -> None:
         openapi_extra=_query(_AUTHORIZE_FIELDS, _AUTHORIZE_REQUIRED),
     )
     def authorize_page(request: Request) -> HTMLResponse:
+        """FranceConnect's first page: which provider the person logs in with."""
         params = dict(request.query_params)
         check_authorize(params)
-        hidden = "".join(
-            f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in params.items()
-        )
-        rows = "".join(
-            f"<li><b>{html.escape(i['login'])}</b> / {html.escape(i['password'])} : "
-            f"{html.escape(i['family_name'])} {html.escape(i['given_name'])}</li>"
-            for i in IDENTITIES
-        )
-        page = (
-            f"<!doctype html><html lang=fr><meta charset=utf-8><title>FranceConnect (simulation)</title>"
-            f"<h1>FranceConnect (simulation)</h1><ul>{rows}</ul><form method=post>{hidden}"
-            f"<label>Identifiant <input name=login></label> <label>Mot de passe "
-            f"<input name=password type=password></label> <button>Se connecter</button></form></html>"
-        )
-        return HTMLResponse(page)
+        return fc_login.choice_page(fc_login.remember(params))
 
-    @app.post(
-        PATH + "/authorize",
-        status_code=302,
-        response_class=RedirectResponse,
-        responses={**_REDIRECT, **_OAUTH_400, **_OAUTH_401},
-        openapi_extra=_form(
-            {**_AUTHORIZE_FIELDS, "login": {"type": "string"}, "password": {"type": "string"}},
-            _AUTHORIZE_REQUIRED + ["login", "password"],
-        ),
-    )
-    async def authorize(request: Request):
-        params = await _form_params(request)
-        check_authorize(params)
-        identity = next(
-            (
-                i
-                for i in IDENTITIES
-                if i["login"] == params.get("login")
-                and hmac.compare_digest(i["password"], str(params.get("password", "")))
-            ),
-            None,
-        )
-        if identity is None:
-            raise OAuthError(401, "access_denied", "Identifiant ou mot de passe FranceConnect incorrect.")
-        code = secrets.token_urlsafe(24)
-        store.add_fc_code(
-            code,
-            json.dumps({"sub": sub_of(identity), "auth_time": int(time.time())}),
-            params["redirect_uri"],
-            params["nonce"],
-            CODE_TTL,
-        )
-        location = params["redirect_uri"] + "?" + urlencode({"code": code, "state": params["state"]})
-        return RedirectResponse(location, status_code=302)
+    fc_login.register(app, deps)
 
     @app.post(
         PATH + "/token",
@@ -365,8 +344,9 @@ def register(app: FastAPI, deps) -> None:
                 "redirect_uri": {"type": "string"},
                 "client_id": {"type": "string"},
                 "client_secret": {"type": "string"},
+                "code_verifier": {"type": "string", "minLength": 43, "maxLength": 128},
             },
-            ["grant_type", "code", "redirect_uri"],
+            ["grant_type", "code", "redirect_uri", "code_verifier"],
         ),
     )
     async def token(request: Request) -> dict:
@@ -380,10 +360,12 @@ def register(app: FastAPI, deps) -> None:
                 client_id, secret = base64.b64decode(basic[6:]).decode().split(":", 1)
             except (ValueError, UnicodeDecodeError):
                 raise OAuthError(401, "invalid_client", "En-tête Basic illisible.") from None
-        for name in ("code", "redirect_uri"):
+        for name in ("code", "redirect_uri", "code_verifier"):
             if not params.get(name):
                 raise OAuthError(400, "invalid_request", f"Le paramètre {name} est obligatoire.")
-        return _exchange(deps, params["code"], params["redirect_uri"], client_id, secret, issuer(request))
+        return _exchange(
+            deps, params["code"], params["redirect_uri"], client_id, secret, issuer(request), params["code_verifier"]
+        )
 
     @app.get(PATH + "/userinfo", responses=_OAUTH_401)
     def userinfo(request: Request) -> JSONResponse:
@@ -408,13 +390,14 @@ def register(app: FastAPI, deps) -> None:
     def end_session(request: Request):
         params = dict(request.query_params)
         try:
-            claims = KEY.verify(params.get("id_token_hint", ""), settings.franceconnect_client_id)
+            # RP-Initiated Logout 1.0 §2: a hint past its exp still names the session to end.
+            claims = KEY.verify(params.get("id_token_hint", ""), settings.franceconnect_client_id, expired_ok=True)
         except ValueError:
             raise OAuthError(400, "invalid_request", "id_token_hint absent ou invalide.") from None
         store.end_fc_session(str(claims.get("sid", "")))
         target = params.get("post_logout_redirect_uri")
         if target:
-            if target not in settings.franceconnect_redirect_uris:
+            if not redirect_allowed(target, settings.franceconnect_redirect_uris):
                 raise OAuthError(400, "invalid_request", "post_logout_redirect_uri non enregistrée.")
             return RedirectResponse(target + "?" + urlencode({"state": params.get("state", "")}), status_code=302)
         return JSONResponse({"deconnecte": True})

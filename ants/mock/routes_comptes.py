@@ -11,7 +11,7 @@ import secrets
 import uuid
 from typing import Any
 
-from fastapi import Depends, FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -30,6 +30,8 @@ class SessionOuverte(BaseModel):
     expires_in: int
     type: str = "invite"
     identite: dict | None = None
+    #: FranceConnect's id_token, signed: the kiosk checks it and reads the identity from it.
+    id_token: str | None = None
 
 
 class NouveauCompte(Corps):
@@ -53,8 +55,11 @@ class Connexion(Corps):
 
 
 class RetourFranceConnect(Corps):
+    """What the kiosk was sent back with, and the PKCE verifier only it knows (RFC 7636)."""
+
     code: str = Field(max_length=200)
-    state: str = Field(max_length=200)
+    code_verifier: str = Field(min_length=43, max_length=128)
+    redirect_uri: str = Field(max_length=300)
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
@@ -189,27 +194,20 @@ def register(app: FastAPI, deps: Deps) -> None:
             "type": "compte",
         }
 
-    @app.get("/api/v1/franceconnect/demarrer")
-    def franceconnect_start(redirect_uri: str | None = None) -> dict:
-        """What the "S'identifier avec FranceConnect" button of ANTS sends the browser to."""
-        uri = redirect_uri or settings.franceconnect_redirect_uris[0]
-        if uri not in settings.franceconnect_redirect_uris:
-            raise ApiError(422, "redirect_uri_inconnue", "Cette adresse de retour n'est pas enregistrée.")
-        return franceconnect.start(uri)
-
     @app.post(
         "/api/v1/sessions/franceconnect",
         status_code=201,
         response_model=SessionOuverte,
         response_model_exclude_none=True,
-        responses=refusals(400),
+        responses=refusals(400, 401),
     )
-    def franceconnect_session(body: RetourFranceConnect) -> dict:
-        identity = franceconnect.finish(deps, body.state, body.code)
-        token = open_session("franceconnect", "fc:" + identity["sub"])
+    def franceconnect_session(body: RetourFranceConnect, request: Request) -> dict:
+        issuer = str(request.base_url).rstrip("/") + franceconnect.PATH
+        done = franceconnect.finish(deps, body.code, body.code_verifier, body.redirect_uri, issuer)
+        token = open_session("franceconnect", "fc:" + done["identite"]["sub"])
         return {
             "token": token,
             "expires_in": settings.session_ttl_seconds,
             "type": "franceconnect",
-            "identite": identity,
+            "id_token": done["id_token"],
         }

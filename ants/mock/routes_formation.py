@@ -4,20 +4,15 @@ test vehicles and NEPHs, and the injected failures (pannes)."""
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-from typing import Any
-
 from fastapi import FastAPI, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from . import fc_identities, identifiers, images, payments, procedures, rules, seed
+from . import fc_identities, identifiers, images, payments, rules, seed
 from .contract import Corps, Entier, Jour, refusals
 from .deps import Deps
 from .errors import ApiError
 from .faults import Mode
-from .rules import Erreur
 from .store import utcnow
 
 
@@ -110,53 +105,7 @@ def register(app: FastAPI, deps: Deps) -> None:
 
     @app.post("/api/v1/timbres", status_code=201, response_model=TimbreAchete, responses=refusals(402))
     def buy_timbre(achat: AchatTimbre) -> dict:
-        erreurs = []
-        proc = procedures.get(achat.procedure)
-        if proc is None:
-            erreurs.append(Erreur("procedure", "procedure_inconnue", "Cette démarche n'est pas proposée ici."))
-        elif proc.motifs and achat.motif not in proc.motifs:
-            if proc.motifs.keys() == rules.MOTIFS:
-                erreurs.append(Erreur("motif", "motif_invalide", "Le motif doit être perte, vol ou détérioration."))
-            else:
-                erreurs.append(Erreur("motif", "motif_invalide", "Le motif doit être : " + ", ".join(proc.motifs)))
-        if not rules.is_code_postal(achat.code_postal):
-            erreurs.append(
-                Erreur("code_postal", "format_invalide", "Le code postal compte 5 chiffres (2A ou 2B en Corse).")
-            )
-        facts: dict[str, Any] = {"motif": achat.motif, "code_postal": achat.code_postal, "age": None, "vehicule": None}
-        if achat.date_naissance:
-            born, code, message = rules.parse_birth_date(achat.date_naissance, date.today(), 0)
-            if born is None:
-                erreurs.append(Erreur("date_naissance", code, message))
-            else:
-                facts["age"] = rules.age_on(born, date.today())
-        if proc is not None and proc.famille == "carte-grise":
-            vehicle = store.vehicule(identifiers.plate_key(achat.immatriculation or ""))
-            if vehicle is None:
-                erreurs.append(
-                    Erreur("immatriculation", "vehicule_inconnu", "Indiquez l'immatriculation d'un véhicule connu.")
-                )
-            facts["vehicule"] = vehicle
-        erreurs += payments.check_card_fields(achat.carte, achat.expiration, achat.cryptogramme)
-        if erreurs or proc is None:  # (no procedure is among the erreurs)
-            raise ApiError(422, "paiement_invalide", "Le paiement n'a pas pu être fait.", erreurs)
-        amount = Decimal(proc.fee(settings, facts)).quantize(Decimal("0.01"))
-        if amount <= 0:
-            raise ApiError(
-                422,
-                "demarche_gratuite",
-                "Cette démarche est gratuite : aucun timbre n'est nécessaire.",
-                [Erreur("procedure", "demarche_gratuite", "Cette démarche est gratuite.")],
-            )
-        refus = payments.bank_answer(achat.carte, achat.expiration, date.today(), settings.test_cards)
-        if refus:
-            raise ApiError(402, refus.code, refus.message, [refus])
-        while True:
-            numero = seed.new_timbre_numero()
-            if not store.exists("timbres", "numero", numero):
-                break
-        store.add_timbre(numero, amount, achat.motif or achat.procedure, utcnow(), settings.timbre_validity_days)
-        return {"numero": numero, "montant": float(amount)}
+        return payments.sell_timbre(deps, achat.model_dump())
 
     @app.get("/api/v1/formation/mails")
     def outbox(destinataire: str | None = Query(None, max_length=254)) -> dict:

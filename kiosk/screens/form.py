@@ -3,7 +3,7 @@ from __future__ import annotations
 from kivy.clock import Clock
 
 from ..i18n import tr
-from ..widgets.common import FieldBox, KCheck, KInput, KToggle
+from ..widgets.common import FieldBox, KButton, KCheck, KInput, KToggle
 from ..widgets.keyboard import OnScreenKeyboard  # noqa: F401  (used in form.kv)
 from .base import KioskScreen, MadeAhead, load_kv, sentences
 
@@ -50,6 +50,11 @@ class FormScreen(KioskScreen):
             text_input = KInput(input_kind=field.input, field_id=field.id)
             text_input.bind(focus=self._focused)
             slot.add_widget(text_input)
+            if field.kind == "timbre":  # bought on the timbre shop's page, in the browser window
+                buy = KButton(text=tr._("Acheter un timbre"), role="secondary", size_hint_y=None)
+                buy.bind(on_release=lambda _button, field_id=field.id: self.buy_timbre(field_id))
+                slot.add_widget(buy)
+                self.ids[f"buy_{field.id}"] = buy
         fb.width = self.ids.fields.width  # laid out, and its text drawn, at its final width
         return fb
 
@@ -150,6 +155,10 @@ class FormScreen(KioskScreen):
                 first = fb
         if first is not None:
             self.ids.scroll.scroll_to(first, animate=False)
+
+    def buy_timbre(self, field_id: str) -> None:
+        """The timbre shop opens in the browser window; what was typed here is kept."""
+        self.controller.buy_timbre(field_id, self.collect())
 
     def go_next(self) -> None:
         self.controller.next(self.collect())

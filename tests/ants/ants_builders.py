@@ -272,10 +272,16 @@ class Procedures(Ants):
         return self.agent("POST", f"/demandes/{numero}/transitions", json={"statut": statut, **body})
 
     def fc_token(self, login: str = "testfc1", password: str = "123") -> str:
+        from urllib.parse import urlsplit
+
         from ants import AntsClient
+        from browser import ScriptedBrowser
 
         client = AntsClient(self.url, retries=0, backoff_factor=0)
-        client.franceconnect_login(login, password)
+        auth = client.begin_franceconnect("ants-mock-fs")
+        allow = [urlsplit(self.url).netloc, urlsplit(auth.redirect_uri).netloc]
+        ScriptedBrowser({"login": login, "password": password}, allow).open(auth.url, lambda reason: auth.cancel())
+        client.finish_franceconnect(auth, timeout=20)
         token = client._token
         client.close()
         return token

@@ -54,6 +54,10 @@ def test_public_api():
             "AntsSessionExpired",
             "FieldError",
             "PendingLogouts",
+            "Authorization",
+            "LoginCancelled",
+            "LoginRefused",
+            "verify_id_token",
         ]
     )
     for error in (AntsUnavailable, AntsRejected, AntsSessionExpired):

@@ -87,7 +87,7 @@ include-path-regex = "^/coordination/"
 headers = {{ "x-rdv-opt-auth-token" = "{RDV_TOKEN}" }}
 
 [[operations]]
-include-path-regex = "^/franceconnect/|^/api/v1/sessions/franceconnect$"
+include-path-regex = "^/franceconnect/|^/api/v1/sessions/franceconnect$|^/boutique/|^/connexion/"
 checks.positive_data_acceptance.expected-statuses = {_toml_list(OAUTH_RULES)}
 
 # Injected pannes would fail every operation tested after them.
@@ -123,13 +123,13 @@ enabled = false
         pytest.fail(f"schemathesis did not finish within {exc.timeout:.0f}s:\n{exc.stdout or ''}")
     report = run.stdout + run.stderr
     assert run.returncode == 0, report[-20000:]
-    assert "Selected: 40/42" in report and "Tested: 40" in report, report[-3000:]
+    assert "Selected: 45/47" in report and "Tested: 45" in report, report[-3000:]
 
 
 def test_every_refusal_is_documented_as_the_mock_sends_it(contract_backend):
     document = requests.get(contract_backend.url + "/openapi.json", timeout=5).json()
     operations = [(m.upper(), p, op) for p, methods in document["paths"].items() for m, op in methods.items()]
-    assert len(operations) == 42
+    assert len(operations) == 47
     assert "HTTPValidationError" not in str(document)
     refus = document["components"]["schemas"]["Refus"]
     assert refus["required"] == ["detail"]

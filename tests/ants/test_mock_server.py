@@ -45,7 +45,9 @@ def test_openapi_lists_the_paths(ants):
         "/api/v1/comptes/confirmation",
         "/api/v1/sessions/compte",
         "/api/v1/sessions/franceconnect",
-        "/api/v1/franceconnect/demarrer",
+        "/connexion/franceconnect",
+        "/boutique/timbre",
+        "/boutique/timbre/annuler",
         "/api/v1/formation/mails",
         "/api/v1/formation/vehicules",
         "/api/v1/formation/nephs",
@@ -61,6 +63,8 @@ def test_openapi_lists_the_paths(ants):
         "/franceconnect/api/v2/userinfo",
         "/franceconnect/api/v2/session/end",
         "/franceconnect/api/v2/jwks",
+        "/franceconnect/api/v2/fi/{provider}",
+        "/franceconnect/api/v2/annuler",
     }
     body = response.json()["paths"]["/api/v1/demandes"]["post"]["requestBody"]
     assert "multipart/form-data" in body["content"]

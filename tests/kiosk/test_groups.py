@@ -88,8 +88,10 @@ def walk(kiosk, services, procedure_id, variant=None, index=0, stop_at=None):
             elif name == "suivi":
                 kiosk.tap(ids.send if not ids.send.disabled else ids.finish)
             elif name == "connexion":
-                kiosk.type_into("login", login["login"], typing="keys")
-                kiosk.type_into("password", login["password"], typing="keys")
+                # The person at the browser window, played (tests/browser drives the real window).
+                from browser import ScriptedBrowser
+
+                kiosk.controller.session.logins.browser = ScriptedBrowser(login)
                 kiosk.tap(ids.connect)
             kiosk.wait_idle()
             after = kiosk.screen.name

@@ -112,11 +112,17 @@ def test_franceconnect_connexion(services):
         with pytest.raises(SessionError) as exc:
             session.submit()
         assert exc.value.message_fr == "Connectez-vous avec FranceConnect pour envoyer cette demande."
+        from browser import ScriptedBrowser
+
+        person = ScriptedBrowser({"login": "testfc1", "password": "pas-le-bon"})
+        session.logins.browser = person
         with pytest.raises(SessionError) as exc:
-            session.login_franceconnect("testfc1", "pas-le-bon")
-        assert exc.value.message_fr == "L'identifiant ou le mot de passe n'est pas bon. Réessayez."
+            session.login_franceconnect()
+        assert person.told == ["Identifiant ou mot de passe incorrect. Réessayez."]  # on the provider's page
+        assert exc.value.message_fr.startswith("Vous êtes revenu à la borne sans vous connecter.")
         assert not session.wizard.next() and session.wizard.current.kind == "connexion"
-        identity = session.login_franceconnect("testfc1", "123")
+        session.logins.browser = ScriptedBrowser({"login": "testfc1", "password": "123"})
+        identity = session.login_franceconnect()
         assert identity["family_name"] == "DUPONT"
         assert session.wizard.values["nom_naissance"] == "DUPONT"
         assert session.wizard.values["date_naissance"] == "1962-08-24"

@@ -32,6 +32,11 @@ def _small(image: Image.Image, dpi: int) -> np.ndarray:
     return _lines.grey(gray.resize(size, Image.Resampling.BOX))
 
 
+def has_print(image: Image.Image, *, dpi: int = 300) -> bool:
+    """The page carries print (a blank page cannot be judged of any kind)."""
+    return bool(_lines.ink_mask(_small(image, dpi)).mean() >= 0.002)
+
+
 def too_dark(image: Image.Image, *, dpi: int = 300) -> bool | None:
     gray = _small(image, dpi)
     return bool(np.percentile(gray, 90) < DARK_PAPER)

@@ -173,7 +173,7 @@ def _identity(result: PageReading, page: Image.Image, dpi: int, found: list[code
         result.notes.append(Told("mrz-unchecked"))
         return
     width, height = _size_mm(page, dpi)
-    if codes.two_d_docs(found) or min(width, height) > SHEET_MM:
+    if codes.two_d_docs(found) or (min(width, height) > SHEET_MM and checks.has_print(page, dpi=dpi)):
         result.refused = Told("not-identity")
 
 

@@ -1,0 +1,105 @@
+"""Each pièce checked before it is sent: "Rescannez : <reason>" in one sentence,
+and a check that cannot decide lets the page through."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import specimens
+from pages import TD1, TODAY, read, scan
+from PIL import Image
+
+from documents import MESSAGES, checks, read_page
+
+BILL = dt.date(2026, 10, 1)
+
+
+def test_every_refusal_is_one_sentence_that_starts_with_rescannez() -> None:
+    refusals = ["dark", "blurred", "cut", "not-identity", "not-domicile", "too-old"]
+    for key in refusals:
+        sentence = MESSAGES[key]
+        assert sentence.startswith("Rescannez : ")
+        assert sentence.count(".") == 1 and sentence.endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("document", "expect", "scanner", "why"),
+    [
+        ("bill", "domicile", {"dark": 0.35}, "Rescannez : la page est trop sombre, fermez bien le couvercle du scanner."),
+        (
+            "bill",
+            "domicile",
+            {"blur": 4.0},
+            "Rescannez : la page est floue, posez-la bien à plat sur la vitre sans la bouger.",
+        ),
+        (
+            "card",
+            "identite",
+            {"blur": 3.5},
+            "Rescannez : la page est floue, posez-la bien à plat sur la vitre sans la bouger.",
+        ),
+        (
+            "bill",
+            "domicile",
+            {"at": (40.0, 60.0)},
+            "Rescannez : le document dépasse du bord de la vitre, posez-le contre le coin marqué d'une flèche.",
+        ),
+        (
+            "card",
+            "identite",
+            {"at": (150.0, 10.0)},
+            "Rescannez : le document dépasse du bord de la vitre, posez-le contre le coin marqué d'une flèche.",
+        ),
+        (
+            "bill",
+            "identite",
+            {},
+            "Rescannez : ce n'est pas une pièce d'identité, posez la face avec votre photo contre la vitre.",
+        ),
+        (
+            "card",
+            "domicile",
+            {},
+            "Rescannez : c'est une pièce d'identité, posez votre facture ou votre avis contre la vitre.",
+        ),
+    ],
+)
+def test_a_bad_page_is_refused_with_its_reason(document: str, expect: str, scanner: dict, why: str) -> None:
+    doc = specimens.bill(BILL) if document == "bill" else specimens.identity_page(TD1)
+    reading = read(doc, expect, seed=3, **scanner)
+    assert reading.refused is not None
+    assert reading.refused.sentence() == why
+    assert reading.fields == {}
+
+
+@pytest.mark.parametrize("document", ["bill", "card"])
+def test_a_page_upside_down_is_turned_and_read(document: str) -> None:
+    doc = specimens.bill(BILL) if document == "bill" else specimens.identity_page(TD1)
+    reading = read(doc, "domicile" if document == "bill" else "identite", seed=6, upside_down=True)
+    assert reading.refused is None
+    assert reading.rotate == 180
+    assert reading.notes[0].sentence() == "La page était à l'envers : elle a été retournée."
+    assert reading.fields["code_postal" if document == "bill" else "nom_naissance"] in ("63000", "SPECIMEN")
+
+
+def test_good_pages_pass_every_check() -> None:
+    for doc, expect in ((specimens.bill(BILL), "domicile"), (specimens.identity_page(TD1), "identite")):
+        reading = read(doc, expect, seed=2)
+        assert reading.refused is None
+        assert "cut" in reading.checked and "blurred" in reading.checked and "dark" in reading.checked
+    card_on_dark_lid = read(specimens.identity_page(TD1), "identite", seed=5, lid="dark")
+    assert card_on_dark_lid.refused is None and card_on_dark_lid.kind == "identite"
+
+
+def test_checks_that_cannot_decide_let_the_page_through() -> None:
+    blank = Image.new("L", specimens.A4, 250)
+    assert checks.blurred(blank) is None
+    assert checks.cut(blank) is None
+    reading = read_page(blank, "identite", raw=blank, today=TODAY)  # a blank card-sized page? an unknown page
+    assert reading.refused is None
+    letter = scan(specimens.bill(BILL, with_code=False), seed=1)  # a bill with no 2D-Doc: its date unknown
+    reading = read_page(letter.page, "domicile", raw=letter.raw, today=TODAY)
+    assert reading.refused is None and reading.fields == {} and reading.notes == []
+    other = read_page(letter.page, "recepisse_vol", raw=letter.raw, today=TODAY)  # no reader for this pièce
+    assert other.refused is None and other.kind == ""

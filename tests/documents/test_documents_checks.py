@@ -26,7 +26,12 @@ def test_every_refusal_is_one_sentence_that_starts_with_rescannez() -> None:
 @pytest.mark.parametrize(
     ("document", "expect", "scanner", "why"),
     [
-        ("bill", "domicile", {"dark": 0.35}, "Rescannez : la page est trop sombre, fermez bien le couvercle du scanner."),
+        (
+            "bill",
+            "domicile",
+            {"dark": 0.35},
+            "Rescannez : la page est trop sombre, fermez bien le couvercle du scanner.",
+        ),
         (
             "bill",
             "domicile",

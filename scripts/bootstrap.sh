@@ -10,11 +10,13 @@ VENV="${POINTNUM_VENV:-$POINTNUM_ROOT/.venv}"
 APT_RUNTIME=(python3 python3-venv python3-dev python3-gi libgl1 libgl1-mesa-dri libegl1 libmtdev1
              sane-utils libsane1 fonts-dejavu-core fonts-noto-core espeak-ng
              cups cups-client cups-filters libcups2-dev gcc
-             tesseract-ocr tesseract-ocr-fra)
+             tesseract-ocr tesseract-ocr-fra
+             mosquitto mosquitto-clients)
 # What the tests add: a virtual screen, udev simulation, system-file checks, the
 # kiosk unit's compositor (cage, through Xwayland).
 APT_TEST=(xvfb xauth umockdev gir1.2-umockdev-1.0 systemd shellcheck poppler-utils gettext
-          cups cups-client cups-filters libcups2-dev cage xwayland fonts-ocr-b)
+          cups cups-client cups-filters libcups2-dev cage xwayland fonts-ocr-b
+          chromium)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -10,6 +10,7 @@ injected fault reaches the scanner while the main thread is inside a scan
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import os
@@ -20,16 +21,15 @@ import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from PIL import Image
+from PIL import Image
 
 os.environ["PYINSANE_SINGLE_THREAD"] = "1"  # before anything imports pyinsane2 (PLATFORM.md)
 
 from ._base import ScanCancelled, Scanner, ScannerError, check_cancel  # noqa: E402
 from ._factory import make_scanner  # noqa: E402
-from .pipeline import process_page  # noqa: E402
+from .pipeline import ProcessedPage, process_page  # noqa: E402
 from .processing import PageProcessing  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,24 @@ def dump_error(exc: BaseException) -> tuple[Any, ...]:
     if isinstance(exc, ScannerError):
         return type(exc).__name__, exc.detail or str(exc), exc.key, exc.template, exc.params
     return "bug", "".join(traceback.format_exception(exc)).rstrip()
+
+
+def read_page(image: Image.Image, page: ProcessedPage, processing: PageProcessing, expect: str) -> Any:
+    """documents.read_page on the page as the pipeline made it (the raw scan
+    too, to tell a document cut by the edge of the glass). Imported here only:
+    the drivers do not need the readers, and a child that scans without
+    reading does not load them. A reader's bug is logged (no value) and the
+    page goes through unread: reading is a comfort, the scan is the job."""
+    try:
+        from documents import read_page as read
+
+        with Image.open(io.BytesIO(page.data)) as processed:
+            processed.load()
+            dpi = int(image.info.get("dpi", (page.dpi, page.dpi))[0] or page.dpi)
+            return read(processed, expect, dpi=page.dpi, raw=image, raw_dpi=dpi)
+    except Exception as exc:
+        log.error("reading a page for %s failed: %s", expect, type(exc).__name__)
+        return None
 
 
 def folder_gone(folder: Path) -> ScanCancelled:
@@ -144,7 +162,14 @@ class Child:
             self.send(("reply", request, True, value))
 
     def scan(
-        self, job: int, source: str, resolution: int | None, dest: str, processing: PageProcessing, prefix: str
+        self,
+        job: int,
+        source: str,
+        resolution: int | None,
+        dest: str,
+        processing: PageProcessing,
+        prefix: str,
+        read: str = "",
     ) -> None:
         done = 0
         last_report = 0.0
@@ -163,6 +188,10 @@ class Child:
             assert self.scanner is not None, "a scan command before init"
             for image in self.scanner.scan(source, resolution, self.cancel, progress=progress):
                 page = process_page(image, processing)
+                reading = read_page(image, page, processing, read) if read else None
+                if reading is not None and reading.rotate:  # upside down: the page is turned before it is written
+                    turned = dataclasses.replace(processing, rotate=(processing.rotate + reading.rotate) % 360)
+                    page = process_page(image, turned)
                 check_cancel(self.cancel)  # a page finished after the cancel is not written
                 path = write_private(Path(dest), prefix, page.data)
                 done += 1
@@ -181,6 +210,7 @@ class Child:
                             "quality": page.quality,
                             "skew": page.skew,
                             "cropped": page.cropped,
+                            "reading": reading,
                         },
                     )
                 )

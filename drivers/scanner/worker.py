@@ -90,6 +90,9 @@ class ScannedPage:
     quality: int
     skew: float
     cropped: bool
+    reading: Any = None
+    """What documents.read_page found on the page, when the scan asked for it
+    (``read=``): checked and read in the child, beside the pipeline."""
 
 
 @dataclass
@@ -425,12 +428,16 @@ class ScanWorker:
         on_progress: Callable[[ScanJob], None] | None = None,
         on_page: Callable[[ScanJob, ScannedPage], None] | None = None,
         on_done: Callable[[ScanJob], None] | None = None,
+        read: str = "",
     ) -> ScanJob:
         """Start scanning ``source`` at ``resolution`` dpi (None: the
         scanner's own); pages are written as ``dest/<prefix>-NNN.jpg``, into
         ``dest`` only while it exists: the child never creates it (it is a
         user's workspace; once wiped, the job stops and fails ScanCancelled).
-        Returns at once; one job at a time (ScannerUnavailable when busy)."""
+        Returns at once; one job at a time (ScannerUnavailable when busy).
+        ``read``: what the pages should be (a pièce id, "photo", "timbre",
+        "recepisse"): each is then checked and read in the child
+        (documents.read_page), and its :attr:`ScannedPage.reading` says what it found."""
         check_source(source)
         if dest is None:
             raise ValueError("dest: the folder to write the pages into is required")
@@ -453,7 +460,9 @@ class ScanWorker:
             self._deadline = time.monotonic() + self.timeout
             self._cancel_deadline = None
             try:
-                child.data.send(("scan", job.id, source, resolution, str(dest), processing or self.processing, prefix))
+                child.data.send(
+                    ("scan", job.id, source, resolution, str(dest), processing or self.processing, prefix, read)
+                )
             except OSError as exc:
                 self._job = None
                 raise ScannerUnavailable(f"the scanner worker is gone: {exc}") from exc

@@ -454,6 +454,33 @@ class BrowserSettings(_Section):
     )
 
 
+class SitebusSettings(_Section):
+    """``[sitebus]``: the site's MQTT broker (mosquitto), where the kiosk publishes its state and
+    calls the mediator (sitebus/); nothing personal goes on it."""
+
+    host: str = Field(default="", description="The broker's host; empty: no bus (a call says it cannot go).")
+    port: int = Field(default=1883, ge=1, le=65535, description="The broker's port (8883 is usual with TLS).")
+    site: str = Field(default="", description="The site's id in the topics; empty: [site] code in lower case.")
+    kiosk: str = Field(default="borne1", description="This kiosk's id on the bus (lower-case letters, digits, -).")
+    username: str = Field(default="", description="The kiosk's login on the broker; empty: its kiosk id.")
+    password: str = Field(default="", description="The kiosk's password on the broker.")
+    tls: bool = Field(default=False, description="Connect with TLS, the broker's certificate verified.")
+    ca_file: str = Field(default="", description="The CA certificate for TLS; empty: the system's.")
+    keepalive: int = Field(default=5, ge=1, description="Seconds between keepalives (dead: offline after 1.5).")
+
+
+class MediatorsSettings(_Section):
+    """``[mediators]``: the mediators' PINs (slow salted hashes, ``kioskctl mediator add``) and
+    what assist mode keeps of their actions."""
+
+    pins: dict[str, str] = Field(
+        default_factory=dict, description='Mediator name -> "scrypt$n$r$p$salt$hash" of their PIN.'
+    )
+    max_failures: int = Field(default=5, ge=1, description="Wrong PINs in a row before PIN entry is locked.")
+    lockout_s: Seconds = Field(default=300.0, description="Seconds PIN entry stays locked after too many failures.")
+    audit_days: int = Field(default=90, ge=1, description="Days the audit of assist actions is kept.")
+
+
 class Settings(_Section):
     """A kiosk's settings: ``config_version`` and one table per section."""
 
@@ -478,6 +505,8 @@ class Settings(_Section):
     browser: BrowserSettings = Field(
         default_factory=BrowserSettings, description="The locked window for FranceConnect and payment."
     )
+    sitebus: SitebusSettings = Field(default_factory=SitebusSettings, description="The site bus (MQTT).")
+    mediators: MediatorsSettings = Field(default_factory=MediatorsSettings, description="The mediators.")
 
     def training(self) -> bool:
         """A training kiosk (``[site] training``, or the bundled mock as its backend): its

@@ -96,6 +96,9 @@ class KioskApp(App):
         if self.speaker is None:
             self.speaker = make_speaker(ui.read_aloud)
         root = KioskRoot(self.controller, site_name=settings.site.name, idle=self.idle, speaker=self.speaker)
+        from .assist_call import attach_call
+
+        self.mediator_call = attach_call(root, self.controller, settings)
         self.controller.show("welcome")
         from kivy.core.window import Window
 
@@ -150,3 +153,5 @@ class KioskApp(App):
     def on_stop(self):
         if self.controller is not None:
             self.controller.shutdown()  # bounded: see Controller.shutdown
+        if getattr(self, "mediator_call", None) is not None:
+            self.mediator_call.stop()  # "hors ligne" said on the bus

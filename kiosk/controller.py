@@ -81,6 +81,7 @@ class Controller(EventDispatcher):
         self.idle: Any = None  # the IdleWatcher, set by the app
         self.procedure: Procedure | None = None
         self.last_scanned: str | None = None  # the pièce whose page the scan screen shows large
+        self.mediator_call: Any = None  # the call for the mediator (kiosk/assist_call.py), set by the app
 
     @property
     def session(self) -> UserSession | None:
@@ -107,6 +108,8 @@ class Controller(EventDispatcher):
         """The screen for the flow's state (its listener calls this)."""
         self.show(screen_for(state.stage))
         self.ahead.after_step(self.manager, state)
+        if self.mediator_call is not None:
+            self.mediator_call.publish()  # the step n of N on the site bus
 
     def start(self) -> None:
         """The welcome screen was touched."""
@@ -241,7 +244,9 @@ class Controller(EventDispatcher):
         self.show("welcome")
 
     def call_mediator(self) -> None:
+        """A call on the site bus; the banner says only what the bus answered (kiosk/assist_call.py)."""
         if self.session:
             self.session.note_help_call()
         self.assisted = True
-        self.notice = tr._("Un médiateur a été prévenu. Il arrive pour vous aider.")
+        if self.mediator_call is not None:
+            self.mediator_call.call()

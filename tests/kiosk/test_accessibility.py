@@ -297,7 +297,7 @@ def test_a_long_press_acts_once(kiosk):
     from kivy.tests.common import UnitTestTouch
 
     calls = []
-    kiosk.controller.bind(notice=lambda *_a: calls.append(1))
+    kiosk.app.mediator_call.bind(asked=lambda *_a: calls.append(1))
     mediator = kiosk.root.ids.mediator
     touch = UnitTestTouch(*mediator.to_window(*mediator.center))
     touch.touch_down()

@@ -14,7 +14,8 @@ developer tools or pop-ups.
 Its own process: a crash of the web engine does not take the kiosk with it,
 the kiosk's venv need not see ``gi``, and when the kiosk dies the window's
 stdin closes and it quits. It speaks JSON lines: the settings on argv[1], its
-events on stdout (``ready``, ``blocked``, ``returned``, ``cancelled``, ``idle``),
+events on stdout (``ready``, ``page`` with its path, ``blocked``, ``returned``,
+``cancelled``, ``idle``, ``closed``),
 ``close`` on stdin. It prints no URL (a URL may hold a code or a state).
 """
 
@@ -24,6 +25,7 @@ import json
 import os
 import sys
 import time
+from urllib.parse import urlsplit
 
 import gi
 
@@ -33,6 +35,8 @@ gi.require_version("WebKit2", "4.1")
 from _allow import allowed, host_of  # type: ignore[import-not-found]  # noqa: E402
 from gi.repository import Gdk, GLib, Gtk, WebKit2  # noqa: E402
 
+SETTLE_MS = 50
+SETTLE_TRIES = 60
 BLOCKED = "Cette page n'est pas autorisée sur la borne ({host}). Continuez sur la page ou touchez « Annuler »."
 
 
@@ -73,8 +77,9 @@ class Window:
         bar = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=12)
         bar.set_border_width(8)
         self.site = Gtk.Label(xalign=0)
-        cancel = Gtk.Button(label=config.get("cancel_label", "Annuler"))
+        cancel = Gtk.Button.new_with_mnemonic("_" + config.get("cancel_label", "Annuler"))  # Alt+A too
         cancel.set_name("annuler")
+        cancel.set_can_focus(False)  # Tab and Return stay in the page; a touch or Alt+A reaches it
         cancel.connect("clicked", lambda *_: self.end("cancelled"))
         bar.pack_start(self.site, True, True, 0)
         bar.pack_end(cancel, False, False, 0)
@@ -95,6 +100,7 @@ class Window:
         self.idle_timer = GLib.timeout_add(int(self.idle_s * 1000), self.on_idle)
         GLib.io_add_watch(sys.stdin.fileno(), GLib.IO_IN | GLib.IO_HUP | GLib.IO_ERR, self.on_stdin)
         self.window.show_all()
+        self.view.grab_focus()
         self.view.load_uri(config["url"])
 
     def on_delete(self, *_args) -> bool:
@@ -136,8 +142,27 @@ class Window:
             if not self.ready:
                 self.ready = True
                 emit("ready", seconds=round(time.monotonic() - self.started, 3))
+            self.settle(urlsplit(view.get_uri() or "").path, 0)
             if (view.get_uri() or "").startswith(self.redirect):
                 self.end("returned")
+
+    def settle(self, path: str, tries: int) -> None:
+        """Tell the page (its path only: a query may hold a code) once WebKit has given its
+        autofocus field the focus, which it does after the load: what is typed then lands in
+        it. Asked in a script world of the window's own, which the page's scripts cannot see."""
+
+        def answered(view, result) -> None:
+            try:
+                focused = view.evaluate_javascript_finish(result).to_string()
+            except GLib.Error:
+                focused = ""
+            if focused or tries >= SETTLE_TRIES:
+                emit("page", path=path, focus=focused)
+            else:
+                GLib.timeout_add(SETTLE_MS, lambda: self.settle(path, tries + 1) and False)
+
+        script = "(document.activeElement && document.activeElement !== document.body) ? document.activeElement.id : ''"
+        self.view.evaluate_javascript(script, -1, "pointnum-window", None, None, answered)
 
     # -- idle, input, the kiosk's orders --------------------------------------------------
     def on_input(self, widget, event) -> bool:

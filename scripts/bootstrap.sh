@@ -11,10 +11,11 @@ APT_RUNTIME=(python3 python3-venv python3-dev python3-gi libgl1 libgl1-mesa-dri 
              sane-utils libsane1 fonts-dejavu-core fonts-noto-core espeak-ng
              cups cups-client cups-filters libcups2-dev gcc
              tesseract-ocr tesseract-ocr-fra
-             mosquitto mosquitto-clients)
+             mosquitto mosquitto-clients
+             gir1.2-webkit2-4.1)
 # What the tests add: a virtual screen, udev simulation, system-file checks, the
 # kiosk unit's compositor (cage, through Xwayland).
-APT_TEST=(xvfb xauth umockdev gir1.2-umockdev-1.0 systemd shellcheck poppler-utils gettext
+APT_TEST=(xvfb xauth xdotool umockdev gir1.2-umockdev-1.0 systemd shellcheck poppler-utils gettext
           cups cups-client cups-filters libcups2-dev cage xwayland fonts-ocr-b
           chromium)
 

@@ -2,7 +2,10 @@
 # Installs the kiosk on a Debian 12 appliance: packages, the 'pointnum' user,
 # the venv under /opt/pointnum, the site file, systemd units, tmpfiles, udev.
 # Run as root from a checkout. Idempotent: run it again to upgrade.
-#   sudo ./install.sh [--site config/sites/prefecture.toml] [--training] [--no-enable]
+#   sudo ./install.sh [--site prefecture|sous-prefecture|france-services|mairie|FILE] [--demo]
+#                     [--training] [--no-enable]
+#   --site: a template of config/sites/ by name, or a site file; --demo: the demo's
+#   (bundled mock backend, simulated devices)
 #   ./install.sh --dest DIR   stages the same files under DIR (an image, a test):
 #                             no packages, no user, no systemctl; root not needed
 set -euo pipefail
@@ -18,7 +21,8 @@ while [ $# -gt 0 ]; do
         --training) TRAINING=1; shift ;;
         --no-enable) ENABLE=0; shift ;;
         --dest) DEST="$(realpath -m "$2")"; shift 2 ;;
-        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+        --demo) SITE_TEMPLATE=config/sites/demo.toml; shift ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) echo "install.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -26,7 +30,16 @@ done
 [ -n "$DEST" ] || [ "$(id -u)" -eq 0 ] || { echo "install.sh: run as root (sudo ./install.sh)" >&2; exit 1; }
 CHECKOUT="$(cd "$(dirname "$0")" && pwd)"
 cd "$CHECKOUT"
-[ -f "$SITE_TEMPLATE" ] || { echo "install.sh: no site file $SITE_TEMPLATE" >&2; exit 1; }
+case "$SITE_TEMPLATE" in
+    */*|*.toml) ;;
+    *) SITE_TEMPLATE="config/sites/$SITE_TEMPLATE.toml" ;;  # a template by its name
+esac
+if [ ! -f "$SITE_TEMPLATE" ]; then
+    TEMPLATES=""
+    for template in config/sites/*.toml; do TEMPLATES="$TEMPLATES $(basename "$template" .toml)"; done
+    echo "install.sh: no site file $SITE_TEMPLATE (templates:$TEMPLATES)" >&2
+    exit 1
+fi
 SITE_TEMPLATE="$(realpath "$SITE_TEMPLATE")"
 
 PREFIX="$DEST/opt/pointnum"
@@ -72,13 +85,17 @@ import sys
 import config
 if not config.__file__.startswith(sys.prefix + "/"):
     sys.exit(f"install.sh: config imported from {config.__file__}, not from the venv {sys.prefix}")
-config.load_settings(sys.argv[1])
+problem = config.load_settings(sys.argv[1]).backend_error([sys.argv[1]])
+if problem is not None:
+    print(f"==> To do before the kiosk can serve: {problem}")
 ' "$ETC/kiosk.toml")
 
 install -d -m 0755 "$UNITS" "$DEST/etc/tmpfiles.d" "$DEST/etc/udev/rules.d"
 install -m 0644 systemd/pointnum-kiosk.service systemd/pointnum-ants-mock.service "$UNITS/"
 install -m 0644 systemd/tmpfiles.d/pointnum.conf "$DEST/etc/tmpfiles.d/pointnum.conf"
 install -m 0644 systemd/udev/70-pointnum.rules "$DEST/etc/udev/rules.d/70-pointnum.rules"
+install -d -m 0755 "$DEST/etc/systemd/journald.conf.d"
+install -m 0644 systemd/journald.conf.d/pointnum.conf "$DEST/etc/systemd/journald.conf.d/pointnum.conf"
 
 # Earlier versions purged from a unit of their own, once a boot and in another folder
 # than the kiosk's: the kiosk's unit now purges before each start.
@@ -93,6 +110,7 @@ if [ -n "$DEST" ]; then
 elif [ -d /run/systemd/system ]; then
     systemd-tmpfiles --create /etc/tmpfiles.d/pointnum.conf
     udevadm control --reload-rules || true
+    systemctl restart systemd-journald || true  # the journal's storage from its drop-in
     systemctl daemon-reload
     if [ "$ENABLE" -eq 1 ]; then
         systemctl enable pointnum-kiosk.service
@@ -101,5 +119,7 @@ elif [ -d /run/systemd/system ]; then
 else
     echo "==> systemd is not running here: units installed, not enabled."
 fi
-echo "==> Installed. Check the printers, as the kiosk's user (nothing is sent to ANTS):"
+echo "==> Installed. Check the kiosk (devices, backend, system), as its user:"
+echo "    sudo -u pointnum $PREFIX/venv/bin/kioskctl doctor"
+echo "==> Try the printers with a whole session (nothing is sent to ANTS):"
 echo "    sudo -u pointnum $PREFIX/venv/bin/kioskctl simulate --procedure permis-releve --sessions 1"

@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 #: The layout of the settings this code reads; a file written for an older one
 #: is migrated (:data:`MIGRATIONS`).
-CONFIG_VERSION = 1
+CONFIG_VERSION = 2
 
 #: Where an appliance keeps its site file (see install.sh).
 SITE_FILE = Path("/etc/pointnum/kiosk.toml")
@@ -71,7 +71,7 @@ class Migration:
 
 
 #: ``config_version`` N -> the migration from N to N + 1. Every version before
-#: CONFIG_VERSION has one (a test checks it); version 1 is the first, none yet.
+#: CONFIG_VERSION has one (a test checks it); version 1 is the first.
 MIGRATIONS: dict[int, Migration] = {}
 
 
@@ -83,6 +83,22 @@ def migration(version: int, message: str) -> Callable[[Migrate], Migrate]:
         return apply
 
     return register
+
+
+#: What ``[ants] base_url`` was by default up to config_version 1: the bundled mock's address.
+VERSION_1_BASE_URL = "http://127.0.0.1:8765"
+
+
+@migration(
+    1,
+    "[ants] base_url n'a plus de valeur par défaut ; un fichier qui n'en donnait pas garde celle d'avant, "
+    f"{VERSION_1_BASE_URL} (le backend de formation local) : écrivez l'adresse du service ANTS",
+)
+def _explicit_base_url(data: dict[str, Any]) -> dict[str, Any]:
+    ants = data.get("ants", {})
+    if not isinstance(ants, dict) or "base_url" in ants:
+        return data  # nothing changes; a wrong [ants] is the validation's to report
+    return {**data, "ants": {**ants, "base_url": VERSION_1_BASE_URL}}
 
 
 def migrate(data: dict[str, Any], source: str) -> dict[str, Any]:
@@ -125,6 +141,20 @@ def _clock_time(value: str) -> str:
     return value
 
 
+def _time_range(value: str) -> str:
+    match = re.fullmatch(r"(([01]\d|2[0-3]):[0-5]\d)-(([01]\d|2[0-3]):[0-5]\d|24:00)", value)
+    if not match or match.group(1) >= match.group(3):
+        raise _setting_error('plage attendue au format "HH:MM-HH:MM", la fin après le début, par exemple "08:30-12:30"')
+    return value
+
+
+def _closed_day(value: str) -> str:
+    # A date (2026-07-14), or a day of every year (12-25).
+    if not re.fullmatch(r"(\d{4}-)?(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", value):
+        raise _setting_error('jour attendu au format "AAAA-MM-JJ", ou "MM-JJ" pour chaque année, par exemple "12-25"')
+    return value
+
+
 def _resolution(value: int) -> int:
     # Every page is bounded to an A4 sheet at this resolution (drivers/scanner/_base.py).
     if not 0 < value <= MAX_RESOLUTION:
@@ -139,6 +169,8 @@ def _scalar(value: Any) -> Any:
 
 
 Version = Annotated[int, AfterValidator(_current_version)]
+TimeRange = Annotated[str, AfterValidator(_time_range)]
+ClosedDay = Annotated[str, AfterValidator(_closed_day)]
 Seconds = Annotated[float, Field(ge=0)]
 Count = Annotated[int, Field(ge=0)]
 ClockTime = Annotated[str, AfterValidator(_clock_time)]
@@ -177,12 +209,43 @@ class SiteSettings(_Section):
     )
 
 
+def _day_field(name: str) -> Any:
+    return Field(default_factory=list, description=f'Opening hours on {name}: ranges "HH:MM-HH:MM"; none: closed.')
+
+
+class HoursSettings(_Section):
+    """``[hours]``: when the site is open (session/opening.py). No range on any day: always open."""
+
+    monday: list[TimeRange] = _day_field("Monday")
+    tuesday: list[TimeRange] = _day_field("Tuesday")
+    wednesday: list[TimeRange] = _day_field("Wednesday")
+    thursday: list[TimeRange] = _day_field("Thursday")
+    friday: list[TimeRange] = _day_field("Friday")
+    saturday: list[TimeRange] = _day_field("Saturday")
+    sunday: list[TimeRange] = _day_field("Sunday")
+    closed_days: list[ClosedDay] = Field(
+        default_factory=list,
+        description='Days the site is closed: "YYYY-MM-DD", or "MM-DD" every year (public holidays).',
+    )
+    warning_min: Count = Field(
+        default=10, description="Minutes before closing when the kiosk says it will close (and then wipes)."
+    )
+    nearby: list[str] = Field(
+        default_factory=list,
+        description="Other points numériques of the département, shown while closed (one line each: name, place).",
+    )
+    site_url: str = Field(default="", description="The préfecture's web site, shown while closed.")
+
+
 class AntsSettings(_Section):
     """``[ants]``: the ANTS service the kiosk files the demandes with."""
 
     base_url: str = Field(
-        default="http://127.0.0.1:8765",
-        description=("Base URL of the ANTS service (the bundled mock in demo and training)."),
+        default="",
+        description=(
+            "Base URL of the ANTS service: no default, every site file says it (https://… in production; "
+            "http://127.0.0.1:8765 with start_bundled_mock for demo and training). Empty: the kiosk is out of order."
+        ),
     )
     timeout: Seconds = Field(default=10.0, description="Seconds before a call to ANTS is abandoned.")
     retries: Count = Field(default=2, description="Retries, with backoff, of idempotent calls only.")
@@ -346,7 +409,7 @@ class MetricsSettings(_Section):
         default="",
         description=(
             "The textfile node_exporter's textfile collector reads (a name ending in .prom); empty: "
-            "metrics/pointnum.prom in the data directory (/var/lib/pointnum)."
+            "metrics/pointnum.prom beside the statistics (/var/lib/pointnum/metrics/pointnum.prom)."
         ),
     )
     interval_s: Seconds = Field(default=60.0, description="Seconds between two writes by the running kiosk.")
@@ -426,34 +489,6 @@ class BrowserSettings(_Section):
     )
 
 
-class BrowserSettings(_Section):
-    """``[browser]``: the locked window where a person logs in with FranceConnect and buys a
-    timbre, on the provider's own page (the kiosk never sees the password or the card)."""
-
-    driver: Literal["webkit", "none"] = Field(
-        default="webkit",
-        description=(
-            '"webkit": WebKitGTK in a process of its own (Debian python3-gi, gir1.2-webkit2-4.1); '
-            '"none": no window (FranceConnect and the timbre shop are then not offered).'
-        ),
-    )
-    python: str = Field(default="/usr/bin/python3", description="The Python that has WebKitGTK (Debian's).")
-    allow: list[str] = Field(
-        default_factory=list,
-        description=(
-            'Hosts the window may show ("host" for https, or "host:port"): ANTS, FranceConnect, the '
-            "identity providers, the payment provider. Empty: the ANTS service's own host (the mock in "
-            "demo and training)."
-        ),
-    )
-    idle_s: Seconds = Field(
-        default=180.0, description="Seconds without a touch in the window before it closes (the step stays as it was)."
-    )
-    franceconnect_client_id: str = Field(
-        default="ants-mock-fs", description="The client_id the kiosk's FranceConnect login is made for (its aud)."
-    )
-
-
 class SitebusSettings(_Section):
     """``[sitebus]``: the site's MQTT broker (mosquitto), where the kiosk publishes its state and
     calls the mediator (sitebus/); nothing personal goes on it."""
@@ -489,6 +524,7 @@ class Settings(_Section):
         description=("The layout of the settings the file is written for; an older one is migrated on loading."),
     )
     site: SiteSettings = Field(default_factory=SiteSettings, description="The place the kiosk serves.")
+    hours: HoursSettings = Field(default_factory=HoursSettings, description="The site's opening hours.")
     ants: AntsSettings = Field(default_factory=AntsSettings, description="The ANTS service.")
     scanner: ScannerSettings = Field(default_factory=ScannerSettings, description="The document scanner.")
     printer: PrinterSettings = Field(default_factory=PrinterSettings, description="The receipt printer.")
@@ -498,15 +534,24 @@ class Settings(_Section):
     )
     stats: StatsSettings = Field(default_factory=StatsSettings, description="The anonymous statistics.")
     ui: UiSettings = Field(default_factory=UiSettings, description="The touchscreen.")
-    browser: BrowserSettings = Field(
-        default_factory=BrowserSettings, description="The locked window for FranceConnect and payment."
-    )
     metrics: MetricsSettings = Field(default_factory=MetricsSettings, description="The Prometheus textfile.")
     browser: BrowserSettings = Field(
         default_factory=BrowserSettings, description="The locked window for FranceConnect and payment."
     )
     sitebus: SitebusSettings = Field(default_factory=SitebusSettings, description="The site bus (MQTT).")
     mediators: MediatorsSettings = Field(default_factory=MediatorsSettings, description="The mediators.")
+
+    def backend_error(self, files: list[str] | tuple[str, ...]) -> ConfigError | None:
+        """Why the kiosk cannot file demandes with these settings, naming the file to fix; None when it can."""
+        if self.ants.base_url:
+            return None
+        return ConfigError(
+            files[-1] if files else "configuration",
+            "ants.base_url",
+            "",
+            "adresse du service ANTS attendue (https://…), ou http://127.0.0.1:8765 avec "
+            "start_bundled_mock = true pour la formation : aucune valeur par défaut",
+        )
 
     def training(self) -> bool:
         """A training kiosk (``[site] training``, or the bundled mock as its backend): its
@@ -536,7 +581,9 @@ class Settings(_Section):
         return Path(self.stats.path) if self.stats.path else self.data_dir() / "stats.db"
 
     def metrics_path(self) -> Path:
-        return Path(self.metrics.textfile) if self.metrics.textfile else self.data_dir() / "metrics" / "pointnum.prom"
+        if self.metrics.textfile:
+            return Path(self.metrics.textfile)
+        return self.stats_path().parent / "metrics" / "pointnum.prom"
 
     def mock_db_path(self) -> Path | None:
         """The bundled mock's store when ``[ants] mock_db`` names a file; None when

@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         files = [str(SITE_FILE)]
     try:
         settings = load_settings(*files)
+        problem = settings.backend_error(files)
+        if problem is not None:  # no backend named: out of order, never a default address that serves no API
+            raise problem
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}", file=sys.stderr)
         return 2

@@ -17,7 +17,9 @@ from . import fonts
 from .controller import Controller
 from .idle import IdleWatcher
 from .jobs import JobQueue
+from .opening import TICK_S, OpeningWatch
 from .root import KioskRoot
+from .sdnotify import Notifier, watchdog_interval
 from .speech import Speaker, make_speaker
 
 if TYPE_CHECKING:
@@ -53,6 +55,9 @@ class KioskApp(App):
         self.speaker = speaker
         self.controller: Controller | None = None
         self._clock = {k: v for k, v in (("now", now), ("wall", wall)) if v is not None}
+        self._wall = wall or datetime.now
+        self.notifier = Notifier()
+        self.opening: OpeningWatch | None = None
 
     def build(self):
         fonts.register()
@@ -100,6 +105,7 @@ class KioskApp(App):
 
         self.mediator_call = attach_call(root, self.controller, settings)
         self.controller.show("welcome")
+        self._watch_hours(settings)
         from kivy.core.window import Window
 
         Window.bind(on_keyboard=self._on_keyboard, on_request_close=self._on_request_close)
@@ -107,10 +113,35 @@ class KioskApp(App):
         Window.bind(on_flip=self._after_first_frame)
         return root
 
+    def _watch_hours(self, settings) -> None:
+        """The site's hours: the closed screen outside them, the notice before closing (kiosk/opening.py)."""
+        from session.opening import OpeningHours
+
+        hours = settings.hours
+        self.opening = OpeningWatch(
+            self.controller,
+            OpeningHours.from_settings(hours),
+            warning_min=hours.warning_min,
+            site_url=hours.site_url,
+            nearby=tuple(hours.nearby),
+            wall=self._wall,
+        )
+        self.opening.tick()
+        Clock.schedule_interval(self.opening.tick, TICK_S)
+
     def _after_first_frame(self, window, *_):
         """The welcome screen is up: now what a session needs, before anyone touches."""
         window.unbind(on_flip=self._after_first_frame)
         controller, root = self.controller, self._kiosk_root
+        # The first frame is drawn: systemd may call the kiosk started, and from now
+        # on the loop itself proves it turns (a frozen UI stops the pings).
+        self.notifier.ready(status="accueil affiché")
+        interval = watchdog_interval()
+        if interval is not None:
+            self.notifier.watchdog()
+            Clock.schedule_interval(self._ping_watchdog, interval)
+        self._write_metrics(0)
+        Clock.schedule_interval(self._write_metrics, self.services.settings.metrics.interval_s)
         # Off the UI thread: the libraries a session uses, then the scanner's
         # process (started now, not in the middle of someone's session).
         controller.ahead.warming = True
@@ -133,6 +164,30 @@ class KioskApp(App):
     #: Seconds between two attempts at the ANTS logouts that could not be done at a session's end.
     LOGOUT_RETRY_S = 60
 
+    def _ping_watchdog(self, _dt) -> None:
+        self.notifier.watchdog()
+
+    def _write_metrics(self, _dt, up: bool = True) -> None:
+        """The Prometheus textfile (kioskctl/metrics.py), written on the job queue: it reads the statistics."""
+        if self.controller is None:
+            return
+        self.controller.jobs.submit(lambda: self._metrics_job(up), on_error=self._metrics_failed)
+
+    def _metrics_job(self, up: bool) -> None:
+        from kioskctl import metrics
+
+        settings = self.services.settings
+        devices = metrics.from_device_status(
+            self.services.devices,
+            simulated=[k for k, fake in (("scanner", settings.scanner.driver == "simulated"),) if fake],
+        )
+        open_now = self.opening.is_open() if self.opening is not None else None
+        metrics.write(settings, up=up, devices=devices, open_now=open_now)
+
+    @staticmethod
+    def _metrics_failed(exc: BaseException) -> None:
+        log.warning("metrics textfile not written: %s", type(exc).__name__)
+
     def _retry_logouts(self, _dt) -> None:
         if self.controller is not None and self.services.logouts_pending():
             self.controller.jobs.submit(self.services.retry_logouts)
@@ -151,7 +206,15 @@ class KioskApp(App):
         return False
 
     def on_stop(self):
+        self.notifier.stopping()
         if self.controller is not None:
             self.controller.shutdown()  # bounded: see Controller.shutdown
         if getattr(self, "mediator_call", None) is not None:
             self.mediator_call.stop()  # "hors ligne" said on the bus
+        try:
+            from kioskctl import metrics
+
+            metrics.write(self.services.settings, up=False)
+        except OSError as exc:
+            log.warning("metrics textfile not written: %s", type(exc).__name__)
+        self.notifier.close()

@@ -25,6 +25,10 @@ def _settings(args):
     elif not files and SITE_FILE.exists():
         files = [str(SITE_FILE)]
     settings = load_settings(*files)
+    if args.command == "simulate" and not args.start_mock:
+        problem = settings.backend_error(files)
+        if problem is not None:
+            raise problem
     if args.command == "simulate":
         from session.wipe import use_private_tmp
 

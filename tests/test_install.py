@@ -150,3 +150,61 @@ path = "{tmp_path}/stats.db"
         shutil.rmtree(ram, ignore_errors=True)
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.splitlines() == ["session 1: (explications imprimées)"]
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    """Every file's bytes (links as their target), __pycache__ aside (Python rewrites it at will)."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if "__pycache__" in path.parts or path.is_dir():
+            continue
+        found[str(path.relative_to(folder))] = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
+    return found
+
+
+def test_a_second_run_changes_nothing(staged):
+    """Idempotent: the same site file (the technician's, kept), units, rules and code, byte for byte."""
+    checkout, dest, _, _ = staged
+    before = _contents(dest)
+    (dest / "etc/pointnum/kiosk.toml").write_text(
+        "# the technician's own\n" + (dest / "etc/pointnum/kiosk.toml").read_text()
+    )
+    kept = (dest / "etc/pointnum/kiosk.toml").read_bytes()
+    again = subprocess.run(
+        ["bash", "./install.sh", "--dest", str(dest), "--no-enable", "--site", "mairie"],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    after = _contents(dest)
+    assert after.pop("etc/pointnum/kiosk.toml") == kept  # never overwritten, whatever --site says
+    before.pop("etc/pointnum/kiosk.toml")
+    assert sorted(set(after) ^ set(before)) == []
+    changed = [name for name in after if after[name] != before[name]]
+    # pip notes where it installed from (install.sh's temporary copy, new each run) and that note's hash.
+    assert sorted(Path(name).name for name in changed) == ["RECORD", "direct_url.json"], changed
+    assert all("/pointnum-0" in name and ".dist-info/" in name for name in changed), changed
+
+
+def test_the_installed_site_file_says_the_backend_is_still_to_name(staged):
+    _, _, _, run = staged
+    assert "==> To do before the kiosk can serve: " in run.stdout
+    assert "[ants.base_url] = ''" in run.stdout
+    assert "    sudo -u pointnum " in run.stdout and "kioskctl doctor" in run.stdout
+
+
+def test_site_by_template_name_and_an_unknown_one(tmp_path):
+    out = subprocess.run(
+        ["bash", "./install.sh", "--dest", str(tmp_path / "d"), "--site", "nope"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 1
+    assert out.stderr.strip() == (
+        "install.sh: no site file config/sites/nope.toml "
+        "(templates: demo france-services mairie prefecture sous-prefecture)"
+    )

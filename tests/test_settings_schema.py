@@ -138,7 +138,7 @@ def test_a_misspelt_key_in_any_section_is_an_error(tmp_path, section):
             '[site]\nclosing_time = "18h30"\n',
             "[site.closing_time] = '18h30': heure attendue au format HH:MM, par exemple 18:30",
         ),
-        ("config_version = 0\n", "[config_version] = 0: version 1 attendue"),
+        ("config_version = 0\n", f"[config_version] = 0: version {CONFIG_VERSION} attendue"),
         ('config_version = "1"\n', "[config_version] = '1': type attendu : int"),
     ],
 )
@@ -225,9 +225,10 @@ def test_a_file_of_an_older_version_is_migrated_and_the_technician_told(tmp_path
     with caplog.at_level(logging.WARNING, logger="config._settings"):
         s = load_settings(site)
     assert (s.config_version, s.printer.driver, s.printer.port) == (CONFIG_VERSION, "network", 9101)
-    assert caplog.messages == [
+    assert caplog.messages[0] == (
         f"{site}: config_version 0 -> 1: [printer] port_number s'appelle désormais port (mettez le fichier à jour)"
-    ]
+    )
+    assert [m.split(": ")[1] for m in caplog.messages[1:]] == [f"config_version {v} -> {v + 1}" for v in (1,)]
     assert "port_number" in site.read_text()  # the file is the technician's: never rewritten
 
 

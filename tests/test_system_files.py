@@ -149,7 +149,7 @@ def _headless_kiosk_command(tmp_path: Path) -> tuple[list[str], dict, Path]:
     runtime.mkdir(mode=0o700)
     site = tmp_path / "kiosk.toml"
     text, found = re.subn(
-        r"(?m)^base_url = .*$",
+        r"(?m)^# base_url = .*$",
         'base_url = "http://127.0.0.1:9"',  # no network beyond loopback
         INSTALLED_SITE.read_text(encoding="utf-8"),
     )

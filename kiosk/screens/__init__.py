@@ -24,6 +24,7 @@ WHERE = {
     "connexion": ("connexion", "ConnexionScreen"),
     "goodbye": ("goodbye", "GoodbyeScreen"),
     "out_of_order": ("goodbye", "OutOfOrderScreen"),
+    "closed": ("closed", "ClosedScreen"),
 }
 NAMES = tuple(WHERE)
 

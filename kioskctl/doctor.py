@@ -232,8 +232,7 @@ def check_bus(host: str, port: int, timeout: float = 3.0) -> Result:
 
 
 def _bus_address(settings: Settings) -> tuple[str, int]:
-    bus: Any = getattr(settings, "bus", None)  # the site bus's section, where the kiosk has one
-    return (str(getattr(bus, "host", "") or ""), int(getattr(bus, "port", 1883) or 1883)) if bus else ("", 0)
+    return settings.sitebus.host, settings.sitebus.port
 
 
 def check_workspace(settings: Settings) -> Result:

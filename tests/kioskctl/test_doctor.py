@@ -221,6 +221,19 @@ def test_the_site_bus_reachable_or_not():
     assert not down.ok and "mosquitto" in down.fix and down.severity == doctor.WARNING
 
 
+def test_the_site_bus_check_reads_the_sitebus_section(tmp_path):
+    import socket
+
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(1)
+        port = listening.getsockname()[1]
+        found = results(site(tmp_path, f'[sitebus]\nhost = "127.0.0.1"\nport = {port}\n'), only=["bus"])
+        assert found["bus du site"].ok and found["bus du site"].detail == f"127.0.0.1:{port} : joignable"
+    found = results(site(tmp_path, f'[sitebus]\nhost = "127.0.0.1"\nport = {free_port()}\n'), only=["bus"])
+    assert not found["bus du site"].ok
+
+
 def test_a_workspace_off_tmpfs_fails(tmp_path):
     files = site(tmp_path)
     text = Path(files).read_text()

@@ -47,7 +47,7 @@ def is_usable(python: str = "/usr/bin/python3") -> tuple[bool, str]:
 class LockedWindow:
     """``python``: Debian's interpreter (with ``gi``); ``idle_seconds``: the window closes
     itself after this long without a touch; ``size``: (width, height), or None for full screen;
-    ``env``: what the window's process keeps of the kiosk's environment (DISPLAY...)."""
+    ``display``: the X display it goes to (default: the kiosk's DISPLAY)."""
 
     def __init__(
         self,
@@ -56,11 +56,14 @@ class LockedWindow:
         idle_seconds: float = 180.0,
         size: tuple[int, int] | None = None,
         cancel_label: str = "Annuler",
+        display: str | None = None,
     ):
         self.python = python
         self.idle_seconds = idle_seconds
         self.size = size
         self.cancel_label = cancel_label
+        #: The X display the window goes to; None: the kiosk's own (its DISPLAY).
+        self.display = display
         self._proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
         #: The events of the last window, in order (``ready``, ``blocked``...), with their data.
@@ -102,6 +105,8 @@ class LockedWindow:
     def _env(self, profile: Path | None) -> dict[str, str]:
         keep = ("DISPLAY", "WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "XAUTHORITY", "LANG", "LC_ALL", "PATH")
         env = {k: os.environ[k] for k in keep if k in os.environ}
+        if self.display:
+            env["DISPLAY"] = self.display
         env.update(GSETTINGS_BACKEND="memory", MESA_SHADER_CACHE_DISABLE="true", NO_AT_BRIDGE="1")
         if profile is not None:
             for name in ("cache", "config", "data", "state"):

@@ -201,8 +201,13 @@ def cmd_metrics(args) -> int:
     from . import metrics
 
     settings = _settings(args)
+    from datetime import datetime
+
+    from session.opening import OpeningHours
+
     devices = [] if args.down else metrics.probe_devices(settings)
-    path = metrics.write(settings, up=not args.down, devices=devices)
+    open_now = OpeningHours.from_settings(settings.hours).is_open(datetime.now())
+    path = metrics.write(settings, up=not args.down, devices=devices, open_now=open_now)
     print(path)
     return 0
 

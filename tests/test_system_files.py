@@ -282,9 +282,46 @@ def test_the_purge_empties_the_folder_the_kiosk_computes_from_the_installed_site
 def test_shell_scripts_pass_shellcheck():
     if not shutil.which("shellcheck"):
         pytest.fail("shellcheck missing: install Debian's shellcheck (the README's test command installs it)")
-    scripts = ["install.sh", "demo.sh", "test.sh", "scripts/bootstrap.sh", ".ci/run"]
+    scripts = shell_scripts()
+    assert {"install.sh", "demo.sh", "test.sh", "scripts/bootstrap.sh", ".ci/run"} <= set(scripts)
     result = subprocess.run(["shellcheck", "-x", *scripts], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout
+
+
+def shell_scripts() -> list[str]:
+    """Every file of the checkout that is a shell script: a .sh name, or a sh/bash first line."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout.decode()
+    found = []
+    for name in filter(None, listed.split("\0")):
+        path = ROOT / name
+        if not path.is_file():
+            continue
+        with open(path, "rb") as f:
+            first = f.readline(200)
+        if name.endswith(".sh") or re.match(rb"#!\S*(/|env )(ba)?sh\b", first):
+            found.append(name)
+    return sorted(found)
+
+
+def test_the_journal_is_kept_in_ram_by_a_drop_in_install_sh_installs():
+    text = (ROOT / "systemd/journald.conf.d/pointnum.conf").read_text()
+    settings = dict(line.split("=", 1) for line in text.splitlines() if "=" in line and not line.startswith("#"))
+    assert settings["Storage"] == "volatile" and settings["ForwardToSyslog"] == "no"
+    assert "systemd/journald.conf.d/pointnum.conf" in (ROOT / "install.sh").read_text()
+
+
+def test_the_units_stop_writes_the_kiosk_down_for_node_exporter():
+    unit = read_unit(KIOSK_UNIT)
+    (stop,) = values(unit, "Service", "ExecStopPost")
+    argv = command(stop)
+    assert argv[0] == "/opt/pointnum/venv/bin/kioskctl" and argv[-2:] == ["metrics", "--down"]
+    assert config_files(argv) == ["/etc/pointnum/kiosk.toml"]
 
 
 def test_tmpfiles_and_udev_rules_present():

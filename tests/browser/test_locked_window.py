@@ -82,14 +82,16 @@ def open_window(mock_backend, auth, profile, **options):
 
 
 def written_outside(since: float) -> list[Path]:
-    """What a web engine could leave in this user's own folders (caches, GSettings, shaders)."""
+    """What a web engine could leave in this user's own folders (its caches and storage, shaders).
+    (dconf is left out: any GTK program of this machine's user touches it; the window's
+    GSettings are in memory, GSETTINGS_BACKEND=memory.)"""
     home = Path.home()
     found = []
     for folder in (home / ".cache", home / ".local" / "share", home / ".config"):
         if folder.is_dir():
             for f in folder.rglob("*"):
                 name = str(f).lower()
-                if any(k in name for k in ("webkit", "mesa", "dconf", "gtk")) and f.stat().st_mtime >= since:
+                if any(k in name for k in ("webkit", "mesa_shader")) and f.stat().st_mtime >= since:
                     found.append(f)
     return found
 

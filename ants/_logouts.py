@@ -56,7 +56,10 @@ class PendingLogouts:
         for token, hint, since in pending:
             client = self._make_client()
             try:
-                client.use_token(token, hint)
+                if hint:
+                    client.use_token(token, hint)
+                else:
+                    client.use_token(token)
                 client.logout()
             except AntsUnavailable:
                 if self._clock() - since < self.max_age:

@@ -205,3 +205,20 @@ def test_a_login_whose_id_token_fails_leaves_no_ants_session(mock_backend):
         client.finish_franceconnect(auth, timeout=5)
     assert not client.has_session and client.id_token_hint is None
     client.close()
+
+
+def test_a_deferred_logout_ends_the_franceconnect_session_too(client, mock_backend, caplog):
+    from ants import PendingLogouts
+
+    auth, _person = walk(client, mock_backend, {"login": "Min05", "password": "azerty"})
+    client.finish_franceconnect(auth, timeout=20)
+    token, hint = client.token, client.id_token_hint
+    pending = PendingLogouts(lambda: AntsClient(mock_backend.url, retries=0, backoff_factor=0))
+    pending.add(token, hint)
+    caplog.set_level("INFO", logger="ants.client")
+    assert pending.retry() == 0
+    said = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("GET /franceconnect/api/v2/session/end -> 200") for m in said), said
+    client.use_token(token)
+    with pytest.raises(AntsSessionExpired):
+        client.session_info()

@@ -77,7 +77,10 @@ def main(argv: list[str] | None = None) -> int:
             raise problem
     except ConfigError as exc:
         print(f"kiosk: configuration error: {exc}", file=sys.stderr)
-        return 2
+        from .out_of_order import show, under_systemd
+
+        # Under its unit: "hors service" on the screen, not a restart loop (kiosk/out_of_order.py).
+        return show(str(exc)) if under_systemd() else 2
 
     from session.wipe import use_private_tmp
 

@@ -65,11 +65,14 @@ class NotifySocket:
 
 
 @contextmanager
-def kiosk_under_cage(tmp_path: Path, wrapper: str | None = None):
+def kiosk_under_cage(tmp_path: Path, wrapper: str | None = None, without_backend: bool = False):
     """The unit's ExecStart under headless cage, with NOTIFY_SOCKET and WATCHDOG_USEC as
     systemd sets them (the unit's Type=notify and WatchdogSec); ``wrapper``: Python code run
     in place of the kiosk's own entry point, before it (a test's way to freeze the loop)."""
     argv, env, runtime = _headless_kiosk_command(tmp_path)
+    if without_backend:  # the template as installed, its [ants] base_url not filled in
+        site = tmp_path / "kiosk.toml"
+        site.write_text(site.read_text(encoding="utf-8").replace('base_url = "http://127.0.0.1:9"\n', ""))
     unit = read_unit(KIOSK_UNIT)
     assert values(unit, "Service", "Type") == ["notify"] and values(unit, "Service", "NotifyAccess") == ["all"]
     assert float(values(unit, "Service", "WatchdogSec")[0]) > 0
@@ -243,3 +246,37 @@ def threading_wait(seconds: float) -> None:
     import threading
 
     threading.Event().wait(seconds)
+
+
+def test_a_site_file_without_a_backend_shows_out_of_order_and_tells_systemd_why(tmp_path):
+    """No restart loop flashing the screen: "Borne hors service" for the public, the file,
+    the key and what is expected for the technician, in the unit's status too."""
+    _need("xwd", "xwininfo", "tesseract", "nsenter")
+    with kiosk_under_cage(tmp_path, without_backend=True) as (proc, notify, log):
+
+        def ready():
+            if proc.poll() is not None:
+                pytest.fail(f"cage ended ({proc.returncode}):\n{log.read_text(errors='replace')[-4000:]}")
+            return notify.got("READY=1")
+
+        wait_until(ready, timeout=90, interval=0.1, message="READY=1 on the notify socket")
+        notify.receive()
+        (status,) = [m for _, m in notify.messages if m.startswith("READY=1")]
+        site = tmp_path / "kiosk.toml"
+        assert status.split("\n")[1].startswith(f"STATUS=hors service : {site}: [ants.base_url] = '': adresse du")
+        assert f"kiosk: configuration error: {site}: [ants.base_url]" in log.read_text(errors="replace")
+        kiosk = _kiosk_process(proc)
+        wait_until(
+            lambda: capture_frame(kiosk, tmp_path / "hs.png").getextrema() != ((0, 0),) * 3,
+            timeout=20,
+            interval=0.2,
+            message="a frame that is not black",
+        )
+        text = subprocess.run(
+            ["tesseract", str(tmp_path / "hs.png"), "-", "-l", "fra" if _has_fra() else "eng"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
+        assert "hors service" in text and "accueil" in text, text
+        assert proc.poll() is None  # it stays: no restart loop

@@ -124,3 +124,14 @@ def test_the_closed_screen_fits_at_every_text_size(driver, make_services, monday
         THEME.reset()
         kiosk.controller.set_language("fr")
     assert kiosk.screen.name == "closed" and problems == []
+
+
+def test_the_running_kiosk_writes_its_metrics_textfile(driver, make_services, monday_lunch, tmp_path):
+    """After its first frame, on the job queue: up, and closed at lunch time."""
+    kiosk = driver(make_services(hours=HOURS), now=monday_lunch.now, wall=monday_lunch.wall)
+    prom = tmp_path / "metrics" / "pointnum.prom"  # beside the statistics
+    kiosk.wait(prom.exists, timeout=30, what="the metrics textfile")
+    kiosk.wait_idle()
+    lines = prom.read_text().splitlines()
+    assert "pointnum_up 1" in lines and "pointnum_site_open 0" in lines
+    assert 'pointnum_device_up{device="scanner"} 1' in lines  # the simulated scanner

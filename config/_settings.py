@@ -155,6 +155,19 @@ def _closed_day(value: str) -> str:
     return value
 
 
+def _procedure_ids() -> list[str]:
+    # The catalogue's files are named by their procedure's id (session/procedures/<id>.toml).
+    folder = resources.files("session").joinpath("procedures")
+    return sorted(f.name[: -len(".toml")] for f in folder.iterdir() if f.name.endswith(".toml"))
+
+
+def _procedure(value: str) -> str:
+    known = _procedure_ids()
+    if value not in known:
+        raise _setting_error("démarches possibles : " + ", ".join(known))
+    return value
+
+
 def _resolution(value: int) -> int:
     # Every page is bounded to an A4 sheet at this resolution (drivers/scanner/_base.py).
     if not 0 < value <= MAX_RESOLUTION:
@@ -170,6 +183,7 @@ def _scalar(value: Any) -> Any:
 
 Version = Annotated[int, AfterValidator(_current_version)]
 TimeRange = Annotated[str, AfterValidator(_time_range)]
+ProcedureId = Annotated[str, AfterValidator(_procedure)]
 ClosedDay = Annotated[str, AfterValidator(_closed_day)]
 Seconds = Annotated[float, Field(ge=0)]
 Count = Annotated[int, Field(ge=0)]
@@ -202,6 +216,10 @@ class SiteSettings(_Section):
     departement: str = Field(default="75", description="Département of the site (two or three characters).")
     training: bool = Field(
         default=False, description="A training kiosk: its sessions are counted apart in the statistics."
+    )
+    procedures: list[ProcedureId] = Field(
+        default_factory=list,
+        description="The procedures this site offers, by id (kioskctl procedures); empty: every one.",
     )
     closing_time: ClockTime = Field(
         default="",

@@ -195,10 +195,17 @@ class Services:
             client.close()
 
 
+def offered(catalogue: Catalogue, procedure_ids: list[str]) -> Catalogue:
+    """The procedures the site offers ([site] procedures), or all when it names none."""
+    if not procedure_ids:
+        return catalogue
+    return Catalogue([p for p in catalogue if p.id in procedure_ids])
+
+
 def build_services(settings: Settings, *, with_stats: bool = True, recent_log: RecentLog | None = None) -> Services:
     return Services(
         settings=settings,
-        catalogue=Catalogue.load(),
+        catalogue=offered(Catalogue.load(), settings.site.procedures),
         # The scanner lives in a child process of its own: a hung backend cannot freeze the kiosk.
         scanner=ScanWorker(settings.scanner, processing=PageProcessing(budget=settings.scanner.page_budget)),
         printer=make_receipt_printer(settings.printer),

@@ -80,3 +80,22 @@ def test_a_future_version_is_refused(tmp_path):
     site.write_text("config_version = 3\n")
     with pytest.raises(ConfigError, match=r"\[config_version\] = 3: version 2 attendue"):
         load_settings(site)
+
+
+def test_a_site_offers_the_procedures_it_names(tmp_path):
+    from config.factories import build_services
+
+    site = tmp_path / "kiosk.toml"
+    site.write_text(f'[site]\nprocedures = ["permis-perte", "suivi-demande"]\n[stats]\npath = "{tmp_path / "s.db"}"\n')
+    services = build_services(load_settings(site))
+    try:
+        assert sorted(p.id for p in services.catalogue) == ["permis-perte", "suivi-demande"]
+        assert [p.id for p in services.catalogue.in_group("carte-grise")] == []
+    finally:
+        services.close()
+    site.write_text('[site]\nprocedures = ["permis-perdu"]\n')
+    with pytest.raises(ConfigError) as error:
+        load_settings(site)
+    assert str(error.value).startswith(
+        f"{site}: [site.procedures.0] = 'permis-perdu': démarches possibles : cg-cession"
+    )

@@ -159,10 +159,14 @@ class Window:
             if focused or tries >= SETTLE_TRIES:
                 emit("page", path=path, focus=focused)
             else:
-                GLib.timeout_add(SETTLE_MS, lambda: self.settle(path, tries + 1) and False)
+                GLib.timeout_add(SETTLE_MS, self.settle_again, path, tries + 1)
 
         script = "(document.activeElement && document.activeElement !== document.body) ? document.activeElement.id : ''"
         self.view.evaluate_javascript(script, -1, "pointnum-window", None, None, answered)
+
+    def settle_again(self, path: str, tries: int) -> bool:
+        self.settle(path, tries)
+        return False  # once
 
     # -- idle, input, the kiosk's orders --------------------------------------------------
     def on_input(self, widget, event) -> bool:

@@ -92,6 +92,11 @@ if problem is not None:
 
 install -d -m 0755 "$UNITS" "$DEST/etc/tmpfiles.d" "$DEST/etc/udev/rules.d"
 install -m 0644 systemd/pointnum-kiosk.service systemd/pointnum-ants-mock.service "$UNITS/"
+# The site bus: the broker's unit and config (enabled on the one machine that runs it:
+# systemctl enable --now pointnum-broker pointnum-console); its logins: README, Site bus.
+install -m 0644 systemd/pointnum-broker.service systemd/pointnum-console.service "$UNITS/"
+install -d -m 0755 "$ETC/mosquitto"
+[ -f "$ETC/mosquitto/pointnum.conf" ] || install -m 0644 config/mosquitto/pointnum.conf "$ETC/mosquitto/pointnum.conf"
 install -m 0644 systemd/tmpfiles.d/pointnum.conf "$DEST/etc/tmpfiles.d/pointnum.conf"
 install -m 0644 systemd/udev/70-pointnum.rules "$DEST/etc/udev/rules.d/70-pointnum.rules"
 install -d -m 0755 "$DEST/etc/systemd/journald.conf.d"

@@ -72,6 +72,7 @@ class KioskBus:
         self._state = KioskState(since=int(clock()))
         self._call: Call | None = None
         self._call_mid: int | None = None
+        self._early_pubacks: set[int] = set()
         self._timer: threading.Timer | None = None
         self._consoles: set[str] = set()
         self._connected = threading.Event()
@@ -137,18 +138,29 @@ class KioskBus:
         with self._lock:
             self._cancel_timer()
             self._call, self._call_mid = call, None
+            self._early_pubacks.clear()
         if not self._connected.is_set():
             self._undelivered(call, NO_BROKER)
             return call.id
         if not self._consoles:
             self._undelivered(call, NO_CONSOLE)
             return call.id
+        # Not under self._lock: paho calls on_publish holding its own lock, which publish() takes too.
+        info = self._client.publish(self.topics.call(self.kiosk), call.payload(), qos=1, retain=True)
         with self._lock:
-            info = self._client.publish(self.topics.call(self.kiosk), call.payload(), qos=1, retain=True)
-            self._call_mid = info.mid
-            self._timer = threading.Timer(self.delivery_timeout, self._no_puback, args=(call,))
-            self._timer.daemon = True
-            self._timer.start()
+            if self._call is not call:
+                return call.id  # cancelled meanwhile
+            if info.mid in self._early_pubacks:  # the broker answered before publish() returned
+                self._early_pubacks.discard(info.mid)
+                delivered = True
+            else:
+                delivered = False
+                self._call_mid = info.mid
+                self._timer = threading.Timer(self.delivery_timeout, self._no_puback, args=(call,))
+                self._timer.daemon = True
+                self._timer.start()
+        if delivered and self.listener is not None:
+            self.listener.call_delivered(call.id)
         return call.id
 
     def cancel(self) -> None:
@@ -207,6 +219,8 @@ class KioskBus:
         with self._lock:
             call = self._call if self._call_mid == mid else None
             if call is None:
+                if self._call is not None and self._call_mid is None and not self._call.acked:
+                    self._early_pubacks.add(mid)
                 return
             self._call_mid = None
             self._cancel_timer()

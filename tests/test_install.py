@@ -115,7 +115,12 @@ def test_installed_files_have_the_installers_ownership_and_mode(staged):
 def test_the_units_read_the_site_file_install_writes_and_the_old_purge_unit_is_gone(staged):
     _, dest, _, _ = staged
     units = dest / "etc/systemd/system"
-    assert sorted(p.name for p in units.iterdir()) == ["pointnum-ants-mock.service", "pointnum-kiosk.service"]
+    assert sorted(p.name for p in units.iterdir()) == [
+        "pointnum-ants-mock.service",
+        "pointnum-broker.service",
+        "pointnum-console.service",
+        "pointnum-kiosk.service",
+    ]
     kiosk = (units / "pointnum-kiosk.service").read_text()
     assert kiosk.count("--config /etc/pointnum/kiosk.toml") == 2  # the purge's and the kiosk's
     assert (dest / "etc/pointnum/kiosk.toml").read_text() == (ROOT / "config/sites/prefecture.toml").read_text()

@@ -7,9 +7,19 @@ stdout: ``connected``, ``delivered ID``, ``undelivered ID REASON``, ``acked ID``
 """
 
 import sys
+import threading
 import time
 
 from sitebus import KioskBus, KioskState
+
+_said = threading.Lock()
+_print = print
+
+
+def print(*words, flush=True):  # noqa: A001  (one whole line at a time, from either thread)
+    with _said:
+        sys.stdout.write(" ".join(str(w) for w in words) + "\n")
+        sys.stdout.flush()
 
 
 class Echo:

@@ -122,7 +122,7 @@ def test_the_units_read_the_site_file_install_writes_and_the_old_purge_unit_is_g
         "pointnum-kiosk.service",
     ]
     kiosk = (units / "pointnum-kiosk.service").read_text()
-    assert kiosk.count("--config /etc/pointnum/kiosk.toml") == 2  # the purge's and the kiosk's
+    assert kiosk.count("--config /etc/pointnum/kiosk.toml") == 3  # the purge's, the kiosk's, the stop's metrics
     assert (dest / "etc/pointnum/kiosk.toml").read_text() == (ROOT / "config/sites/prefecture.toml").read_text()
 
 

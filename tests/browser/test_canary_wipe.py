@@ -132,3 +132,26 @@ def test_canaries_typed_in_the_window_are_nowhere_once_the_session_is_wiped(
         assert secret not in kiosk_side, secret
     check = services.verify_clean([password, card])  # (the accepted test card is in this very file)
     assert check.clean, check.findings
+
+
+def test_the_session_ending_while_the_window_is_open_closes_it(services, on_screen):
+    session = services.new_session("cg-changement-titulaire")
+    window = LockedWindow(size=(1280, 800))
+    session.logins.browser = window
+    told: list[BaseException] = []
+
+    def login():
+        try:
+            session.login_franceconnect()
+        except Exception as exc:  # what the flow would show, on a session that is over
+            told.append(exc)
+
+    worker = threading.Thread(target=login)
+    worker.start()
+    wait_until(lambda: "/connexion/franceconnect" in pages(window), timeout=30, message="ANTS's page")
+    pid = window.pid
+    assert session.end("idle").clean  # the kiosk's idle policy, or its closing time
+    worker.join(30)
+    assert not worker.is_alive() and window.pid is None
+    assert told and type(told[0]).__name__ == "SessionError"
+    assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"

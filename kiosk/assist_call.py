@@ -113,8 +113,21 @@ class KioskCall(EventDispatcher):
 class CallBanner(KRow):
     call = ObjectProperty(None)
 
+    # Hidden (height 0), its greyed buttons would still absorb the touches where they lie.
+    def on_touch_down(self, touch: Any) -> bool:
+        return bool(self.call.phase != NONE and super().on_touch_down(touch))
+
+    def on_touch_up(self, touch: Any) -> bool:
+        return bool(self.call.phase != NONE and super().on_touch_up(touch))
+
     def cancel(self) -> None:
         self.call.cancel()
+
+    def open_assist(self) -> None:
+        """The mediator came: their PIN pad (kiosk/assist_mode.py)."""
+        assist = getattr(self.call.controller, "assist", None)
+        if assist is not None:
+            assist.open()
 
     @property
     def undelivered(self) -> bool:
@@ -145,7 +158,8 @@ def make_bus(settings: Any) -> Any:
 
 
 def attach_call(root: Any, controller: Any, settings: Any) -> KioskCall:
-    """The call banner put under the top bar and the notice, the call wired to the controller and the bus."""
+    """The call banner under the top bar and the notice, the call wired to the controller and
+    the bus; assist mode beside it."""
     call = KioskCall(controller, make_bus(settings))
     controller.mediator_call = call
     column = root.ids.topbar.parent
@@ -155,4 +169,7 @@ def attach_call(root: Any, controller: Any, settings: Any) -> KioskCall:
     column.add_widget(banner, index=column.children.index(root.ids.banner))
     root.ids["call_banner"] = banner
     controller.manager.bind(current=call.publish)
+    from .assist_mode import attach_assist
+
+    attach_assist(root, controller, settings)
     return call

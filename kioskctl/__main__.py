@@ -228,6 +228,12 @@ def cmd_doctor(args) -> int:
     return doctor.main(args, _files(args))
 
 
+def cmd_mediator(args) -> int:
+    from . import mediator
+
+    return mediator.main(args, _files(args))
+
+
 def _plain(docstring: str) -> str:
     """A docstring as --help shows it: without reStructuredText's ``literal`` marks."""
     return re.sub(r"``(.+?)``", r"\1", docstring).strip()
@@ -276,6 +282,11 @@ def main(argv: list[str] | None = None) -> int:
         "--only", action="append", default=[], choices=CHECK_NAMES, help="run only this check (repeatable)"
     )
     doc.set_defaults(func=cmd_doctor)
+    med = sub.add_parser("mediator", help="a mediator's PIN (scrypt hash in [mediators.pins]), or the list")
+    med.add_argument("action", choices=["add", "list"])
+    med.add_argument("name", nargs="?", help="the mediator's name (add)")
+    med.add_argument("--pin-stdin", action="store_true", help="read the PIN once from the standard input")
+    med.set_defaults(func=cmd_mediator)
     met = sub.add_parser("metrics", help="write the Prometheus textfile for node_exporter ([metrics] textfile)")
     met.add_argument("--down", action="store_true", help="the kiosk has stopped: pointnum_up 0, devices not asked")
     met.set_defaults(func=cmd_metrics)

@@ -99,3 +99,99 @@ class MediatorCall:
         self.phase = phase
         if self.on_change is not None:
             self.on_change(phase)
+
+
+# --- assist mode -----------------------------------------------------------------------------
+
+#: The phases of assist mode.
+OFF, PIN_ENTRY, CONSENT, ACTIVE = "off", "pin", "consent", "active"
+
+#: What the person is asked, in one sentence, before a mediator takes the kiosk.
+CONSENT_QUESTION = "Un médiateur va vous aider sur cette borne. Êtes-vous d'accord ?"
+
+
+class Gate(Protocol):
+    """sitebus.pins.PinGate's surface."""
+
+    @property
+    def locked(self) -> bool: ...
+
+    def remaining_s(self) -> int: ...
+
+    def check(self, pin: str) -> str | None: ...
+
+
+class Audit(Protocol):
+    def record(self, mediator: str, action: str, detail: str = "") -> None: ...
+
+
+class AssistMode:
+    """A mediator's PIN, the person's consent, then the mediator's tools until the hand-back.
+
+    Every step is written to the audit (mediator and action only). A PIN is
+    asked again for each assist; five wrong PINs lock its entry (the gate's
+    rule), and the lock is recorded."""
+
+    def __init__(self, gate: Gate, audit: Audit, on_change: Callable[[str], None] | None = None) -> None:
+        self.gate, self.audit, self.on_change = gate, audit, on_change
+        self.phase = OFF
+        self.mediator = ""
+        self.idle_paused = False
+
+    def ask_pin(self) -> None:
+        if self.phase == OFF:
+            self._set(PIN_ENTRY)
+
+    def enter_pin(self, pin: str) -> bool:
+        """True when the PIN is a mediator's: the person is asked next. False otherwise (or locked)."""
+        if self.phase != PIN_ENTRY or self.gate.locked:
+            return False
+        mediator = self.gate.check(pin)
+        if mediator is None:
+            self.audit.record("", "pin_locked" if self.gate.locked else "pin_refused")
+            self._set(PIN_ENTRY)
+            return False
+        self.mediator = mediator
+        self._set(CONSENT)
+        return True
+
+    def consent(self, given: bool) -> None:
+        if self.phase != CONSENT:
+            return
+        if given:
+            self.audit.record(self.mediator, "assist_started")
+            self._set(ACTIVE)
+        else:
+            self.audit.record(self.mediator, "consent_refused")
+            self.mediator = ""
+            self._set(OFF)
+
+    def cancel_pin(self) -> None:
+        if self.phase in (PIN_ENTRY, CONSENT):
+            self.mediator = ""
+            self._set(OFF)
+
+    def tool(self, action: str, detail: str = "") -> bool:
+        """A tool used (recorded); False when assist mode is not active."""
+        if self.phase != ACTIVE:
+            return False
+        if action == "idle_paused":
+            self.idle_paused = True
+        elif action == "idle_resumed":
+            self.idle_paused = False
+        self.audit.record(self.mediator, action, detail)
+        if self.on_change is not None:
+            self.on_change(self.phase)
+        return True
+
+    def end(self) -> None:
+        """Control handed back to the person (or the session ended)."""
+        if self.phase == ACTIVE:
+            self.audit.record(self.mediator, "assist_ended")
+        self.mediator, self.idle_paused = "", False
+        self._set(OFF)
+
+    def _set(self, phase: str) -> None:
+        self.phase = phase
+        if self.on_change is not None:
+            self.on_change(phase)

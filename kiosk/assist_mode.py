@@ -1,0 +1,191 @@
+"""Assist mode on the kiosk: the mediator's PIN pad, the person's consent, the
+"Médiateur présent" banner and the mediator's tools, until control is handed
+back. The rules (PIN, lockout, consent, audit) are session/assist.py's
+AssistMode; this module shows its phases and forwards the taps.
+
+The way in is "Espace médiateur" on the call banner once a call went out
+(kiosk/assist_call.py): the mediator came to this kiosk. The tools act
+through the controller's own intents, offered only where the flow offers them.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.event import EventDispatcher
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.uix.floatlayout import FloatLayout
+
+from session import flow as F
+from session.assist import ACTIVE, CONSENT, CONSENT_QUESTION, OFF, PIN_ENTRY, AssistMode
+
+from .i18n import tr
+from .widgets.common import KRow
+
+log = logging.getLogger(__name__)
+
+PIN_WRONG = "Code incorrect."
+PIN_LOCKED = "Trop d'essais : la saisie du code est bloquée {minutes} min."
+HANDED_BACK = "Le médiateur vous rend la main."
+
+
+class KioskAssist(EventDispatcher):
+    phase = StringProperty(OFF)
+    typed = StringProperty("")  # the PIN as dots
+    error = StringProperty("")
+    question = StringProperty(CONSENT_QUESTION)
+    idle_paused = BooleanProperty(False)
+    devices = StringProperty("")
+
+    def __init__(self, controller: Any, mode: AssistMode, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.controller, self.mode = controller, mode
+        mode.on_change = self._changed
+        self._pin = ""
+        self._awake: Any = None
+        controller.bind(flow=self._flow_changed)
+
+    # --- PIN and consent ------------------------------------------------------
+    def open(self) -> None:
+        self._pin, self.typed, self.error = "", "", ""
+        if self.mode.gate.locked:
+            self._locked()
+        self.mode.ask_pin()
+
+    def digit(self, d: str) -> None:
+        if len(self._pin) < 12:
+            self._pin += d
+            self.typed = "•" * len(self._pin)
+
+    def erase(self) -> None:
+        self._pin = self._pin[:-1]
+        self.typed = "•" * len(self._pin)
+
+    def validate(self) -> None:
+        pin, self._pin, self.typed = self._pin, "", ""
+        if self.mode.enter_pin(pin):
+            self.error = ""
+        elif self.mode.gate.locked:
+            self._locked()
+        else:
+            self.error = tr._(PIN_WRONG)
+
+    def _locked(self) -> None:
+        self.error = tr._(PIN_LOCKED).format(minutes=(self.mode.gate.remaining_s() + 59) // 60)
+
+    def cancel(self) -> None:
+        self.mode.cancel_pin()
+
+    def consent(self, given: bool) -> None:
+        self.mode.consent(given)
+
+    # --- the tools ------------------------------------------------------------
+    def toggle_idle(self) -> None:
+        self.mode.tool("idle_resumed" if self.mode.idle_paused else "idle_paused")
+
+    def can_jump(self) -> bool:
+        return self.controller.can(F.EDIT)
+
+    def jump(self, step_id: str) -> None:
+        if self.controller.can(F.EDIT) and self.mode.tool("step_jumped", step_id):
+            self.controller.edit(step_id)
+
+    def reprint(self) -> None:
+        if self.controller.can(F.PRINT_RECEIPT) and self.mode.tool("receipt_reprinted"):
+            self.controller.print_receipt()
+
+    def show_devices(self) -> None:
+        if self.mode.tool("devices_shown"):
+            c = self.controller
+            self.devices = "  ·  ".join(s for s in (c.scanner_state, c.printer_state) if s) or tr._("Appareils prêts")
+
+    def end_session(self) -> None:
+        if self.mode.tool("session_ended") and self.controller.flow is not None:
+            self.mode.end()
+            self.controller.finish("abandoned")
+
+    def hand_back(self) -> None:
+        self.mode.end()
+        self.controller.notice = tr._(HANDED_BACK)
+
+    # --- state -----------------------------------------------------------------
+    def _changed(self, phase: str) -> None:
+        self.phase = phase
+        self.idle_paused = self.mode.idle_paused
+        self.controller.assisted = phase == ACTIVE or bool(self.controller.mediator_call and self._calling())
+        if phase != ACTIVE:
+            self.devices = ""
+        if self.idle_paused and self._awake is None:
+            self._awake = Clock.schedule_interval(self._keep_awake, 1.0)
+        elif not self.idle_paused and self._awake is not None:
+            self._awake.cancel()
+            self._awake = None
+
+    def _calling(self) -> bool:
+        return self.controller.mediator_call.open
+
+    def _keep_awake(self, _dt: float) -> None:
+        if self.controller.idle is not None:
+            self.controller.idle.touched()
+
+    def _flow_changed(self, _c: Any, flow: Any) -> None:
+        if flow is None and self.mode.phase != OFF:
+            self.mode.end()  # the session is over: so is the help given in it
+
+
+class AssistBanner(KRow):
+    assist = ObjectProperty(None)
+
+    # Hidden (height 0), its greyed buttons would still absorb the touches where they lie.
+    def on_touch_down(self, touch: Any) -> bool:
+        return bool(self.assist.phase == ACTIVE and super().on_touch_down(touch))
+
+    def on_touch_up(self, touch: Any) -> bool:
+        return bool(self.assist.phase == ACTIVE and super().on_touch_up(touch))
+
+
+class AssistLayer(FloatLayout):
+    """The PIN pad and the consent question, over everything, taking every touch while shown."""
+
+    assist = ObjectProperty(None)
+
+    def on_touch_down(self, touch: Any) -> bool:
+        if self.assist.phase not in (PIN_ENTRY, CONSENT):
+            return False
+        super().on_touch_down(touch)
+        return True
+
+    def on_touch_up(self, touch: Any) -> bool:
+        if self.assist.phase not in (PIN_ENTRY, CONSENT):
+            return False
+        super().on_touch_up(touch)
+        return True
+
+
+Builder.load_file(str(Path(__file__).with_name("assist_mode.kv")))
+
+
+def attach_assist(root: Any, controller: Any, settings: Any) -> KioskAssist:
+    """Assist mode wired to the site's PINs and the audit file beside the statistics."""
+    from session.audit import AuditLog
+    from sitebus.pins import PinGate
+
+    med = settings.mediators
+    gate = PinGate(med.pins, max_failures=med.max_failures, lockout_s=med.lockout_s)
+    audit = AuditLog(
+        settings.stats_path().with_name("audit.db"), kiosk=settings.sitebus.kiosk, keep_days=med.audit_days
+    )
+    assist = KioskAssist(controller, AssistMode(gate, audit))
+    assist.audit = audit
+    column = root.ids.topbar.parent
+    banner = AssistBanner(assist=assist)
+    column.add_widget(banner, index=column.children.index(root.ids.banner))
+    layer = AssistLayer(assist=assist)
+    root.add_widget(layer)
+    root.ids["assist_banner"], root.ids["assist_layer"] = banner, layer
+    controller.assist = assist
+    return assist

@@ -134,6 +134,8 @@ class LockedWindow:
                 self._ready.set()
             elif name == "blocked":
                 log.info("browser window: a page off the allow-list was blocked")
+            elif name in ("page", "download"):
+                pass
             else:
                 reason = name
         proc.wait()

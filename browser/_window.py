@@ -14,7 +14,7 @@ developer tools or pop-ups.
 Its own process: a crash of the web engine does not take the kiosk with it,
 the kiosk's venv need not see ``gi``, and when the kiosk dies the window's
 stdin closes and it quits. It speaks JSON lines: the settings on argv[1], its
-events on stdout (``ready``, ``page`` with its path, ``blocked``, ``returned``,
+events on stdout (``ready``, ``page`` with its path, ``blocked``, ``download``, ``returned``,
 ``cancelled``, ``idle``, ``closed``),
 ``close`` on stdin. It prints no URL (a URL may hold a code or a state).
 """
@@ -35,6 +35,7 @@ gi.require_version("WebKit2", "4.1")
 from _allow import allowed, host_of  # type: ignore[import-not-found]  # noqa: E402
 from gi.repository import Gdk, GLib, Gtk, WebKit2  # noqa: E402
 
+NO_DOWNLOAD = "La borne n'enregistre aucun fichier. Continuez sur la page ou touchez « Annuler »."
 SETTLE_MS = 50
 SETTLE_TRIES = 60
 BLOCKED = "Cette page n'est pas autorisée sur la borne ({host}). Continuez sur la page ou touchez « Annuler »."
@@ -109,13 +110,16 @@ class Window:
 
     def on_download(self, context, download) -> None:
         download.cancel()  # nothing is saved: the kiosk has no downloads
-        emit("blocked", host="téléchargement")
+        self.told.set_text(NO_DOWNLOAD)
+        emit("download")
 
     # -- the allow-list ---------------------------------------------------------------
     def on_policy(self, view, decision, kind) -> bool:
         if kind == WebKit2.PolicyDecisionType.RESPONSE:
             if not decision.is_mime_type_supported():
                 decision.ignore()  # what the engine cannot show would be a download
+                self.told.set_text(NO_DOWNLOAD)
+                emit("download")
                 return True
             return False
         uri = decision.get_navigation_action().get_request().get_uri()

@@ -48,6 +48,9 @@ class KioskCall(EventDispatcher):
             bus.listener = self
             bus.start()
         controller.bind(flow=self._flow_changed)
+        status = getattr(controller.devices, "devices", None)  # drivers.devices.DeviceStatus
+        if status is not None:  # called from pyudev's thread: published from Kivy's
+            status.observe(lambda _snapshot: Clock.schedule_once(self.publish, 0))
 
     # --- the person's intents --------------------------------------------------
     def call(self) -> None:
@@ -93,17 +96,37 @@ class KioskCall(EventDispatcher):
             step=view.number if view is not None else 0,
             steps=view.total if view is not None else 0,
             since=int(time.time()),
-            assisted=bool(self.controller.assisted and self.model.phase != NONE),
+            faults=self._faults(),
+            assisted=getattr(getattr(self.controller, "assist", None), "phase", "") == "active",
         )
         old = self.bus.state
-        if (old.state, old.procedure, old.step, old.steps, old.assisted) != (
+        if (old.state, old.procedure, old.step, old.steps, old.faults, old.assisted) != (
             state.state,
             state.procedure,
             state.step,
             state.steps,
+            state.faults,
             state.assisted,
         ):
             self.bus.publish_state(state)
+
+    def _faults(self) -> tuple[str, ...]:
+        """The devices' faults the console shows, from the kiosk's device status."""
+        devices = self.controller.devices
+        status = getattr(devices, "devices", None)
+        if status is None:
+            return ()
+        by_udev = getattr(devices, "_by_udev", ())
+        faults = []
+        for kind, absent in (("printer", "imprimante absente"), ("scanner", "scanner absent")):
+            s = status.snapshot().get(kind)
+            if s is None:
+                continue
+            if s.error_class == "PrinterPaperOut":
+                faults.append("imprimante sans papier")
+            elif s.last_error or (kind in by_udev and not s.present):
+                faults.append(absent)
+        return tuple(faults)
 
     def stop(self) -> None:
         if self.bus is not None:

@@ -47,7 +47,9 @@ def banner(kiosk):
 
 
 def kiosk_on_bus(driver, make_services, broker):
-    kiosk = driver(make_services(sitebus=broker.settings("borne1")))
+    services = make_services(sitebus=broker.settings("borne1"))
+    kiosk = driver(services)
+    kiosk.services = services
     bus = kiosk.app.mediator_call.bus
     kiosk.wait(lambda: bus.connected and bus.consoles >= 0, timeout=10, what="the kiosk on the bus")
     return kiosk, bus
@@ -181,3 +183,16 @@ def test_the_session_on_the_bus_holds_nothing_the_person_typed(driver, make_serv
     finally:
         rec.loop_stop()
         rec.disconnect()
+
+
+def test_a_printer_without_paper_shows_on_the_console(driver, make_services, broker, console):
+    from drivers.printer import PrinterPaperOut
+
+    kiosk, bus = kiosk_on_bus(driver, make_services, broker)
+    wait_until(lambda: console.kiosks.get("borne1"), message="the kiosk seen")
+    assert console.kiosks["borne1"].state.faults == ()
+    kiosk.services.devices.report_error("printer", PrinterPaperOut())
+    faults = lambda: console.kiosks["borne1"].state.faults  # noqa: E731
+    kiosk.wait(lambda: faults() == ("imprimante sans papier",), timeout=10, what="the fault on the console")
+    kiosk.services.devices.clear_error("printer")
+    kiosk.wait(lambda: faults() == (), timeout=10, what="the fault cleared")

@@ -44,6 +44,8 @@ CONFIG_VERSION = 2
 
 #: Where an appliance keeps its site file (see install.sh).
 SITE_FILE = Path("/etc/pointnum/kiosk.toml")
+#: Where an appliance writes its Prometheus textfile (systemd/tmpfiles.d/pointnum.conf).
+METRICS_DIR = "/var/lib/pointnum-metrics"
 
 
 class ConfigError(ValueError):
@@ -282,8 +284,11 @@ class AntsSettings(_Section):
         ),
     )
     suivi_url: str = Field(
-        default="https://permisdeconduire.ants.gouv.fr/suivi?numero={numero}",
-        description=("Address printed as a QR code on the récépissé to follow the demande."),
+        default="",
+        description=(
+            "Address printed as a QR code on the récépissé to follow the demande, with {numero}; "
+            "empty (the default): each family's own (session/families.toml: permis, carte grise, identité)."
+        ),
     )
 
 
@@ -427,7 +432,7 @@ class MetricsSettings(_Section):
         default="",
         description=(
             "The textfile node_exporter's textfile collector reads (a name ending in .prom); empty: "
-            "metrics/pointnum.prom beside the statistics (/var/lib/pointnum/metrics/pointnum.prom)."
+            "/var/lib/pointnum-metrics/pointnum.prom on an appliance, else metrics/pointnum.prom beside the statistics."
         ),
     )
     interval_s: Seconds = Field(default=60.0, description="Seconds between two writes by the running kiosk.")
@@ -601,6 +606,9 @@ class Settings(_Section):
     def metrics_path(self) -> Path:
         if self.metrics.textfile:
             return Path(self.metrics.textfile)
+        # An appliance's (tmpfiles.d): a folder node_exporter may read, unlike /var/lib/pointnum (0750).
+        if Path(METRICS_DIR).is_dir() and os.access(METRICS_DIR, os.W_OK):
+            return Path(METRICS_DIR) / "pointnum.prom"
         return self.stats_path().parent / "metrics" / "pointnum.prom"
 
     def mock_db_path(self) -> Path | None:

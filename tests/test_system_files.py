@@ -325,6 +325,10 @@ def test_the_units_stop_writes_the_kiosk_down_for_node_exporter():
 
 
 def test_tmpfiles_and_udev_rules_present():
-    assert "d /var/lib/pointnum 0750 pointnum pointnum" in (ROOT / "systemd/tmpfiles.d/pointnum.conf").read_text()
+    tmpfiles = (ROOT / "systemd/tmpfiles.d/pointnum.conf").read_text()
+    assert "d /var/lib/pointnum 0750 pointnum pointnum" in tmpfiles
+    # node_exporter (its own user) reads the textfile: a folder of its own, 0755, that the kiosk may write.
+    assert "d /var/lib/pointnum-metrics 0755 pointnum pointnum -" in tmpfiles
+    assert "/var/lib/pointnum-metrics" in values(read_unit(KIOSK_UNIT), "Service", "ReadWritePaths")[0].split()
     rules = (ROOT / "systemd/udev/70-pointnum.rules").read_text()
     assert 'ENV{libsane_matched}=="yes"' in rules and 'GROUP="lp"' in rules

@@ -103,7 +103,7 @@ class KioskApp(App):
         root = KioskRoot(self.controller, site_name=settings.site.name, idle=self.idle, speaker=self.speaker)
         from .assist_call import attach_call
 
-        self.mediator_call = attach_call(root, self.controller, settings)
+        self.mediator_call = attach_call(root, self.controller, settings, self.services)
         self.controller.show("welcome")
         self._watch_hours(settings)
         from kivy.core.window import Window
@@ -211,6 +211,9 @@ class KioskApp(App):
             self.controller.shutdown()  # bounded: see Controller.shutdown
         if getattr(self, "mediator_call", None) is not None:
             self.mediator_call.stop()  # "hors ligne" said on the bus
+            training = getattr(self.controller, "training", None)
+            if training is not None:
+                training.stop()  # the training mock, if it runs
         try:
             from kioskctl import metrics
 

@@ -180,7 +180,7 @@ def make_bus(settings: Any) -> Any:
     )
 
 
-def attach_call(root: Any, controller: Any, settings: Any) -> KioskCall:
+def attach_call(root: Any, controller: Any, settings: Any, services: Any = None) -> KioskCall:
     """The call banner under the top bar and the notice, the call wired to the controller and
     the bus; assist mode beside it."""
     call = KioskCall(controller, make_bus(settings))
@@ -195,4 +195,8 @@ def attach_call(root: Any, controller: Any, settings: Any) -> KioskCall:
     from .assist_mode import attach_assist
 
     attach_assist(root, controller, settings)
+    if services is not None:
+        from .assist_training import attach_training
+
+        attach_training(root, controller, services)
     return call

@@ -40,6 +40,7 @@ class KioskAssist(EventDispatcher):
     question = StringProperty(CONSENT_QUESTION)
     idle_paused = BooleanProperty(False)
     devices = StringProperty("")
+    training_on = BooleanProperty(False)  # training mode's state, for the tool's label
 
     def __init__(self, controller: Any, mode: AssistMode, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -107,6 +108,14 @@ class KioskAssist(EventDispatcher):
         if self.mode.tool("session_ended") and self.controller.flow is not None:
             self.mode.end()
             self.controller.finish("abandoned")
+
+    def toggle_training(self) -> None:
+        """Training mode on or off (kiosk/assist_training.py); a session open is ended first."""
+        training = getattr(self.controller, "training", None)
+        if training is None or training.switching:
+            return
+        if self.mode.tool("training_off" if training.on else "training_on"):
+            training.toggle()
 
     def hand_back(self) -> None:
         self.mode.end()

@@ -15,11 +15,12 @@ APT_RUNTIME=(python3 python3-venv python3-dev python3-gi libgl1 libgl1-mesa-dri 
              gir1.2-webkit2-4.1)
 # What the tests add: a virtual screen, udev simulation, system-file checks, the
 # kiosk unit's compositor (cage, through Xwayland); the fleet tools' checks (promtool
-# from prometheus, ansible-playbook and ansible-lint; xwd and xwininfo capture cage's frame).
+# from prometheus, ansible-playbook and ansible-lint; xwd and xwininfo capture cage's frame;
+# debootstrap makes the fresh Debian 12 that install.sh is tried in).
 APT_TEST=(xvfb xauth xdotool umockdev gir1.2-umockdev-1.0 systemd shellcheck poppler-utils gettext
           cups cups-client cups-filters libcups2-dev cage xwayland fonts-ocr-b
           chromium
-          prometheus ansible-core ansible-lint x11-apps x11-utils)
+          prometheus ansible-core ansible-lint x11-apps x11-utils debootstrap)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -39,7 +39,10 @@ def has_print(image: Image.Image, *, dpi: int = 300) -> bool:
 
 def too_dark(image: Image.Image, *, dpi: int = 300) -> bool | None:
     gray = _small(image, dpi)
-    return bool(np.percentile(gray, 90) < DARK_PAPER)
+    paper, ink = float(np.percentile(gray, 90)), float(np.percentile(gray, 1))
+    if paper - ink < 15:
+        return None  # one flat tone, no print to be seen: no paper to judge (an empty glass, a test pattern)
+    return paper < DARK_PAPER
 
 
 def blurred(image: Image.Image, *, dpi: int = 300) -> bool | None:

@@ -10,6 +10,7 @@ older French card's four check digits use the same 7-3-1 sum (``hash_string``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ class Identity:
     date_naissance: str  # ISO date
     numero: str
     lines: list[str] = field(repr=False)
+    names_checked: bool = True
+    """False: the two OCR models read the names differently; they are left out."""
 
     @property
     def kind(self) -> str:
@@ -163,15 +166,21 @@ def _fit(line: str, length: int) -> str | None:
     return line[: run.start()] + "<" * (len(run.group(0)) + change) + line[run.end() :]
 
 
+def _only(readings: list[Identity | None]) -> Identity | None:
+    """The zone as read if its check digits are right; else the one repair that
+    makes them right. Two repairs that both pass: neither is believed (a check
+    digit is one chance in ten, and each repair tried is another draw)."""
+    if readings and readings[0] is not None:
+        return readings[0]
+    passed = {(r.numero, r.date_naissance, r.sexe, r.nom, tuple(r.prenoms)): r for r in readings[1:] if r is not None}
+    return next(iter(passed.values())) if len(passed) == 1 else None
+
+
 def _td1(lines: list[str], today: dt.date) -> Identity | None:
     fitted = [_fit(line, 30) for line in lines]
     if any(f is None for f in fitted):
         return None
-    for variant in variants([f for f in fitted if f], "td1"):
-        identity = _td1_checked("\n".join(variant), today)
-        if identity is not None:
-            return identity
-    return None
+    return _only([_td1_checked("\n".join(v), today) for v in variants([f for f in fitted if f], "td1")])
 
 
 def _td1_checked(code: str, today: dt.date) -> Identity | None:
@@ -197,11 +206,7 @@ def _td3(lines: list[str], today: dt.date) -> Identity | None:
     fitted = [_fit(line, 44) for line in lines]
     if any(f is None for f in fitted):
         return None
-    for variant in variants([f for f in fitted if f], "td3"):
-        identity = _td3_checked("\n".join(variant), today)
-        if identity is not None:
-            return identity
-    return None
+    return _only([_td3_checked("\n".join(v), today) for v in variants([f for f in fitted if f], "td3")])
 
 
 def _td3_checked(code: str, today: dt.date) -> Identity | None:
@@ -240,10 +245,9 @@ def _fr_2x36(lines: list[str], today: dt.date) -> Identity | None:
     fitted = [_fit(line, 36) for line in lines]
     if fitted[0] is None or fitted[1] is None:
         return None
-    for line1, line2 in variants([fitted[0], fitted[1]], "fr"):
-        if check_fr_2x36(line1, line2):
-            return _fr_identity(line1, line2, today)
-    return None
+    return _only(
+        [_fr_identity(a, b, today) if check_fr_2x36(a, b) else None for a, b in variants([fitted[0], fitted[1]], "fr")]
+    )
 
 
 def _fr_identity(line1: str, line2: str, today: dt.date) -> Identity | None:
@@ -342,10 +346,28 @@ def _merged(first: str, second: str) -> list[str]:
     return ["\n".join(b[i] if m >> i & 1 else a[i] for i in range(len(a))) for m in masks]
 
 
+def _names_in(zone: str) -> tuple[str, list[str]]:
+    """Nom and prénoms of a names zone; what follows three fillers is filler (OCR's strokes)."""
+    nom, _, given = zone.split("<<<")[0].strip("<").partition("<<")
+    return nom.replace("<", " "), _split_prenoms(given)
+
+
+def _names_agree(identity: Identity, other: str) -> bool:
+    """No check digit covers the names of a TD1 card or a passport: they are
+    believed when tesseract's other model reads them the same."""
+    if identity.layout == "fr-cni-2x36":
+        return True  # the zone's own check digit covers them
+    start = 0 if identity.layout == "td1" else 5
+    wanted = (identity.nom, identity.prenoms)
+    return any(_names_in(line[start:]) == wanted for line in _clean(other))
+
+
 def read_mrz(image: Image.Image, *, dpi: int = 300, today: dt.date | None = None) -> MrzReading:
     """The identity in the MRZ of a scanned page (upright), if any. Each zone is
-    read with tesseract's French model (right on ``<``), and when its check
-    digits fail, with the English one too (right on digits) and the two merged."""
+    read with tesseract's French model (right on ``<``) and its English one
+    (right on digits): the digits are believed when every check digit is
+    right, the names when both models read them alike (otherwise the user
+    types them)."""
     tries = 0
     found = False
     for box in _candidates(image, dpi)[:MAX_TRIES]:
@@ -355,13 +377,16 @@ def read_mrz(image: Image.Image, *, dpi: int = 300, today: dt.date | None = None
         text = _ocr.ocr(crop, whitelist=ALPHABET)
         tries += 1
         identity, seen = parse(text, today)
-        if identity is None and seen:
+        if seen:
             other = _k_fillers(_ocr.ocr(crop, whitelist=ALPHABET, lang="eng"))
             tries += 1
-            for merged in _merged(text, other):
-                identity, _ = parse(merged, today)
-                if identity is not None:
-                    break
+            if identity is None:
+                for merged in _merged(text, other):
+                    identity, _ = parse(merged, today)
+                    if identity is not None:
+                        break
+            if identity is not None and not _names_agree(identity, other):
+                identity = dataclasses.replace(identity, nom="", prenoms=[], names_checked=False)
         found = found or seen
         if identity is not None:
             return MrzReading(identity, True, tries)

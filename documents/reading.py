@@ -35,8 +35,6 @@ MESSAGES = {
     "2ddoc-unchecked": "Le code 2D-Doc de ce document n'a pas pu être vérifié : tapez votre adresse.",
     "code-unread": "Le code n'a pas pu être lu sur cette page : tapez-le.",
 }
-#: Above this size (mm, both sides), a page is a sheet of paper, not a card or a passport.
-SHEET_MM = 180.0
 
 
 @dataclass(frozen=True)
@@ -172,8 +170,9 @@ def _identity(result: PageReading, page: Image.Image, dpi: int, found: list[code
     if reading.found:
         result.notes.append(Told("mrz-unchecked"))
         return
-    width, height = _size_mm(page, dpi)
-    if codes.two_d_docs(found) or (min(width, height) > SHEET_MM and checks.has_print(page, dpi=dpi)):
+    # Refused only on evidence of another document (a page's size or its print alone
+    # cannot tell a card cropped badly from a letter: the page then goes through).
+    if codes.two_d_docs(found) or codes.numero_demande(found) or codes.timbre(found):
         result.refused = Told("not-identity")
 
 

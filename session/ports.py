@@ -65,6 +65,7 @@ class Scanner(Protocol):
         *,
         prefix: str = ...,
         on_progress: Callable[[Any], None] | None = ...,
+        read: str = ...,
     ) -> ScanJob: ...
 
 

@@ -13,7 +13,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,11 @@ from drivers.printer import Receipt
 from userfacing import UserFacingError
 
 from . import guidance as _guidance
+from . import prefill as _prefill
 from . import suivi as _suivi
 from .browserlogin import BrowserLogins, NoBrowser
 from .catalogue import Piece, Procedure
+from .families import family_of
 from .guidance import Guidance
 from .ports import A4Printer, AntsClient, BrowserWindow, PendingLogouts, ReceiptPrinter, ScanJob, Scanner
 from .stats import SessionFigures, StatsStore
@@ -93,7 +95,8 @@ class UserSession:
         #: The A4 printer (drivers.printer A4Printer), or None: guidance then goes to the receipt printer.
         self.a4 = a4
         self.site_name = site_name
-        self.suivi_url = suivi_url
+        #: Where the demande is followed (the récépissé's QR): the site's, else the family's.
+        self.suivi_url = suivi_url or family_of(procedure.group).suivi_url
         self.stats = stats
         self.numero: str | None = None
         #: What ANTS handed out with the demande (neph, code_cession, numero_predemande, envoi_avant…).
@@ -107,6 +110,10 @@ class UserSession:
         #: A4 jobs whose purge from the print spool failed (their ids): a wipe failure at the end.
         self._unpurged: list[int] = []
         self.scan_job: ScanJob | None = None
+        #: What the scans read (documents.PageReading), by pièce or code sheet: in memory only.
+        self.readings: dict[str, list[Any]] = {}
+        #: What the readers told the user without refusing a page (sentences, latest last).
+        self.read_notes: list[str] = []
         self._now = now
         self._started = time.monotonic()
         self._started_wall = time.time()
@@ -170,10 +177,11 @@ class UserSession:
         resolution: int | None,
         prefix: str,
         on_progress: Callable[[ScanJob], None] | None,
+        read: str = "",
     ) -> int:
         try:
             job = self.scanner.start_scan(
-                source, resolution, self.workspace.path, prefix=prefix, on_progress=on_progress
+                source, resolution, self.workspace.path, prefix=prefix, on_progress=on_progress, read=read or piece_id
             )
             with self._lock:
                 self.scan_job = job
@@ -191,16 +199,95 @@ class UserSession:
             raise SessionError(SESSION_ENDED) from None
         for page in pages[room:]:  # more sheets than the pièce may have: not kept
             Path(page.path).unlink(missing_ok=True)
-        for page in pages[:room]:
+        kept, refusal = self._judged(piece_id, pages[:room])
+        for page in kept:
             self.workspace.adopt_page(piece_id, page.path)
-        added = min(len(pages), room)
+        added = len(kept)
         self._figures.pages_scanned += added
         self._sync_pages()
+        if refusal:  # "Rescannez : …", beside the pièce
+            self.wizard.errors[piece_id] = refusal
         if error is not None and added == 0:
             raise SessionError.of(error) from error
         if error is not None:
             log.warning("scan stopped after %d page(s): %s", added, type(error).__name__)
         return self.workspace.page_count(piece_id)
+
+    def _judged(self, key: str, pages: Sequence[Any]) -> tuple[list[Any], str]:
+        """The pages the readers let through, their readings kept in memory;
+        a refused page is deleted at once, and its reason returned."""
+        kept: list[Any] = []
+        refusal = ""
+        for page in pages:
+            reading = getattr(page, "reading", None)
+            if reading is not None and reading.refused is not None:
+                Path(page.path).unlink(missing_ok=True)
+                refusal = reading.refused.sentence()
+                continue
+            kept.append(page)
+            if reading is not None:
+                self.readings.setdefault(key, []).append(reading)
+                self.read_notes += [note.sentence() for note in reading.notes]
+        return kept, refusal
+
+    def scan_code(self, kind: str, source: str = "flatbed") -> str:
+        """Scan a sheet for its code ("photo": the code photo numérique, "timbre",
+        "recepisse": the numéro de demande); the sheet is read, not kept. Returns
+        the value read ("" when none: the user types it)."""
+        with self._lock:
+            if self._ended:
+                raise SessionError(SESSION_ENDED)
+            self._scanning += 1
+        try:
+            job = self.scanner.start_scan(
+                source, None, self.workspace.path, prefix=f"code-{secrets.token_hex(3)}", read=kind
+            )
+            self.scan_job = job
+            try:
+                pages = job.wait()
+            except UserFacingError as exc:
+                raise SessionError.of(exc) from exc
+            finally:
+                self.scan_job = None
+                for page in job.pages:
+                    Path(page.path).unlink(missing_ok=True)
+        finally:
+            with self._lock:
+                self._scanning -= 1
+                self._scan_over.notify_all()
+        kept, refusal = self._judged(kind, pages)
+        if refusal:
+            raise SessionError(refusal)
+        name = {"photo": "code_photo", "timbre": "timbre", "recepisse": "numero"}.get(kind, kind)
+        return next((p.reading.fields[name] for p in kept if p.reading and name in p.reading.fields), "")
+
+    def reading_proposal(self) -> _prefill.Proposal:
+        """What the scans read, for the fields of this procedure the user has not typed."""
+        fields = {f.id for s in self.procedure.steps for f in s.fields}
+        readings = [r for rs in self.readings.values() for r in rs]
+        return _prefill.propose(readings, fields, typed=self.wizard.values)
+
+    def confirm_reading(self, corrected: dict[str, str] | None = None) -> list[str]:
+        """The user confirmed (or corrected) what was read: the values go into the
+        wizard, each validated as if typed; returns the ids of the fields set."""
+        kinds = {f.id: f for s in self.procedure.steps for f in s.fields}
+        chosen = {**self.reading_proposal().values, **(corrected or {})}
+        done = []
+        for field_id, raw in chosen.items():
+            field = kinds.get(field_id)
+            if field is None or not raw:
+                continue
+            try:
+                if field.kind == "date" and "-" in raw:  # as read: ISO (the wizard's own form)
+                    value = _dt.date.fromisoformat(raw).isoformat()
+                else:
+                    value = validate(field.kind, raw, field.options, False)
+                self.wizard.values[field_id] = value
+            except (Invalid, ValueError):
+                continue  # the user types it
+            done.append(field_id)
+        self.wizard.changed()
+        return done
 
     def _piece(self, piece_id: str) -> Piece:
         for piece in self.wizard.complement_pieces:
@@ -693,6 +780,10 @@ class UserSession:
             if isinstance(v, str) and not _guidance.is_date(v)
         ]
         values += [p.name for p in self.workspace.all_pages()]
+        for readings in self.readings.values():  # what the scans read
+            for reading in readings:
+                values += [v for v in reading.fields.values() if isinstance(v, str) and not _guidance.is_date(v)]
+                values += [reading.holder] if reading.holder else []
         return values
 
     #: Seconds the end waits for a scan under way to be over (its cancel, then
@@ -763,6 +854,8 @@ class UserSession:
         report = self.workspace.wipe()
         report.leftovers.extend(self._purge_failures())  # a document left in the print spool
         self.wizard.clear()
+        self.readings = {}
+        self.read_notes = []
         self.numero = None
         self.delivre = {}
         self.suivi = None

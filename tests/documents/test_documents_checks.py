@@ -108,3 +108,10 @@ def test_checks_that_cannot_decide_let_the_page_through() -> None:
     assert reading.refused is None and reading.fields == {} and reading.notes == []
     other = read_page(letter.page, "recepisse_vol", raw=letter.raw, today=TODAY)  # no reader for this pièce
     assert other.refused is None and other.kind == ""
+
+
+def test_a_flat_black_page_cannot_be_judged_dark() -> None:
+    # SANE's test backend gives one: no paper to be seen, nothing to judge; a dark page with print is refused
+    assert checks.too_dark(Image.new("L", (800, 1100), 0), dpi=100) is None
+    dark = specimens.scanned(specimens.bill(BILL), dark=0.35)
+    assert checks.too_dark(dark) is True

@@ -152,3 +152,19 @@ def test_a_sheet_without_its_code_says_so() -> None:
     assert reading.fields == {}
     assert [n.key for n in reading.notes] == ["code-unread"]
     assert reading.notes[0].sentence() == MESSAGES["code-unread"]
+
+
+def test_names_that_no_check_digit_covers_are_believed_only_when_both_models_agree() -> None:
+    identity, _ = mrz.parse("\n".join(TD1), TODAY)
+    assert identity is not None
+    assert mrz._names_agree(identity, "\n".join(TD1))
+    assert mrz._names_agree(identity, "\n".join([*TD1[:2], "SPECIMEN<<MARIE<CLAIRE<<<<<<SSS"]))  # strokes in fillers
+    assert not mrz._names_agree(identity, "\n".join([*TD1[:2], "SPECIMAN<<MARIE<CLAIRE<<<<<<<<"]))
+
+
+def test_two_repairs_that_both_pass_are_not_believed() -> None:
+    # a birth date read with two letters where digits must be: more than one repair passes the check digits
+    zone = "\n".join(TD1)
+    assert mrz.parse(zone.replace("9001011F", "9OO1011F"), TODAY)[0] is not None  # one repair passes: O→0
+    ambiguous = mrz._only([None, *[mrz.parse(z, TODAY)[0] for z in ("\n".join(TD1), "\n".join(TD3))]])
+    assert ambiguous is None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import shutil
 import socket
 import tempfile
@@ -231,8 +232,52 @@ def check_bus(host: str, port: int, timeout: float = 3.0) -> Result:
     return Result("bus du site", True, WARNING, f"{host}:{port} : joignable")
 
 
-def _bus_address(settings: Settings) -> tuple[str, int]:
-    return settings.sitebus.host, settings.sitebus.port
+def check_bus_login(settings: Settings, timeout: float = 5.0) -> Result:
+    """The broker takes the kiosk's own login: an MQTT CONNECT with its user and password (and
+    TLS as configured), under a client id of its own so that the running kiosk is not disconnected;
+    nothing is published."""
+    bus = settings.sitebus
+    reachable = check_bus(bus.host, bus.port, timeout)
+    if not bus.host or not reachable.ok:
+        return reachable
+    import ssl
+    import threading
+
+    import paho.mqtt.client as mqtt
+
+    answer: list[object] = []
+    answered = threading.Event()
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"doctor-{bus.kiosk}-{os.getpid()}")
+    client.username_pw_set(bus.username or bus.kiosk, bus.password)
+    if bus.tls:
+        client.tls_set(ca_certs=bus.ca_file or None, cert_reqs=ssl.CERT_REQUIRED)
+
+    def on_connect(_c: object, _u: object, _f: object, reason: object, _p: object = None) -> None:
+        answer.append(reason)
+        answered.set()
+
+    client.on_connect = on_connect
+    where = f"{bus.host}:{bus.port}"
+    try:
+        client.connect(bus.host, bus.port, keepalive=5)
+        client.loop_start()
+        if not answered.wait(timeout):
+            return Result("bus du site", False, WARNING, f"{where} : pas de réponse MQTT", "est-ce bien mosquitto ?")
+    except (OSError, ssl.SSLError) as exc:
+        return Result("bus du site", False, WARNING, f"{where} : {type(exc).__name__}", "vérifiez [sitebus] tls")
+    finally:
+        client.disconnect()
+        client.loop_stop()
+    reason = answer[0]
+    if getattr(reason, "is_failure", False):
+        return Result(
+            "bus du site",
+            False,
+            WARNING,
+            f"{where} : connexion refusée ({reason})",
+            "vérifiez [sitebus] username et password, et le fichier de mots de passe de mosquitto",
+        )
+    return Result("bus du site", True, WARNING, f"{where} : connecté en tant que {bus.username or bus.kiosk}")
 
 
 def check_workspace(settings: Settings) -> Result:
@@ -340,7 +385,7 @@ def run(
         ("printer", lambda: check_printer(settings, test_ticket=test_ticket)),
         ("a4", lambda: check_a4(settings)),
         ("backend", lambda: check_backend(settings)),
-        ("bus", lambda: check_bus(*_bus_address(settings))),
+        ("bus", lambda: check_bus_login(settings)),
         ("workspace", lambda: check_workspace(settings)),
         ("clock", lambda: check_clock(synchronised)),
         ("disk", lambda: check_disk(settings, min_free_mb)),

@@ -221,17 +221,24 @@ def test_the_site_bus_reachable_or_not():
     assert not down.ok and "mosquitto" in down.fix and down.severity == doctor.WARNING
 
 
-def test_the_site_bus_check_reads_the_sitebus_section(tmp_path):
-    import socket
+def bus_site(tmp_path, port: int, password: str) -> str:
+    return site(tmp_path, f'[sitebus]\nhost = "127.0.0.1"\nport = {port}\nkiosk = "borne1"\npassword = "{password}"\n')
 
-    with socket.socket() as listening:
-        listening.bind(("127.0.0.1", 0))
-        listening.listen(1)
-        port = listening.getsockname()[1]
-        found = results(site(tmp_path, f'[sitebus]\nhost = "127.0.0.1"\nport = {port}\n'), only=["bus"])
-        assert found["bus du site"].ok and found["bus du site"].detail == f"127.0.0.1:{port} : joignable"
-    found = results(site(tmp_path, f'[sitebus]\nhost = "127.0.0.1"\nport = {free_port()}\n'), only=["bus"])
-    assert not found["bus du site"].ok
+
+def test_the_site_bus_check_logs_in_to_the_real_broker_as_the_kiosk(tmp_path):
+    """mosquitto with the kiosks' logins: the kiosk's own password connects; a wrong one is refused."""
+    from bus_support import SiteBroker
+
+    broker = SiteBroker(tmp_path / "broker").start()
+    try:
+        good = results(bus_site(tmp_path, broker.port, broker.passwords["borne1"]), only=["bus"])["bus du site"]
+        assert good.ok and good.detail == f"127.0.0.1:{broker.port} : connecté en tant que borne1", good.line()
+        bad = results(bus_site(tmp_path, broker.port, "wrong"), only=["bus"])["bus du site"]
+        assert not bad.ok and "connexion refusée" in bad.detail and "password" in bad.fix
+    finally:
+        broker.stop()
+    gone = results(bus_site(tmp_path, broker.port, "x"), only=["bus"])["bus du site"]
+    assert not gone.ok and "injoignable" in gone.detail
 
 
 def test_a_workspace_off_tmpfs_fails(tmp_path):

@@ -17,7 +17,7 @@ from typing import Any
 from kivy.clock import Clock
 from kivy.event import EventDispatcher
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
+from kivy.properties import BooleanProperty, ListProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 
 from session import flow as F
@@ -41,6 +41,8 @@ class KioskAssist(EventDispatcher):
     idle_paused = BooleanProperty(False)
     devices = StringProperty("")
     training_on = BooleanProperty(False)  # training mode's state, for the tool's label
+    #: The steps already reached, (id, title), while the mediator picks one to go back to.
+    steps = ListProperty([])
 
     def __init__(self, controller: Any, mode: AssistMode, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -88,12 +90,17 @@ class KioskAssist(EventDispatcher):
     def toggle_idle(self) -> None:
         self.mode.tool("idle_resumed" if self.mode.idle_paused else "idle_paused")
 
-    def can_jump(self) -> bool:
-        return self.controller.can(F.EDIT)
+    def pick_step(self) -> None:
+        """ "Revenir à une étape": the steps already reached, to choose from."""
+        flow = self.controller.flow
+        if self.mode.phase == ACTIVE and flow is not None:
+            self.steps = flow.reached_steps()
 
     def jump(self, step_id: str) -> None:
-        if self.controller.can(F.EDIT) and self.mode.tool("step_jumped", step_id):
-            self.controller.edit(step_id)
+        self.steps = []
+        flow = self.controller.flow
+        if flow is not None and step_id in dict(flow.reached_steps()) and self.mode.tool("step_jumped", step_id):
+            flow.jump(step_id)
 
     def reprint(self) -> None:
         if self.controller.can(F.PRINT_RECEIPT) and self.mode.tool("receipt_reprinted"):
@@ -158,18 +165,36 @@ class AssistBanner(KRow):
 
 
 class AssistLayer(FloatLayout):
-    """The PIN pad and the consent question, over everything, taking every touch while shown."""
+    """The PIN pad, the consent question and the steps to go back to, over everything,
+    taking every touch while shown."""
 
     assist = ObjectProperty(None)
 
+    def on_kv_post(self, *_args: Any) -> None:
+        self.assist.bind(steps=self._steps)
+
+    def _shown(self) -> bool:
+        return self.assist.phase in (PIN_ENTRY, CONSENT) or bool(self.assist.steps)
+
+    def _steps(self, _assist: Any, steps: list[tuple[str, str]]) -> None:
+        from .widgets.common import KButton
+
+        box = self.ids.step_buttons
+        box.clear_widgets()
+        for step_id, title in steps:
+            button = KButton(text=tr.text(title), role="secondary", size_hint_y=None)
+            button.step_id = step_id
+            button.bind(on_release=lambda b: self.assist.jump(b.step_id))
+            box.add_widget(button)
+
     def on_touch_down(self, touch: Any) -> bool:
-        if self.assist.phase not in (PIN_ENTRY, CONSENT):
+        if not self._shown():
             return False
         super().on_touch_down(touch)
         return True
 
     def on_touch_up(self, touch: Any) -> bool:
-        if self.assist.phase not in (PIN_ENTRY, CONSENT):
+        if not self._shown():
             return False
         super().on_touch_up(touch)
         return True

@@ -284,6 +284,28 @@ class Flow:
         self.session.wizard.goto(step_id, from_recap=True)
         self._show()
 
+    def reached_steps(self) -> list[tuple[str, str]]:
+        """(id, title) of the steps up to the current one: where assist mode may take the person back."""
+        if self._ended or self._at_checklist or self.session.wizard.finished:
+            return []
+        wizard = self.session.wizard
+        steps = wizard.active_steps()
+        here = wizard.current.id
+        reached = []
+        for step in steps:
+            reached.append((step.id, step.title))
+            if step.id == here:
+                break
+        return reached
+
+    def jump(self, step_id: str) -> None:
+        """Assist mode: the mediator takes the person back to a step already reached, every value kept.
+        Never forward: the steps between would go unchecked."""
+        if step_id not in dict(self.reached_steps()):
+            raise NotNow(f"step {step_id!r} is not one already reached")
+        self.session.wizard.goto(step_id)
+        self._show()
+
     def keep(self, values: Mapping[str, str]) -> None:
         """What was typed, kept as it is, valid or not: the face redraws the step."""
         self._check(KEEP)

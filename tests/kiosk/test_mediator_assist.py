@@ -169,3 +169,31 @@ def test_the_person_may_refuse(kiosk):
     kiosk.pump(2)
     assert kiosk.controller.assist.phase == "off" and kiosk.root.ids.assist_banner.height == 0
     assert audit(kiosk) == [("camille", "consent_refused", "")]
+
+
+def test_the_mediator_takes_the_person_back_to_a_step_already_reached(kiosk):
+    kiosk.tap_button("Touchez ici")
+    kiosk.tap_group("permis")
+    kiosk.tap_button("Permis perdu")
+    kiosk.tap_button("J'ai tout")
+    wizard = kiosk.controller.session.wizard
+    first = wizard.current.id
+    assert wizard.next({"motif": "perte"})
+    assert wizard.next(
+        {"nom_naissance": "Durand", "sexe": "M", "prenom1": "Paul", "prenom2": "", "date_naissance": "01/02/1970"}
+    )
+    kiosk.controller.show_state(kiosk.controller.flow.state)
+    here = wizard.current.id
+    call_and_open(kiosk)
+    type_pin(kiosk, PIN)
+    kiosk.tap(kiosk.root.ids.assist_layer.ids.consent_yes)
+    kiosk.pump(2)
+    kiosk.tap(kiosk.root.ids.assist_banner.ids.jump)
+    kiosk.pump(2)
+    buttons = list(reversed(kiosk.root.ids.assist_layer.ids.step_buttons.children))
+    assert [b.step_id for b in buttons][0] == first and buttons[-1].step_id == here and len(buttons) == 3
+    kiosk.tap(buttons[0])
+    kiosk.pump(2)
+    assert wizard.current.id == first and wizard.values["nom_naissance"] == "Durand"
+    assert kiosk.root.ids.assist_layer.ids.step_buttons.children == []
+    assert ("camille", "step_jumped", first) in audit(kiosk)

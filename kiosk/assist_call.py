@@ -194,7 +194,7 @@ def attach_call(root: Any, controller: Any, settings: Any, services: Any = None)
     controller.manager.bind(current=call.publish)
     from .assist_mode import attach_assist
 
-    attach_assist(root, controller, settings)
+    attach_assist(root, controller, settings, services.printer if services is not None else None)
     if services is not None:
         from .assist_training import attach_training
 

@@ -111,6 +111,23 @@ class KioskAssist(EventDispatcher):
             c = self.controller
             self.devices = "  ·  ".join(s for s in (c.scanner_state, c.printer_state) if s) or tr._("Appareils prêts")
 
+    def test_print(self) -> None:
+        """A test ticket on the receipt printer, on the job queue; the result beside "Médiateur présent"."""
+        printer = getattr(self, "printer", None)
+        if printer is None or not self.mode.tool("test_print"):
+            return
+        from drivers.printer import Receipt
+
+        ticket = Receipt(title="Impression test", lines=[("Borne", self.kiosk_id)], footer=["Rien de personnel."])
+        self.devices = tr._("Impression test en cours…")
+        self.controller.jobs.submit(
+            lambda: printer.print_receipt(ticket),
+            on_done=lambda _r: setattr(self, "devices", tr._("Impression test : réussie")),
+            on_error=lambda exc: setattr(
+                self, "devices", tr._("Impression test : échec") + f" ({tr._(getattr(exc, 'message_fr', '') or '')})"
+            ),
+        )
+
     def end_session(self) -> None:
         if self.mode.tool("session_ended") and self.controller.flow is not None:
             self.mode.end()
@@ -203,7 +220,7 @@ class AssistLayer(FloatLayout):
 Builder.load_file(str(Path(__file__).with_name("assist_mode.kv")))
 
 
-def attach_assist(root: Any, controller: Any, settings: Any) -> KioskAssist:
+def attach_assist(root: Any, controller: Any, settings: Any, printer: Any = None) -> KioskAssist:
     """Assist mode wired to the site's PINs and the audit file beside the statistics."""
     from session.audit import AuditLog
     from sitebus.pins import PinGate
@@ -214,7 +231,7 @@ def attach_assist(root: Any, controller: Any, settings: Any) -> KioskAssist:
         settings.stats_path().with_name("audit.db"), kiosk=settings.sitebus.kiosk, keep_days=med.audit_days
     )
     assist = KioskAssist(controller, AssistMode(gate, audit))
-    assist.audit = audit
+    assist.audit, assist.printer, assist.kiosk_id = audit, printer, settings.sitebus.kiosk
     column = root.ids.topbar.parent
     banner = AssistBanner(assist=assist)
     column.add_widget(banner, index=column.children.index(root.ids.banner))

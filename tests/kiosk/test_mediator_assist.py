@@ -197,3 +197,20 @@ def test_the_mediator_takes_the_person_back_to_a_step_already_reached(kiosk):
     assert wizard.current.id == first and wizard.values["nom_naissance"] == "Durand"
     assert kiosk.root.ids.assist_layer.ids.step_buttons.children == []
     assert ("camille", "step_jumped", first) in audit(kiosk)
+
+
+def test_a_test_print_from_assist_mode(kiosk):
+    capture = kiosk.services.printer.open_device()
+    call_and_open(kiosk)
+    type_pin(kiosk, PIN)
+    kiosk.tap(kiosk.root.ids.assist_layer.ids.consent_yes)
+    kiosk.pump(2)
+    banner = kiosk.root.ids.assist_banner
+    kiosk.tap(banner.ids.test_print)
+    kiosk.wait(lambda: "réussie" in banner.ids.present.text, timeout=20, what="the test ticket printed")
+    assert b"Impression test" in capture.jobs[-1] and b"borne1" in capture.jobs[-1]
+    capture.inject_fault("paper-out")
+    kiosk.tap(banner.ids.test_print)
+    kiosk.wait(lambda: "échec" in banner.ids.present.text, timeout=20, what="the test ticket refused")
+    assert "papier" in banner.ids.present.text
+    assert [a for _m, a, _d in audit(kiosk)].count("test_print") == 2

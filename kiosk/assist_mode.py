@@ -41,6 +41,8 @@ class KioskAssist(EventDispatcher):
     idle_paused = BooleanProperty(False)
     devices = StringProperty("")
     training_on = BooleanProperty(False)  # training mode's state, for the tool's label
+    #: The help sheet of the current step while the mediator reads it ("" otherwise).
+    sheet = StringProperty("")
     #: The steps already reached, (id, title), while the mediator picks one to go back to.
     steps = ListProperty([])
 
@@ -89,6 +91,30 @@ class KioskAssist(EventDispatcher):
     # --- the tools ------------------------------------------------------------
     def toggle_idle(self) -> None:
         self.mode.tool("idle_resumed" if self.mode.idle_paused else "idle_paused")
+
+    def show_sheet(self) -> None:
+        """The current step's help sheet, from the procedure's own data: what it asks, each
+        field's help, the pièces and which documents fit."""
+        flow = self.controller.flow
+        view = flow.state.view if flow is not None else None
+        if view is None or not self.mode.tool("sheet_read", view.step.id):
+            return
+        from kivy.utils import escape_markup
+
+        def t(text: str) -> str:
+            return str(escape_markup(tr.text(text)))
+
+        lines = [f"[b]{t(view.step.title)}[/b] — {view.number}/{view.total}"]
+        if view.step.intro:
+            lines.append(t(view.step.intro))
+        for f in view.fields:
+            lines.append(f"• {t(f.label)}" + (f" : {t(f.help)}" if f.help else ""))
+        for p in view.pieces:
+            lines.append(f"• {t(p.label)}" + (f" : {t(p.help)}" if p.help else ""))
+        self.sheet = "\n".join(lines)
+
+    def close_sheet(self) -> None:
+        self.sheet = ""
 
     def pick_step(self) -> None:
         """ "Revenir à une étape": the steps already reached, to choose from."""
@@ -191,7 +217,7 @@ class AssistLayer(FloatLayout):
         self.assist.bind(steps=self._steps)
 
     def _shown(self) -> bool:
-        return self.assist.phase in (PIN_ENTRY, CONSENT) or bool(self.assist.steps)
+        return self.assist.phase in (PIN_ENTRY, CONSENT) or bool(self.assist.steps or self.assist.sheet)
 
     def _steps(self, _assist: Any, steps: list[tuple[str, str]]) -> None:
         from .widgets.common import KButton

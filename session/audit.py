@@ -26,6 +26,7 @@ ACTIONS = frozenset(
         "idle_paused",
         "idle_resumed",
         "step_jumped",
+        "sheet_read",
         "receipt_reprinted",
         "test_print",
         "devices_shown",

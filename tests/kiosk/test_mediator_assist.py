@@ -214,3 +214,27 @@ def test_a_test_print_from_assist_mode(kiosk):
     kiosk.wait(lambda: "échec" in banner.ids.present.text, timeout=20, what="the test ticket refused")
     assert "papier" in banner.ids.present.text
     assert [a for _m, a, _d in audit(kiosk)].count("test_print") == 2
+
+
+def test_the_help_sheet_of_the_current_step(kiosk):
+    kiosk.tap_button("Touchez ici")
+    kiosk.tap_group("permis")
+    kiosk.tap_button("Permis perdu")
+    kiosk.tap_button("J'ai tout")
+    wizard = kiosk.controller.session.wizard
+    assert wizard.next({"motif": "perte"})
+    kiosk.controller.show_state(kiosk.controller.flow.state)
+    view = kiosk.controller.flow.state.view
+    call_and_open(kiosk)
+    type_pin(kiosk, PIN)
+    kiosk.tap(kiosk.root.ids.assist_layer.ids.consent_yes)
+    kiosk.pump(2)
+    kiosk.tap(kiosk.root.ids.assist_banner.ids.sheet)
+    kiosk.pump(2)
+    sheet = kiosk.root.ids.assist_layer.ids.sheet_text.text
+    assert view.step.title in sheet and f"{view.number}/{view.total}" in sheet
+    for f in view.fields:
+        assert f.label in sheet and (not f.help or f.help in sheet)
+    kiosk.tap(kiosk.root.ids.assist_layer.ids.sheet_close)
+    assert kiosk.controller.assist.sheet == ""
+    assert ("camille", "sheet_read", view.step.id) in audit(kiosk)

@@ -93,6 +93,7 @@ class Training(EventDispatcher):
             services.a4 = self.pages
         self._mock: Any = None
         self._real_url = services.settings.ants.base_url
+        self._real_codes = services.settings.ui.show_demo_codes
 
     def toggle(self) -> None:
         if self.switching:
@@ -125,6 +126,7 @@ class Training(EventDispatcher):
     def _set(self, on: bool, url: str) -> None:
         settings = self.services.settings
         settings.ants.base_url = url
+        settings.ui.show_demo_codes = on or self._real_codes  # the checklist shows the mock's codes
         if self.services.stats is not None:
             self.services.stats.training = on or settings.site.training
         self.receipts.on = on

@@ -31,6 +31,8 @@ def test_training_mode_on_and_off_by_a_mediator(kiosk):  # noqa: F811  (the fixt
     url = kiosk.services.settings.ants.base_url
     assert url != real and requests.get(url + "/health", timeout=5).ok
     assert kiosk.services.stats.training
+    codes = kiosk.services.demo_codes()  # what the checklist shows a trainee: the mock's own
+    assert codes and kiosk.services.settings.ui.show_demo_codes
 
     # Every screen: the banner stays above them.
     kiosk.tap(banner.ids.hand_back)
@@ -56,6 +58,7 @@ def test_training_mode_on_and_off_by_a_mediator(kiosk):  # noqa: F811  (the fixt
     kiosk.pump(2)
     assert kiosk.services.settings.ants.base_url == real
     assert kiosk.root.ids.training_banner.height == 0 and not kiosk.services.stats.training
+    assert not kiosk.services.settings.ui.show_demo_codes
     with pytest.raises(requests.ConnectionError):
         requests.get(url + "/health", timeout=2)
     kiosk.services.printer.print_receipt(Receipt(title="Récépissé", lines=[("Démarche", "Permis perdu")]))

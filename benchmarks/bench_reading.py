@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import statistics
 import sys
 import time
@@ -126,13 +127,13 @@ def timing(rounds: int = 3) -> int:
             ok += bool(reading.kind) and reading.refused is None
         worst = max(worst, statistics.median(read))
         print(f"  {name:26s} {statistics.median(pipe):9.2f} {statistics.median(read):15.2f}  {ok}/{rounds}")
+    load = os.getloadavg()[0]
     print(f"  slowest reading {worst:.2f} s a page (goal ≤ {GOAL_SECONDS:g} s)")
+    print(f"  load average {load:.1f} on {os.cpu_count()} cores while measuring")
     return 0 if worst <= GOAL_SECONDS else 1
 
 
 def main() -> int:
-    import os
-
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     without, with_reading = actions()
     print('Actions for "perte de permis" (model, see the docstring):')

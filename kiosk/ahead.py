@@ -62,15 +62,24 @@ class WorkAhead:
         if self._work:
             self._event = Clock.schedule_once(self._slice, 0)
 
+    def drop(self) -> None:
+        """The session ended: what was queued for it is not made (its widgets
+        would belong to no one, or be taken for the next person's)."""
+        self._work.clear()
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+
     def procedure(self, manager, procedure) -> None:
-        """The widgets of every step of ``procedure``, in the order they come."""
+        """The widgets of every step of ``procedure``, in the order they come,
+        each for that procedure only (see MadeAhead)."""
         recap = manager.get_screen("recap")
         for step in procedure.steps:
             screen = manager.get_screen(screen_for(step.kind))
             if hasattr(screen, "prepare"):
-                self.prepare(screen.prepare(step))
+                self.prepare(screen.prepare(step, procedure.id))
             if step.kind in SHOWN_ON_RECAP:
-                self.prepare(recap.prepare(step))
+                self.prepare(recap.prepare(step, procedure.id))
 
     def after_step(self, manager, state) -> None:
         """A step is shown: the récapitulatif so far, written ahead."""

@@ -146,6 +146,10 @@ class Controller(EventDispatcher):
         else:  # the checklist, before or out of the steps
             self.show("chooser")
 
+    def recheck(self, field_id: str, value: str) -> bool:
+        """Whether the error of ``field_id`` went, its new ``value`` being right (see Flow.recheck)."""
+        return self.flow is not None and self.flow.can(F.KEEP) and self.flow.recheck(field_id, value)
+
     def scan(self, piece_id: str) -> None:
         self.last_scanned = piece_id  # its page is shown large
         self._intent(F.SCAN, piece_id)
@@ -227,6 +231,7 @@ class Controller(EventDispatcher):
 
     def finish(self, outcome: str = "abandoned") -> None:
         """End the user's session now: the screens cleared, the wipe on the job queue, goodbye."""
+        self.ahead.drop()  # nothing made ahead for this session is made after its end
         self.sessions.finish(outcome)
 
     def shutdown(self) -> None:

@@ -44,6 +44,9 @@ def _texts_of_procedures() -> list[str]:
                 out += [piece.label, piece.help]
     for info in load_pieces().values():
         out += [info.get("label", ""), info.get("help", "")]
+    from session.families import families
+
+    out += [family.delivery for family in families().values()]
     return out
 
 

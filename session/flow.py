@@ -311,6 +311,21 @@ class Flow:
         self._check(KEEP)
         self.session.wizard.set_values(dict(values))
 
+    def recheck(self, field_id: str, value: str) -> bool:
+        """A field marked wrong, answered again: its error goes as soon as the
+        value is right (True then). A field with no error is left alone: nothing
+        is refused while the person is still typing."""
+        self._check(KEEP)
+        wizard = self.session.wizard
+        shown = wizard.errors.get(field_id)
+        if shown is None:
+            return False
+        wizard.set_values({field_id: value})
+        if field_id in wizard.errors:
+            wizard.errors[field_id] = shown  # still wrong: the sentence stays as it was
+            return False
+        return True
+
     def scan(self, piece_id: str) -> int:
         """Scan pages into the pièce; returns how many it has now."""
         self._check(SCAN)

@@ -26,6 +26,7 @@ from . import prefill as _prefill
 from . import suivi as _suivi
 from .browserlogin import BrowserLogins, NoBrowser
 from .catalogue import Piece, Procedure
+from .families import family_of
 from .guidance import Guidance
 from .ports import A4Printer, AntsClient, BrowserWindow, PendingLogouts, ReceiptPrinter, ScanJob, Scanner
 from .stats import SessionFigures, StatsStore
@@ -94,7 +95,8 @@ class UserSession:
         #: The A4 printer (drivers.printer A4Printer), or None: guidance then goes to the receipt printer.
         self.a4 = a4
         self.site_name = site_name
-        self.suivi_url = suivi_url
+        #: Where the demande is followed (the récépissé's QR): the site's, else the family's.
+        self.suivi_url = suivi_url or family_of(procedure.group).suivi_url
         self.stats = stats
         self.numero: str | None = None
         #: What ANTS handed out with the demande (neph, code_cession, numero_predemande, envoi_avant…).

@@ -30,6 +30,19 @@ Options = dict[str, Any]
 Validator = Callable[[str, Options], str]
 
 REQUIRED = "Ce champ est obligatoire. Merci de le remplir."
+#: What to do with an empty required field, where its kind says more than REQUIRED.
+REQUIRED_BY_KIND = {
+    "choice": "Touchez une des réponses pour continuer.",
+    "yesno": "Touchez « Oui » ou « Non » pour continuer.",
+    "accept": "Cochez la case « J'atteste… » pour continuer.",
+}
+
+
+def required_message(kind: str, opts: Options) -> str:
+    """The sentence shown under an empty required field: the field's own, else its kind's."""
+    own = opts.get("required_message") or (opts.get("message") if kind == "accept" else None)
+    return str(own or REQUIRED_BY_KIND.get(kind, REQUIRED))
+
 
 _NAME_RE = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)*$")
 _EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
@@ -345,7 +358,7 @@ def validate(kind: str, raw: str, opts: Options | None = None, required: bool = 
     opts = opts or {}
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if required:
-            raise Invalid(opts.get("required_message", REQUIRED))
+            raise Invalid(required_message(kind, opts))
         return ""
     try:
         validator = VALIDATORS[kind]

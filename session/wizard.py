@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .catalogue import Field, Piece, Procedure, Step
-from .validation import Invalid, validate
+from .validation import Invalid, required_message, validate
 
 
 @dataclass(frozen=True)
@@ -145,9 +145,7 @@ class Wizard:
             if f.id in self.errors:
                 return False
             if f.is_required(self.values, today) and not self.values.get(f.id):
-                self.errors[f.id] = (
-                    f.options.get("required_message") or "Ce champ est obligatoire. Merci de le remplir."
-                )
+                self.errors[f.id] = required_message(f.kind, f.options)
                 return False
         for p in view.pieces:
             if p.required and not self.pages.get(p.id):

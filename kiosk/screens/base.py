@@ -18,7 +18,12 @@ def load_kv(module_file: str) -> None:
 
 class MadeAhead:
     """Widgets made ahead (see kiosk/ahead.py), kept by key for the language
-    they were made in: ``made(key, make)`` gives the one made before, or makes it."""
+    they were made in: ``made(key, make)`` gives the one made before, or makes it.
+
+    A form's, a pièce's or a récapitulatif's key starts with the procedure the
+    widget was made for: a step, field or pièce of the same id in another
+    procedure may say other words, and is another widget. Everything goes at
+    the session's end (clear)."""
 
     def __init__(self):
         self._made: dict[tuple, object] = {}

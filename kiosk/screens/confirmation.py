@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty, StringProperty
 
+from session.families import family_of
 from session.flow import PRINT_ATTESTATION
 
 from ..i18n import tr
@@ -18,11 +19,14 @@ class ConfirmationScreen(KioskScreen):
     attestation = BooleanProperty(False)
     #: Why the récépissé did not print (the session's words, translated); "" when it did or is printing.
     receipt_fault = StringProperty("")
+    #: How the document reaches the person: its family's words (session/families.toml).
+    delivery = StringProperty("")
 
     def refresh(self) -> None:
         session = self.controller.session
         self.attestation = self.controller.can(PRINT_ATTESTATION)
         self.ids.numero.text = session.numero or ""
+        self.delivery = tr.text(family_of(session.procedure.group).delivery)
         self.receipt_fault = "" if session.receipt_printed else tr.text(session.receipt_error)
         self.ids.printed.text = (
             tr._("Votre récépissé est imprimé. Prenez-le sous l'imprimante.")

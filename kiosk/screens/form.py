@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from kivy.clock import Clock
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty
 
 from ..i18n import tr
-from ..widgets.common import FieldBox, KButton, KCheck, KInput, KToggle
+from ..widgets.common import FieldBox, KButton, KCheck, KInput, KToggle, show_whole
 from ..widgets.keyboard import OnScreenKeyboard  # noqa: F401  (used in form.kv)
 from .base import KioskScreen, MadeAhead, load_kv, sentences
 
@@ -18,10 +20,16 @@ def show_step(screen, view) -> None:
 class FormScreen(KioskScreen):
     """A step made of fields: one FieldBox each, built from the procedure's data.
 
+    While an input has the focus (``typing``), the on-screen keyboard is up with,
+    beside it, Continuer, "Effacer tout" and "Fermer le clavier"; the question
+    being answered is scrolled whole above it, its error included.
+
     Building a FieldBox costs milliseconds (Kivy applies its rules widget by
     widget): the boxes of a procedure's steps are built ahead, while the user
     reads (see :meth:`prepare`), and kept until the session ends; showing a step
     then only fills them with the values."""
+
+    typing = BooleanProperty(False)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -29,12 +37,12 @@ class FormScreen(KioskScreen):
         self._boxes: dict[str, FieldBox] = {}
         self._inputs: list[KInput] = []
 
-    def prepare(self, step) -> list:
+    def prepare(self, step, procedure_id: str) -> list:
         """The work of building ``step``'s boxes ahead, one callable per field."""
-        return [lambda field=field: self._field_box(step, field) for field in step.fields]
+        return [lambda field=field: self._field_box(procedure_id, step, field) for field in step.fields]
 
-    def _field_box(self, step, field) -> FieldBox:
-        return self._built((step.id, field.id), lambda: self._make_field_box(step, field))
+    def _field_box(self, procedure_id: str, step, field) -> FieldBox:
+        return self._built((procedure_id, step.id, field.id), lambda: self._make_field_box(step, field))
 
     def _make_field_box(self, step, field) -> FieldBox:
         fb = FieldBox(field_id=field.id, label=tr.text(field.label), help=tr.text(field.help))
@@ -42,13 +50,18 @@ class FormScreen(KioskScreen):
         if field.input == "choice":
             group = f"{step.id}-{field.id}"
             for val, label in field.choices:
-                slot.add_widget(KToggle(text=tr.text(label), value=val, group=group, allow_no_selection=False))
+                toggle = KToggle(text=tr.text(label), value=val, group=group, allow_no_selection=False)
+                toggle.bind(state=lambda *_a, fb=fb: self._answered(fb))
+                slot.add_widget(toggle)
         elif field.input == "accept":
-            slot.add_widget(KCheck(text=tr.text(field.label)))
+            check = KCheck(text=tr.text(field.label))
+            check.bind(state=lambda *_a, fb=fb: self._answered(fb))
+            slot.add_widget(check)
             fb.label = ""
         else:
-            text_input = KInput(input_kind=field.input, field_id=field.id)
+            text_input = KInput(input_kind=field.input, field_id=field.id, capitalize=field.kind in ("name", "commune"))
             text_input.bind(focus=self._focused)
+            text_input.bind(text=lambda *_a, fb=fb: self._answered(fb))
             slot.add_widget(text_input)
             if field.kind == "timbre":  # bought on the timbre shop's page, in the browser window
                 buy = KButton(text=tr._("Acheter un timbre"), role="secondary", size_hint_y=None)
@@ -58,8 +71,29 @@ class FormScreen(KioskScreen):
         fb.width = self.ids.fields.width  # laid out, and its text drawn, at its final width
         return fb
 
+    _filling = False
+
+    def _answered(self, fb: FieldBox) -> None:
+        """An answer changed: its error goes as soon as it is right."""
+        if self._filling or not fb.error or self._boxes.get(fb.field_id) is not fb:
+            return
+        value = self._value_of(fb)
+        if value is not None and self.controller.recheck(fb.field_id, value):
+            fb.error = ""
+            for w in fb.ids.slot.children:
+                if isinstance(w, KInput):
+                    w.has_error = False
+
     def refresh(self) -> None:
-        wizard = self.controller.session.wizard
+        self._filling = True
+        try:
+            self._refresh()
+        finally:
+            self._filling = False
+
+    def _refresh(self) -> None:
+        session = self.controller.session
+        wizard = session.wizard
         view = wizard.view()
         show_step(self, view)
         box = self.ids.fields
@@ -67,7 +101,7 @@ class FormScreen(KioskScreen):
         self._boxes = {}
         self._inputs = []
         for field in view.fields:
-            fb = self._field_box(view.step, field)
+            fb = self._field_box(session.procedure.id, view.step, field)
             fb.error = tr.text(wizard.errors.get(field.id, ""))
             value = wizard.values.get(field.id, "")
             for widget in fb.ids.slot.children:
@@ -84,9 +118,11 @@ class FormScreen(KioskScreen):
             self._boxes[field.id] = fb
         # Hidden without disabling: disabling restyles its sixty keys, twice per step.
         self.ids.keyboard.target = None
-        self.ids.keyboard.opacity = 0
-        self.ids.keyboard.height = 0
+        self.typing = False
         self.ids.scroll.scroll_y = 1
+        first = next(iter(self._boxes.values()), None)
+        if first is not None:  # the intro above it scrolls away if both do not fit
+            self._scroll_whole(first)
 
     def clear(self) -> None:
         self.ids.fields.clear_widgets()
@@ -100,6 +136,7 @@ class FormScreen(KioskScreen):
         keyboard = self.ids.keyboard
         keyboard.target = None
         keyboard.shifted = False
+        self.typing = False
         self.ids.indicator.title = self.ids.intro.text = ""
 
     @staticmethod
@@ -114,9 +151,38 @@ class FormScreen(KioskScreen):
             return
         keyboard = self.ids.keyboard
         keyboard.attach(text_input)
-        keyboard.opacity = 1
-        keyboard.height = keyboard.natural_height
-        Clock.schedule_once(lambda _dt: self.ids.scroll.scroll_to(text_input, animate=False), 0)
+        self.typing = True
+        self._show_whole(text_input)
+
+    def _show_whole(self, text_input: KInput) -> None:
+        """Scroll the question of ``text_input`` (label, help, input, error) into
+        view, once the keyboard has taken its place (two frames of layout)."""
+        box = text_input.parent.parent if text_input.parent is not None else None
+        self._scroll_whole(box if isinstance(box, FieldBox) else text_input)
+
+    def _scroll_whole(self, target) -> None:
+        def scroll(_dt, again: bool = True) -> None:
+            if target.parent is not None:
+                show_whole(self.ids.scroll, target, padding=dp(6))
+            if again:
+                Clock.schedule_once(lambda dt: scroll(dt, again=False), 0)
+
+        Clock.schedule_once(scroll, 0)
+
+    def hide_keyboard(self) -> None:
+        """The keyboard goes down; the answers stay as typed."""
+        target = self.ids.keyboard.target
+        if target is not None:
+            target.focus = False
+        self.ids.keyboard.target = None
+        self.typing = False
+
+    def clear_field(self) -> None:
+        """The "Effacer tout" key: the field being typed in, emptied at once."""
+        target = self.ids.keyboard.target
+        if target is not None:
+            target.text = ""
+            target.focus = True
 
     def focus_next(self) -> None:
         current = self.ids.keyboard.target
@@ -127,20 +193,27 @@ class FormScreen(KioskScreen):
                 return
         self.go_next()
 
+    @staticmethod
+    def _value_of(fb: FieldBox) -> str | None:
+        widgets = fb.ids.slot.children
+        toggles = [w for w in widgets if isinstance(w, KToggle)]
+        checks = [w for w in widgets if isinstance(w, KCheck)]
+        inputs = [w for w in widgets if isinstance(w, KInput)]
+        if toggles:
+            chosen = [t.value for t in toggles if t.state == "down"]
+            return chosen[0] if chosen else ""
+        if checks:
+            return "1" if checks[0].state == "down" else ""
+        if inputs:
+            return inputs[0].text
+        return None
+
     def collect(self) -> dict[str, str]:
         raw: dict[str, str] = {}
         for field_id, fb in self._boxes.items():
-            widgets = fb.ids.slot.children
-            toggles = [w for w in widgets if isinstance(w, KToggle)]
-            checks = [w for w in widgets if isinstance(w, KCheck)]
-            inputs = [w for w in widgets if isinstance(w, KInput)]
-            if toggles:
-                chosen = [t.value for t in toggles if t.state == "down"]
-                raw[field_id] = chosen[0] if chosen else ""
-            elif checks:
-                raw[field_id] = "1" if checks[0].state == "down" else ""
-            elif inputs:
-                raw[field_id] = inputs[0].text
+            value = self._value_of(fb)
+            if value is not None:
+                raw[field_id] = value
         return raw
 
     def show_errors(self) -> None:
@@ -154,7 +227,7 @@ class FormScreen(KioskScreen):
             if fb.error and first is None:
                 first = fb
         if first is not None:
-            self.ids.scroll.scroll_to(first, animate=False)
+            self._scroll_whole(first)
 
     def buy_timbre(self, field_id: str) -> None:
         """The timbre shop opens in the browser window; what was typed here is kept."""

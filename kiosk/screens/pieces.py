@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
+from kivy.metrics import dp
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from ..i18n import tr
-from ..widgets.common import Framed
+from ..widgets.common import Framed, show_whole
 from .base import KioskScreen, MadeAhead, load_kv, sentences
 from .form import show_step
 
@@ -22,6 +24,19 @@ class PieceRow(Framed, BoxLayout):
     error = StringProperty("")
     preview = StringProperty("")
     screen: Any = None  # the PiecesScreen it is on, set when it is made
+
+    @staticmethod
+    def status_text(pages: int, max_pages: int, _lang: str = "") -> str:
+        """Where the pièce stands, in a plain sentence with real plurals, and what to do next."""
+        if not pages:
+            return tr._("Pas encore numérisé")
+        if pages == 1:
+            text = tr._("1 page numérisée sur {} au plus.").format(max_pages) if max_pages > 1 else tr._("Numérisé.")
+        else:
+            text = tr._("{} pages numérisées sur {} au plus.").format(pages, max_pages)
+        if pages < max_pages:
+            text += " " + tr._("Un verso ou une autre page ? Retournez la feuille et touchez « Ajouter une page ».")
+        return text
 
     def scan(self) -> None:
         self.screen.controller.scan(self.piece_id)
@@ -44,12 +59,12 @@ class PiecesScreen(KioskScreen):
         self._built = MadeAhead()  # kept until the session ends
         self._rows: dict[str, PieceRow] = {}
 
-    def prepare(self, step) -> list:
+    def prepare(self, step, procedure_id: str) -> list:
         """The work of making ``step``'s rows ahead (see kiosk/ahead.py)."""
-        return [lambda piece=piece: self._row(step, piece) for piece in step.pieces]
+        return [lambda piece=piece: self._row(procedure_id, step, piece) for piece in step.pieces]
 
-    def _row(self, step, piece) -> PieceRow:
-        return self._built((step.id, piece.id), lambda: self._make_row(piece))
+    def _row(self, procedure_id: str, step, piece) -> PieceRow:
+        return self._built((procedure_id, step.id, piece.id), lambda: self._make_row(piece))
 
     def _make_row(self, piece) -> PieceRow:
         row = PieceRow(
@@ -73,7 +88,7 @@ class PiecesScreen(KioskScreen):
         latest = ""
         for piece in view.pieces:
             preview = session.workspace.preview(piece.id)
-            row = self._row(view.step, piece)
+            row = self._row(session.procedure.id, view.step, piece)
             row.pages = len(session.workspace.pages(piece.id))
             row.error = tr.text(wizard.errors.get(piece.id, ""))
             row.preview = str(preview) if preview else ""
@@ -82,6 +97,25 @@ class PiecesScreen(KioskScreen):
             if preview and piece.id == getattr(self.controller, "last_scanned", None):
                 latest = str(preview)
         self.preview = latest
+        current = next((r for r in self._rows.values() if r.error), None) or next(
+            (r for r in self._rows.values() if not r.pages), None
+        )
+        self._show_whole(current)
+
+    def _show_whole(self, row) -> None:
+        """The pièce to scan now (or the first with an error) scrolled whole into
+        view, its Numériser button with it, once laid out."""
+        if row is None:
+            self.ids.scroll.scroll_y = 1
+            return
+
+        def scroll(_dt, again: bool = True) -> None:
+            if row.parent is not None:
+                show_whole(self.ids.scroll, row, padding=dp(4))
+            if again:
+                Clock.schedule_once(lambda dt: scroll(dt, again=False), 0)
+
+        Clock.schedule_once(scroll, 0)
 
     def clear(self) -> None:
         self.ids.pieces.clear_widgets()
@@ -98,6 +132,7 @@ class PiecesScreen(KioskScreen):
             row.error = tr.text(wizard.errors.get(piece_id, "")) or (
                 tr._("Numérisez ce document pour continuer.") if piece_id in missing else ""
             )
+        self._show_whole(next((r for r in self._rows.values() if r.error), None))
 
     def go_next(self) -> None:
         self.controller.next()

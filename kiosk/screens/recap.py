@@ -33,24 +33,33 @@ class RecapScreen(KioskScreen):
         self._built = MadeAhead()
         self._sections: list[RecapSection] = []
 
-    def prepare(self, step) -> list:
+    def prepare(self, step, procedure_id: str) -> list:
         """The work of making ahead the section of ``step`` (or its attestation box)."""
-        return [lambda: self._section(step.id)] + [
-            lambda field=field: self._check(field) for field in step.fields if field.kind == "accept"
+        return [lambda: self._section(procedure_id, step.id)] + [
+            lambda field=field: self._check(procedure_id, field) for field in step.fields if field.kind == "accept"
         ]
 
-    def _section(self, step_id: str) -> RecapSection:
+    def _section(self, procedure_id: str, step_id: str) -> RecapSection:
         def make():
             section = RecapSection(step_id=step_id, width=self.ids.sections.width)
             section.screen = self
             return section
 
-        return self._built(("section", step_id), make)
+        return self._built((procedure_id, "section", step_id), make)
 
-    def _check(self, field) -> KCheck:
-        return self._built(
-            ("accept", field.id), lambda: KCheck(text=tr.text(field.label), width=self.ids.sections.width)
-        )
+    def _check(self, procedure_id: str, field) -> KCheck:
+        def make() -> KCheck:
+            check = KCheck(text=tr.text(field.label), width=self.ids.attest.width)
+            check.bind(state=self._answered)
+            return check
+
+        return self._built((procedure_id, "accept", field.id), make)
+
+    def _answered(self, check: KCheck, state: str) -> None:
+        """The box ticked: its error goes at once."""
+        if check is self._accept and self.ids.error.text:
+            if self.controller.recheck(self._accept_field.id, "1" if state == "down" else ""):
+                self.ids.error.text = ""
 
     def fill(self) -> list[RecapSection]:
         """The sections, with what the user entered so far. Also called ahead,
@@ -66,7 +75,7 @@ class RecapScreen(KioskScreen):
                 + (tr._("{} page(s)").format(value) if isinstance(value, int) else tr.text(value))
                 for label, value in entries
             ]
-            section = self._section(step_id)
+            section = self._section(session.procedure.id, step_id)
             section.title, section.body = tr.text(title), "\n".join(lines)
             sections.append(section)
         return sections
@@ -82,17 +91,19 @@ class RecapScreen(KioskScreen):
         for section in self._sections:
             box.add_widget(section)
         self._accept = None
+        self.ids.attest.clear_widgets()
         for field in view.fields:
             if field.kind == "accept":
                 self._accept_field = field
-                check = self._check(field)
+                check = self._check(session.procedure.id, field)
                 check.state = "down" if wizard.values.get(field.id) == "1" else "normal"
-                box.add_widget(check)
+                self.ids.attest.add_widget(check)
                 self._accept = check
         self.ids.error.text = tr.text(wizard.errors.get("attestation", ""))
 
     def clear(self) -> None:
         self.ids.sections.clear_widgets()
+        self.ids.attest.clear_widgets()
         for widget in self._built.values():
             if isinstance(widget, RecapSection):
                 widget.body = ""

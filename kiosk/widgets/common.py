@@ -70,9 +70,20 @@ class KCheck(RtlLabelMixin, ToggleButton):
 
 
 class KInput(TextInput):
-    """A one-line input; ``input_kind`` picks the on-screen keyboard layout."""
+    """A one-line input; ``input_kind`` picks the on-screen keyboard layout.
+    With ``capitalize`` (names, communes), each word's first letter is written
+    as a capital: nobody has to find Maj."""
 
     input_kind = StringProperty("text")
+    capitalize = BooleanProperty(False)
+
+    def insert_text(self, substring, from_undo=False):
+        if self.capitalize and not from_undo and substring[:1].isalpha():
+            before = self.text[: self.cursor_index()]
+            if not before or before[-1] in " -'’":
+                substring = substring[:1].upper() + substring[1:]
+        return super().insert_text(substring, from_undo=from_undo)
+
     field_id = StringProperty("")
     has_error = BooleanProperty(False)
     edge = NumericProperty(1)  # the frame's thickness
@@ -158,3 +169,28 @@ class StepIndicator(BoxLayout):
     title = StringProperty("")
     #: Only the bar, while the keyboard takes the lower half of the screen.
     compact = BooleanProperty(False)
+
+
+def show_whole(scroll: ScrollView, widget: Widget, padding: float = 6) -> None:
+    """Scroll ``scroll`` at once so that ``widget`` (inside it) is whole in view;
+    one taller than the view shows its top (the question's label and help), the
+    rest a swipe below. Kivy's scroll_to would show a tall widget's bottom."""
+    if not scroll.children:
+        return
+    content = scroll.children[0]
+    room = content.height - scroll.height
+    if room <= 0:
+        scroll.scroll_y = 1
+        return
+    _x, view_bottom = scroll.to_window(scroll.x, scroll.y)
+    view_top = view_bottom + scroll.height
+    _x, bottom = widget.to_window(widget.x, widget.y)
+    top = bottom + widget.height
+    padding = max(0.0, min(padding, (scroll.height - widget.height) / 2))  # a tight fit still fits
+    if widget.height > scroll.height or top > view_top - padding:
+        delta = view_top - padding - top  # its top just under the view's top
+    elif bottom < view_bottom + padding:
+        delta = view_bottom + padding - bottom  # its bottom just over the view's bottom
+    else:
+        return
+    scroll.scroll_y = min(1.0, max(0.0, scroll.scroll_y - delta / room))

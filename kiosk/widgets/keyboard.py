@@ -30,15 +30,14 @@ LAYOUTS = {
         list("azertyuiop") + ["-"],
         list("qsdfghjklm") + ["'"],
         [SHIFT] + list("wxcvbn") + ["@", ".", "_"],
-        list("éèêëàâçùîïô"),
-        [SPACE, NEXT],
+        # The accents share the space bar's row: one row less, more of the question in view.
+        list("éèêëàâçùîïô") + [SPACE, NEXT],
     ],
     "number": [
         list("123"),
         list("456"),
         list("789"),
-        ["/", "0", BACKSPACE],
-        [NEXT],
+        ["/", "0", BACKSPACE, NEXT],
     ],
 }
 

@@ -37,7 +37,14 @@ def message(kind, raw, **opts):
         ("mobile", "0123456789", {}, "Écrivez un numéro de portable de 10 chiffres qui commence par 06 ou 07."),
         ("photo_code", "ABC", {}, "Le code photo a 22 lettres et chiffres. Il est écrit sur la planche de photos."),
         ("timbre", "12345", {}, "Le numéro du timbre fiscal a 16 chiffres. Il est sur le SMS ou le reçu d'achat."),
-        ("accept", "", {"message": "Cochez la case pour valider votre demande."}, REQUIRED),
+        (
+            "accept",
+            "",
+            {"message": "Cochez la case pour valider votre demande."},
+            "Cochez la case pour valider votre demande.",
+        ),
+        ("accept", "", {}, "Cochez la case « J'atteste… » pour continuer."),
+        ("choice", "", {"choices": [["perte", "Perte"]]}, "Touchez une des réponses pour continuer."),
     ],
 )
 def test_user_messages(kind, raw, opts, expected):

@@ -358,8 +358,12 @@ def _names_agree(identity: Identity, other: str) -> bool:
     if identity.layout == "fr-cni-2x36":
         return True  # the zone's own check digit covers them
     start = 0 if identity.layout == "td1" else 5
-    wanted = (identity.nom, identity.prenoms)
-    return any(_names_in(line[start:]) == wanted for line in _clean(other))
+
+    def words(nom: str, prenoms: list[str]) -> tuple[str, list[str]]:
+        return nom, [p for p in prenoms if len(p) > 1]  # a lone letter in the fillers: an OCR stroke
+
+    wanted = words(identity.nom, identity.prenoms)
+    return any(words(*_names_in(line[start:])) == wanted for line in _clean(other))
 
 
 def read_mrz(image: Image.Image, *, dpi: int = 300, today: dt.date | None = None) -> MrzReading:

@@ -205,24 +205,24 @@ class UserSession:
         added = len(kept)
         self._figures.pages_scanned += added
         self._sync_pages()
-        if refusal:  # "Rescannez : …", beside the pièce
-            self.wizard.errors[piece_id] = refusal
+        if refusal is not None:  # "Rescannez : …", beside the pièce
+            self.wizard.errors[piece_id] = refusal.sentence()
         if error is not None and added == 0:
             raise SessionError.of(error) from error
         if error is not None:
             log.warning("scan stopped after %d page(s): %s", added, type(error).__name__)
         return self.workspace.page_count(piece_id)
 
-    def _judged(self, key: str, pages: Sequence[Any]) -> tuple[list[Any], str]:
+    def _judged(self, key: str, pages: Sequence[Any]) -> tuple[list[Any], Any]:
         """The pages the readers let through, their readings kept in memory;
-        a refused page is deleted at once, and its reason returned."""
+        a refused page is deleted at once, and its reason (documents.Told) returned."""
         kept: list[Any] = []
-        refusal = ""
+        refusal = None
         for page in pages:
             reading = getattr(page, "reading", None)
             if reading is not None and reading.refused is not None:
                 Path(page.path).unlink(missing_ok=True)
-                refusal = reading.refused.sentence()
+                refusal = reading.refused
                 continue
             kept.append(page)
             if reading is not None:
@@ -256,8 +256,8 @@ class UserSession:
                 self._scanning -= 1
                 self._scan_over.notify_all()
         kept, refusal = self._judged(kind, pages)
-        if refusal:
-            raise SessionError(refusal)
+        if refusal is not None:
+            raise SessionError(refusal.template, key=f"documents.{refusal.key}", **refusal.params)
         name = {"photo": "code_photo", "timbre": "timbre", "recepisse": "numero"}.get(kind, kind)
         return next((p.reading.fields[name] for p in kept if p.reading and name in p.reading.fields), "")
 

@@ -346,9 +346,12 @@ def walk_permis_perte(
     shot("etape-4-photo")
     go_on("photo", "pieces")
     for piece in ("identite", "domicile"):
-        driver.tap(driver.piece_row(piece).ids.scan)
-        driver.wait_idle()
-        session = driver.controller.session
+        for _attempt in range(3):  # a page the kiosk's checks refuse ("Rescannez : …") is scanned again
+            driver.tap(driver.piece_row(piece).ids.scan)
+            driver.wait_idle()
+            session = driver.controller.session
+            if session is None or session.workspace.page_count(piece) or piece not in session.wizard.errors:
+                break
         if session is None or session.workspace.page_count(piece) < 1:
             raise TourError(
                 f"on the step 'pieces', the scan of {piece!r} gave no page; notice {driver.controller.notice!r}"

@@ -320,7 +320,10 @@ def simulate(
             for f in state.fields:
                 _fill_lazily(f, values, wizard.values, booth, procedure)
             for piece in state.to_scan:
-                flow.scan(piece.id)
+                for _attempt in range(3):  # a page the checks refuse ("Rescannez : …") is scanned again
+                    flow.scan(piece.id)
+                    if session.workspace.page_count(piece.id) or piece.id not in wizard.errors:
+                        break
                 scanned.append(piece.id)
             if state.can(PRINT_GUIDANCE):
                 guidance = session.guidance().as_dict()

@@ -27,13 +27,15 @@ MESSAGES = {
     "blurred": "Rescannez : la page est floue, posez-la bien à plat sur la vitre sans la bouger.",
     "cut": "Rescannez : le document dépasse du bord de la vitre, posez-le contre le coin marqué d'une flèche.",
     "not-identity": "Rescannez : ce n'est pas une pièce d'identité, posez la face avec votre photo contre la vitre.",
-    "not-domicile": "Rescannez : c'est une pièce d'identité, posez votre facture ou votre avis contre la vitre.",
     "too-old": "Rescannez : ce justificatif date du {date}, il faut un document de moins de 6 mois.",
     # what is told without refusing the page
     "upside-down": "La page était à l'envers : elle a été retournée.",
     "mrz-unchecked": "Les lignes en bas de votre pièce n'ont pas pu être vérifiées : tapez vos informations.",
     "2ddoc-unchecked": "Le code 2D-Doc de ce document n'a pas pu être vérifié : tapez votre adresse.",
     "code-unread": "Le code n'a pas pu être lu sur cette page : tapez-le.",
+    "looks-identity": (
+        "Cette page ressemble à une pièce d'identité : vérifiez que c'est votre justificatif de domicile."
+    ),
 }
 
 
@@ -196,7 +198,8 @@ def _domicile(
         if max(width, height) < 130:  # a card on the glass, not a bill: an MRZ says which
             result.checked.append("mrz")
             if mrz.read_mrz(page, dpi=dpi, today=today).found:
-                result.refused = Told("not-domicile")
+                # told, not refused: the verso of a card may be what a person hosted has to add
+                result.notes.append(Told("looks-identity"))
         return
     doc = docs[0]
     if not authorities.verify(doc) or not doc.is_domicile:

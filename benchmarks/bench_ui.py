@@ -137,8 +137,9 @@ def free_port() -> int:
 reading: list[float] = []
 
 
-def taps(tmp: Path) -> list[float]:
-    """Milliseconds from touch-down to the next frame, for each tap that moves the user on."""
+def taps(tmp: Path, at_least: int = 40) -> list[float]:
+    """Milliseconds from touch-down to the next frame, for each tap that moves the
+    user on; the procedure is walked again, by the next person, until ``at_least``."""
     os.environ.setdefault("KIVY_HOME", str(tmp / "kivy"))
     exec(compile(_ENV_SETUP, "env", "exec"), {})
     sys.path.insert(0, str(ROOT))
@@ -163,11 +164,12 @@ def taps(tmp: Path) -> list[float]:
     services = build_services(settings)
     try:
         client = make_client(settings)
-        try:
+
+        def codes():
             code = client.new_photo_code()
             timbre = client.buy_timbre("perte", DEMO_USER["code_postal"], "4970100000000014", "12/39", "123").numero
-        finally:
-            client.close()
+            return code, timbre
+
         driver = KioskDriver(services)  # types as a USB keyboard does
         times: list[float] = []
         reading.clear()
@@ -202,9 +204,15 @@ def taps(tmp: Path) -> list[float]:
 
         driver.tap_at = timed_tap
         try:
-            walk_permis_perte(driver, DEMO_USER, code, timbre)
+            while len(times) < at_least:
+                walk_permis_perte(driver, DEMO_USER, *codes())
+                driver.controller.sessions.no_goodbye()  # the next person, at once
+                driver.controller.reset()
+                driver.pump(3)
+                driver.settle()
         finally:
             driver.close()
+            client.close()
         return times
     finally:
         services.close()
@@ -224,12 +232,21 @@ def main(argv=None) -> int:
     print(f"cold start  kiosk welcome {full * 1000:7.0f} ms   ratio {ratio:.2f}x (goal <= 3x)")
     with tempfile.TemporaryDirectory() as tmp:
         times = taps(Path(tmp))
-    times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-    print(
-        f"tap to next screen  {len(times)} taps  median {statistics.median(times):5.1f} ms  "
-        f"p95 {p95:5.1f} ms  max {times[-1]:5.1f} ms (goal p95 <= 50 ms)"
-    )
+        # The same again with the second core busy (a scan's worker, the browser window...).
+        (Path(tmp) / "busy").mkdir()
+        busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        try:
+            loaded = taps(Path(tmp) / "busy")
+        finally:
+            busy.kill()
+            busy.wait()
+    for label, ms in (("idle second core", times), ("second core busy", loaded)):
+        ms.sort()
+        p95 = ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
+        print(
+            f"tap to next screen, {label}: {len(ms)} taps  median {statistics.median(ms):5.1f} ms  "
+            f"p95 {p95:5.1f} ms  max {ms[-1]:5.1f} ms (goal p95 <= 50 ms)"
+        )
     if reading:
         print(
             f"  built ahead while the screen is read: median {statistics.median(reading):5.1f} ms, "

@@ -122,7 +122,7 @@ class FormScreen(KioskScreen):
         self.ids.scroll.scroll_y = 1
         first = next(iter(self._boxes.values()), None)
         if first is not None:  # the intro above it scrolls away if both do not fit
-            self._scroll_whole(first)
+            self._scroll_whole(first, top_first=True)
 
     def clear(self) -> None:
         self.ids.fields.clear_widgets()
@@ -160,9 +160,11 @@ class FormScreen(KioskScreen):
         box = text_input.parent.parent if text_input.parent is not None else None
         self._scroll_whole(box if isinstance(box, FieldBox) else text_input)
 
-    def _scroll_whole(self, target) -> None:
+    def _scroll_whole(self, target, top_first: bool = False) -> None:
         def scroll(_dt, again: bool = True) -> None:
-            if target.parent is not None:
+            if top_first and target.height > self.ids.scroll.height:
+                self.ids.scroll.scroll_y = 1  # the first question, taller than the view: from its top
+            elif target.parent is not None:
                 show_whole(self.ids.scroll, target, padding=dp(6))
             if again:
                 Clock.schedule_once(lambda dt: scroll(dt, again=False), 0)

@@ -157,7 +157,7 @@ def test_switching_language_relabels_every_screen_live(kiosk):
     assert form.ids.indicator.title == "Reason for the request"
     assert form._boxes["motif"].label == "What happened?"
     kiosk.tap(form.ids.next)  # nothing chosen: the session's message, in English
-    assert form._boxes["motif"].error == "This field is required. Please fill it in."
+    assert form._boxes["motif"].error == "Tap one of the answers to continue."
     kiosk.tap(kiosk.root.ids.read_aloud)
     assert kiosk.speaker.said[-1][0] == "en" and "What happened?" in kiosk.speaker.last
     kiosk.controller.finish("abandoned")

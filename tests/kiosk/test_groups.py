@@ -64,7 +64,7 @@ def walk(kiosk, services, procedure_id, variant=None, index=0, stop_at=None):
                         kiosk.check()
                     else:
                         kiosk.type_into(f.id, value, typing="keys")
-                kiosk.tap(ids.next)
+                kiosk.tap(ids.keyboard_next if kiosk.screen.typing else ids.next)  # beside the keys while typing
             elif name == "pieces":
                 while True:  # each scan rebuilds the rows: look again every time
                     row = next((r for r in kiosk.screen._rows.values() if not r.pages), None)

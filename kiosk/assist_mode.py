@@ -22,6 +22,7 @@ from kivy.uix.floatlayout import FloatLayout
 
 from session import flow as F
 from session.assist import ACTIVE, CONSENT, CONSENT_QUESTION, OFF, PIN_ENTRY, AssistMode
+from userfacing import UserFacingError
 
 from .i18n import tr
 from .widgets.common import KRow
@@ -31,6 +32,14 @@ log = logging.getLogger(__name__)
 PIN_WRONG = "Code incorrect."
 PIN_LOCKED = "Trop d'essais : la saisie du code est bloquée {minutes} min."
 HANDED_BACK = "Le médiateur vous rend la main."
+
+
+def _why(exc: BaseException) -> str:
+    """The printer's sentence in the user's language; anything else is a bug, logged with its traceback."""
+    if isinstance(exc, UserFacingError):
+        return exc.translated(tr._)
+    log.error("test print failed", exc_info=exc)
+    return tr._("La borne rencontre un problème. Appelez le médiateur.")
 
 
 class KioskAssist(EventDispatcher):
@@ -149,9 +158,7 @@ class KioskAssist(EventDispatcher):
         self.controller.jobs.submit(
             lambda: printer.print_receipt(ticket),
             on_done=lambda _r: setattr(self, "devices", tr._("Impression test : réussie")),
-            on_error=lambda exc: setattr(
-                self, "devices", tr._("Impression test : échec") + f" ({tr._(getattr(exc, 'message_fr', '') or '')})"
-            ),
+            on_error=lambda exc: setattr(self, "devices", tr._("Impression test : échec") + f" ({_why(exc)})"),
         )
 
     def end_session(self) -> None:

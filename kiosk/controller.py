@@ -1,12 +1,11 @@
 """Wires the session's flow to the screens.
 
-The flow (session/flow.py) decides what each step's action does, what comes
-next and when the procedure ends; the controller shows the screen for the
-flow's state (kiosk/screens: screen_for), forwards the person's intents, and
-runs those that block (scans, the submission, prints, the wipe) on the job
-queue. What the flow publishes comes back through its listener
-(kiosk/follow.py); a session's start and end are kiosk/sessions.py's, the
-devices' status kiosk/device_state.py's, the work done ahead kiosk/ahead.py's.
+The flow (session/flow.py) decides what each step's action does, what comes next and
+when the procedure ends; the controller shows the screen for the flow's state
+(kiosk/screens: screen_for), forwards the person's intents, and runs those that block
+(scans, the submission, prints, the wipe) on the job queue. What the flow publishes
+comes back through its listener (kiosk/follow.py); a session's start and end are
+kiosk/sessions.py's, the devices' status kiosk/device_state.py's, the work ahead kiosk/ahead.py's.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 
 from session import flow as F
 from session.catalogue import Catalogue, Procedure
+from userfacing import UserFacingError
 
 from .ahead import WorkAhead
 from .demo_codes import DemoCodes
@@ -93,10 +93,6 @@ class Controller(EventDispatcher):
         """The demo codes last fetched (the checklist shows them), see kiosk/demo_codes.py."""
         return self._demo.codes
 
-    @property
-    def preparing(self) -> bool:
-        return self.ahead.preparing
-
     # --- navigation -----------------------------------------------------------
     def show(self, name: str) -> None:
         screen = self.manager.get_screen(name)
@@ -150,13 +146,12 @@ class Controller(EventDispatcher):
         """Whether the error of ``field_id`` went, its new ``value`` being right (see Flow.recheck)."""
         return self.flow is not None and self.flow.can(F.KEEP) and self.flow.recheck(field_id, value)
 
-    def scan(self, piece_id: str) -> None:
+    def scan(self, piece_id: str, intent: str = F.SCAN) -> None:
         self.last_scanned = piece_id  # its page is shown large
-        self._intent(F.SCAN, piece_id)
+        self._intent(intent, piece_id)
 
     def rescan(self, piece_id: str) -> None:
-        self.last_scanned = piece_id
-        self._intent(F.RESCAN, piece_id)
+        self.scan(piece_id, F.RESCAN)
 
     def cancel_scan(self) -> None:
         if self.flow is not None:
@@ -216,8 +211,6 @@ class Controller(EventDispatcher):
         self.jobs.submit(fn, done, failed)
 
     def _told(self, exc: BaseException) -> None:
-        from userfacing import UserFacingError
-
         self.busy = False
         if isinstance(exc, UserFacingError):
             self.notice = exc.translated(tr._)

@@ -95,7 +95,7 @@ class KioskDriver:
         until the widgets it builds ahead are made (see Controller.prepare).
         Returns the frames it took."""
         frames = 0
-        while self.controller.preparing and frames < max_frames:
+        while self.controller.ahead.preparing and frames < max_frames:
             EventLoop.idle()
             frames += 1
         return frames

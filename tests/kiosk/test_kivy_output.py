@@ -17,6 +17,7 @@ from support import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 XVFB = "/usr/bin/Xvfb"
+XDOTOOL = "/usr/bin/xdotool"
 
 
 @pytest.fixture
@@ -45,6 +46,8 @@ def display():
 
 
 def test_the_kiosk_on_a_screen_prints_no_critical_line_nor_traceback(display, tmp_path, workspace_root, unused_port):
+    if not Path(XDOTOOL).exists():
+        pytest.fail(f"{XDOTOOL} is missing: install Debian's xdotool", pytrace=False)
     site = tmp_path / "site.toml"
     site.write_text(f"""config_version = 1
 [ants]
@@ -67,13 +70,26 @@ path = "{tmp_path / "stats.db"}"
             stderr=subprocess.STDOUT,
         )
         try:
-            # the screens made ahead of the first touch have text inputs: Kivy's clipboard
-            # (and, on Linux, its cut buffer) is chosen for the first of them
-            wait_until(
-                lambda: "Clipboard: Provider" in log.read_text(errors="replace") or kiosk.poll() is not None,
-                90,
-                message="the kiosk to make its first text input",
-            )
+            # Kivy's clipboard (and, on Linux, its cut buffer) is chosen for the first text
+            # input, made once a procedure is chosen: touched here as a person would, with
+            # xdotool on the virtual screen ("Touchez ici pour commencer", then the top of the
+            # chooser: "Permis de conduire", then the first of its procedures).
+            def started() -> bool:
+                return "Start application main loop" in log.read_text(errors="replace") or kiosk.poll() is not None
+
+            wait_until(started, 90, message="the kiosk's first frame")
+
+            def touched(x: int, y: int, seen: str):
+                def touch() -> bool:
+                    if seen in log.read_text(errors="replace") or kiosk.poll() is not None:
+                        return True
+                    subprocess.run([XDOTOOL, "mousemove", str(x), str(y), "click", "1"], env=env, timeout=30)
+                    return False
+
+                return touch
+
+            wait_until(touched(640, 660, "formation/demo"), 60, interval=1, message="the chooser after the welcome")
+            wait_until(touched(335, 200, "Clipboard: Provider"), 90, interval=1, message="the kiosk's first text input")
             assert kiosk.poll() is None, log.read_text(errors="replace")
         finally:
             kiosk.send_signal(signal.SIGTERM)  # as systemd stops it

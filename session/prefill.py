@@ -28,6 +28,25 @@ class Proposal:
     told: list[str] = field(default_factory=list)
 
 
+#: Told when a document gave nothing to fill (translated by the kiosk: kiosk/locale).
+NOT_READ = {
+    "identite": "Votre pièce n'a pas pu être lue : tapez vos informations.",
+    "domicile": "Votre justificatif n'a pas pu être lu : tapez votre adresse.",
+}
+
+
+@dataclass
+class DocumentRead:
+    """One document scanned to fill a step (see UserSession.read_document): what
+    it proposes, and what the user is told, as (French template, values) pairs
+    for the kiosk to translate: why it was refused or not read, that it was
+    turned, that the names differ."""
+
+    kind: str
+    proposal: Proposal
+    told: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+
+
 def _same_name(a: str, b: str) -> bool:
     words = {w for w in a.upper().replace("-", " ").split() if len(w) > 1}
     return bool(words & {w for w in b.upper().replace("-", " ").split() if len(w) > 1})

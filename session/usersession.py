@@ -13,7 +13,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +114,8 @@ class UserSession:
         self.readings: dict[str, list[Any]] = {}
         #: What the readers told the user without refusing a page (sentences, latest last).
         self.read_notes: list[str] = []
+        #: Why the last page judged was refused (documents.Told), or None.
+        self.last_refusal: Any = None
         self._now = now
         self._started = time.monotonic()
         self._started_wall = time.time()
@@ -228,6 +230,7 @@ class UserSession:
             if reading is not None:
                 self.readings.setdefault(key, []).append(reading)
                 self.read_notes += [note.sentence() for note in reading.notes]
+        self.last_refusal = refusal
         return kept, refusal
 
     def scan_code(self, kind: str, source: str = "flatbed") -> str:
@@ -267,11 +270,50 @@ class UserSession:
         readings = [r for rs in self.readings.values() for r in rs]
         return _prefill.propose(readings, fields, typed=self.wizard.values)
 
-    def confirm_reading(self, corrected: dict[str, str] | None = None) -> list[str]:
+    def read_document(
+        self, kind: str, source: str = "flatbed", on_progress: Callable[[ScanJob], None] | None = None
+    ) -> _prefill.DocumentRead:
+        """The identity document ("identite") or the justificatif de domicile
+        ("domicile") scanned to fill the step the user is on: into its pièce when
+        the procedure asks for it and it has room (the pièces step then shows it
+        scanned), else read and not kept. Returns what this scan proposes, for
+        fields not typed, and what the user is told; nothing counts before
+        :meth:`confirm_reading`."""
+        before = len(self.readings.get(kind, []))
+        self.last_refusal = None
+        wanted = any(p.id == kind for s in self.procedure.steps for p in s.pieces)
+        if wanted and self.workspace.page_count(kind) < self._piece(kind).max_pages:
+            self.scan_piece(kind, source, on_progress=on_progress)
+            if self.last_refusal is not None:
+                self.wizard.errors.pop(kind, None)  # told beside the step's reading button
+        else:
+            try:
+                self.scan_code(kind, source)
+            except SessionError:
+                if self.last_refusal is None:  # a fault of the scanner: the kiosk tells it
+                    raise
+        refusal = self.last_refusal
+        fresh = self.readings.get(kind, [])[before:]
+        fields = {f.id for s in self.procedure.steps for f in s.fields}
+        proposal = _prefill.propose(fresh, fields, typed=self.wizard.values)
+        proposal.told = self.reading_proposal().told  # the names, compared across the documents
+        told = [(refusal.template, dict(refusal.params))] if refusal is not None else []
+        told += [(note.template, dict(note.params)) for r in fresh for note in r.notes]
+        if refusal is None and not any(r.kind == kind for r in fresh) and not told:
+            told.append((_prefill.NOT_READ[kind], {}))
+        told += [(sentence, {}) for sentence in proposal.told]
+        return _prefill.DocumentRead(kind, proposal, told)
+
+    def confirm_reading(
+        self, corrected: dict[str, str] | None = None, *, fields: Collection[str] | None = None
+    ) -> list[str]:
         """The user confirmed (or corrected) what was read: the values go into the
-        wizard, each validated as if typed; returns the ids of the fields set."""
+        wizard, each validated as if typed; returns the ids of the fields set.
+        ``fields``: only these (what one document's confirmation showed)."""
         kinds = {f.id: f for s in self.procedure.steps for f in s.fields}
         chosen = {**self.reading_proposal().values, **(corrected or {})}
+        if fields is not None:
+            chosen = {k: v for k, v in chosen.items() if k in fields}
         done = []
         for field_id, raw in chosen.items():
             field = kinds.get(field_id)
@@ -856,6 +898,7 @@ class UserSession:
         self.wizard.clear()
         self.readings = {}
         self.read_notes = []
+        self.last_refusal = None
         self.numero = None
         self.delivre = {}
         self.suivi = None

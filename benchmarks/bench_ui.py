@@ -63,6 +63,8 @@ KIOSK = (
     + """
 sys.path.insert(0, {root!r})
 from config import load_settings
+from kiosk import _cutbuffer
+_cutbuffer.disable()
 Config.set("graphics", "maxfps", str(load_settings().ui.max_fps))  # as kiosk/__main__.py does
 from config.factories import build_services
 settings = load_settings(overrides={{"workspace": {{"root": {ws!r}}}, "stats": {{"path": {stats!r}}},
@@ -146,7 +148,9 @@ def taps(tmp: Path, at_least: int = 40) -> list[float]:
     from kivy.config import Config
 
     from config import load_settings
+    from kiosk import _cutbuffer
 
+    _cutbuffer.disable()  # as kiosk/__main__.py does: no X cut buffer, no CRITICAL line looking for one
     Config.set("graphics", "maxfps", str(load_settings().ui.max_fps))  # as kiosk/__main__.py does
     from config.factories import BundledMock, build_services, make_client
     from kiosk.tour import DEMO_USER, KioskDriver, walk_permis_perte

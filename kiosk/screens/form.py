@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from kivy.clock import Clock
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from ..i18n import tr
+from ..widgets import field_extras
 from ..widgets.common import FieldBox, KButton, KCheck, KInput, KToggle, show_whole
 from ..widgets.keyboard import OnScreenKeyboard  # noqa: F401  (used in form.kv)
 from .base import KioskScreen, MadeAhead, load_kv, sentences
@@ -30,9 +31,17 @@ class FormScreen(KioskScreen):
     then only fills them with the values."""
 
     typing = BooleanProperty(False)
+    #: The document reading the step offers (kiosk/reading.py): its button's words, its hint,
+    #: and what the person is told of the last reading ("" when none).
+    reading_offer = StringProperty("")
+    reading_hint = StringProperty("")
+    reading_told = StringProperty("")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        from ..reading import Reading
+
+        self.reading = Reading(self)
         self._built = MadeAhead()
         self._boxes: dict[str, FieldBox] = {}
         self._inputs: list[KInput] = []
@@ -68,6 +77,7 @@ class FormScreen(KioskScreen):
                 buy.bind(on_release=lambda _button, field_id=field.id: self.buy_timbre(field_id))
                 slot.add_widget(buy)
                 self.ids[f"buy_{field.id}"] = buy
+        field_extras.attach(self, step, field, fb)  # the commune from the code postal, the médiateur offered
         fb.width = self.ids.fields.width  # laid out, and its text drawn, at its final width
         return fb
 
@@ -96,6 +106,7 @@ class FormScreen(KioskScreen):
         wizard = session.wizard
         view = wizard.view()
         show_step(self, view)
+        self.reading.show_step(view)
         box = self.ids.fields
         box.clear_widgets()
         self._boxes = {}
@@ -121,10 +132,12 @@ class FormScreen(KioskScreen):
         self.typing = False
         self.ids.scroll.scroll_y = 1
         first = next(iter(self._boxes.values()), None)
-        if first is not None:  # the intro above it scrolls away if both do not fit
+        if first is not None:  # the intro (and a reading's button) above it scroll away if both do not fit
             self._scroll_whole(first, top_first=True)
 
     def clear(self) -> None:
+        self.reading.clear()
+        self.reading_offer = self.reading_hint = self.reading_told = ""
         self.ids.fields.clear_widgets()
         for fb in self._built.values():  # what the user typed goes with them
             for widget in fb.ids.slot.children:
@@ -231,15 +244,56 @@ class FormScreen(KioskScreen):
         if first is not None:
             self._scroll_whole(first)
 
+    # --- document reading (kiosk/reading.py) -------------------------------------
+    def read_document(self) -> None:
+        """The step's "Lire …" button: the document on the glass is scanned and read."""
+        self.reading.start()
+
+    def input_of(self, field_id: str) -> KInput | None:
+        fb = self._boxes.get(field_id)
+        return next((w for w in fb.ids.slot.children if isinstance(w, KInput)), None) if fb else None
+
+    def show_values(self, values: dict[str, str]) -> None:
+        """``values`` put in the step's answers (inputs and choices), to be looked at and corrected."""
+        for field_id, value in values.items():
+            fb = self._boxes.get(field_id)
+            for widget in fb.ids.slot.children if fb else ():
+                if isinstance(widget, KToggle):
+                    widget.state = "down" if value == widget.value else "normal"
+                elif isinstance(widget, KInput):
+                    widget.text = value
+
+    def focus_field(self, field_id: str) -> None:
+        text_input = self.input_of(field_id)
+        if text_input is not None:
+            text_input.focus = True
+
+    def focus_first_empty(self) -> None:
+        """The first answer still to give: its input takes the keyboard, or its question is shown."""
+        raw = self.collect()
+        for field_id, fb in self._boxes.items():
+            if not raw.get(field_id):
+                text_input = self.input_of(field_id)
+                if text_input is not None:
+                    text_input.focus = True
+                else:
+                    self._scroll_whole(fb)
+                return
+
     def buy_timbre(self, field_id: str) -> None:
         """The timbre shop opens in the browser window; what was typed here is kept."""
         self.controller.buy_timbre(field_id, self.collect())
 
     def go_next(self) -> None:
-        self.controller.next(self.collect())
+        raw = self.collect()
+        self.reading.before_next(raw)
+        self.controller.next(raw)
 
     def spoken_text(self) -> str:
+        if self.reading.panel is not None:
+            return self.reading.panel.spoken_text()
         parts = [self.ids.indicator.ids.count.text, self.ids.indicator.title, self.ids.intro.text]
+        parts += [self.reading_offer, self.reading_hint, self.reading_told]
         for fb in self._boxes.values():
             parts += [fb.label, fb.help, fb.error]
             parts += [w.text for w in reversed(fb.ids.slot.children) if isinstance(w, (KToggle, KCheck))]

@@ -17,6 +17,8 @@ block) are a TOML table whose entries must all hold:
     the département of that code postal is one of the values (2A/2B for Corsica);
 ``plaque = { field = "immatriculation", values = ["fni"] }``
     the immatriculation is an old FNI number (``fni``) or a SIV one (``siv``);
+``filled = "mobile"``
+    the field holds a value, whatever it is (an e-mail or a mobile: one is enough);
 ``any = [ { ... }, { ... } ]``
     at least one of the tables holds;
 ``not = { ... }``
@@ -128,6 +130,20 @@ class DerivedCondition:
 
 
 @dataclass(frozen=True)
+class Filled:
+    """The field ``field`` holds a value, whatever it is."""
+
+    field: str
+
+    def holds(self, values: dict[str, str], today: _dt.date | None = None) -> bool:
+        value = values.get(self.field)
+        return isinstance(value, str) and bool(value.strip())
+
+    def fields(self) -> set[str]:
+        return {self.field}
+
+
+@dataclass(frozen=True)
 class AnyOf:
     alternatives: tuple[Conditions, ...]
 
@@ -165,6 +181,10 @@ def _conditions(raw: dict[str, Any] | None, source: str = "?", where: str = "whe
             if not isinstance(value, dict) or "field" not in value or not isinstance(value.get("values"), list):
                 raise CatalogueError(source, at, value, 'attendu : { field = "…", values = ["…"] }')
             out.append(DerivedCondition(key, value["field"], tuple(str(v) for v in value["values"])))
+        elif key == "filled":
+            if not isinstance(value, str):
+                raise CatalogueError(source, at, value, 'attendu : filled = "champ"')
+            out.append(Filled(value))
         elif key == "any":
             if not isinstance(value, list) or not value:
                 raise CatalogueError(source, at, value, "attendu : une liste de tables")

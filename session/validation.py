@@ -38,6 +38,15 @@ REQUIRED_BY_KIND = {
 }
 
 
+#: Under "Je n'ai ni adresse e-mail ni téléphone portable" (session/steps.toml, adresse) when
+#: neither was given: seed 004 asks for one or the other; without, ANTS tells nothing.
+NO_CONTACT = (
+    "Sans e-mail ni portable, l'ANTS ne pourra pas vous prévenir : gardez bien le récépissé, "
+    "son numéro sert à suivre votre demande. Cochez la case pour continuer, ou appelez un médiateur "
+    "pour créer une adresse e-mail."
+)
+
+
 def required_message(kind: str, opts: Options) -> str:
     """The sentence shown under an empty required field: the field's own, else its kind's."""
     own = opts.get("required_message") or (opts.get("message") if kind == "accept" else None)

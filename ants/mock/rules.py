@@ -188,10 +188,25 @@ def check_adresse(c: Collector, dossier: dict, prefix: str = "adresse") -> dict 
 
 
 def check_contact(c: Collector, dossier: dict) -> None:
+    """An e-mail, a mobile or both: ANTS writes to one of them at each step (seed 004:
+    "adresse électronique et/ou numéro de téléphone portable"). Neither is accepted only
+    when the dossier says so (``aucun: true``): the person follows the demande with its
+    numéro, and nothing is sent to them."""
     contact = c.section(dossier, "contact", "contact")
     if contact is None:
         return
-    email = c.text(contact, "contact", "email", "adresse électronique", True, 254)
+    aucun = contact.get("aucun", False)
+    if not isinstance(aucun, bool):
+        c.add("contact.aucun", "type_invalide", "Le champ « aucun » vaut true ou false.")
+        aucun = False
+    given = [contact.get(name) not in (None, "") for name in ("email", "mobile")]
+    if not any(given) and not aucun:
+        c.add(
+            "contact",
+            "champ_requis",
+            "Donnez une adresse électronique ou un numéro de portable (ou « aucun » : true).",
+        )
+    email = c.text(contact, "contact", "email", "adresse électronique", False, 254)
     if email is not None and not _EMAIL.fullmatch(email):
         c.add("contact.email", "format_invalide", "L'adresse électronique n'est pas valide.")
     mobile = c.text(contact, "contact", "mobile", "téléphone portable", False, 20)

@@ -1,0 +1,65 @@
+"""E-mail or mobile on the adresse step, by touch on the real window: a mobile
+alone is enough; with neither, the sentence saying what that means, a button
+that calls a médiateur, and the box that lets the person go on."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.widgets.common import KCheck
+from kiosk.widgets.field_extras import MediatorOffer
+from session.validation import NO_CONTACT
+from test_errors_and_keyboard import at_step
+
+pytestmark = pytest.mark.ui
+
+TYPED = {"nom_voie": "rue Haute", "code_postal": "44000", "commune": "Nantes"}
+
+
+def fill(kiosk, values: dict) -> None:
+    for field_id, text in values.items():
+        kiosk.type_into(field_id, text, typing="keys")
+
+
+def offer(kiosk) -> MediatorOffer:
+    box = kiosk.screen._boxes["sans_contact"]
+    return next(w for w in box.walk(restrict=True) if isinstance(w, MediatorOffer))
+
+
+def test_a_mobile_alone_is_enough(driver, make_services):
+    kiosk = driver(make_services())
+    at_step(kiosk, "permis-perte", "adresse")
+    fill(kiosk, {**TYPED, "mobile": "0612345678"})
+    kiosk.tap(kiosk.screen.ids.keyboard_next)
+    kiosk.wait_idle()
+    wizard = kiosk.controller.session.wizard
+    assert wizard.current.id == "photo", wizard.errors
+    assert wizard.values["mobile"] == "0612345678" and wizard.values["email"] == ""
+
+
+def test_neither_says_what_it_means_offers_the_mediator_and_goes_on(driver, make_services):
+    kiosk = driver(make_services())
+    at_step(kiosk, "permis-perte", "adresse")
+    screen = kiosk.screen
+    assert offer(kiosk).opacity == 0 and offer(kiosk).height == 0 and offer(kiosk).disabled
+    fill(kiosk, TYPED)
+    kiosk.tap(screen.ids.hide_keyboard)
+    kiosk.tap(screen.ids.next)
+    kiosk.wait_idle()
+    box = screen._boxes["sans_contact"]
+    assert kiosk.step_id() == "adresse" and box.error == NO_CONTACT
+    assert [fb.field_id for fb in screen._boxes.values() if fb.error] == ["sans_contact"]
+    button = offer(kiosk)
+    assert button.opacity == 1 and button.height > 0 and not button.disabled
+    assert button.text == "Appeler un médiateur"
+    kiosk.pump(3)
+    kiosk.tap(button)
+    assert kiosk.controller.assisted  # the call went as from the top bar's button
+    check = next(w for w in box.walk(restrict=True) if isinstance(w, KCheck))
+    assert check.text == "Je n'ai ni adresse e-mail ni téléphone portable."
+    kiosk.tap(check)
+    assert box.error == "" and offer(kiosk).opacity == 0  # at once, before Continuer
+    kiosk.tap(screen.ids.next)
+    kiosk.wait_idle()
+    assert kiosk.step_id() == "photo"
+    assert kiosk.controller.session.wizard.dossier()["contact"] == {"aucun": True}

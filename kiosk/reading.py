@@ -95,8 +95,8 @@ class ReadingPanel(BoxLayout):
         box.clear_widgets()
         for label, value in rows:
             row = KRow(rtl=tr.rtl, size_hint_y=None, spacing=12)
-            name = KLabel(text=tr._(ROW).format(label=label), size_hint_x=0.5)
-            shown = KLabel(text=value, bold=True, size_hint_x=0.5)
+            name = KLabel(text=tr._(ROW).format(label=label), size_hint_x=0.45)
+            shown = KLabel(text=value, bold=True, size_hint_x=0.55)
             row.add_widget(name)
             row.add_widget(shown)
             row.bind(minimum_height=row.setter("height"))
@@ -115,7 +115,7 @@ class ReadingPanel(BoxLayout):
         parts = [self.title]
         for row in reversed(self.ids.rows.children):
             parts += [" ".join(w.text for w in reversed(row.children))]
-        return sentences(*parts, self.told, self.ids.correct.text, self.ids.confirm.text)
+        return sentences(*parts, self.told, self.ids.how.text)
 
     # the form under the panel takes no touch while it is up
     def on_touch_down(self, touch):

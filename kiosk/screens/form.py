@@ -133,7 +133,7 @@ class FormScreen(KioskScreen):
         self.ids.scroll.scroll_y = 1
         first = next(iter(self._boxes.values()), None)
         if first is not None:  # the intro (and a reading's button) above it scroll away if both do not fit
-            self._scroll_whole(first, top_first=True)
+            self._scroll_whole(first, top_first=True, above=self.ids.reading_box if self.reading_offer else None)
 
     def clear(self) -> None:
         self.reading.clear()
@@ -173,10 +173,19 @@ class FormScreen(KioskScreen):
         box = text_input.parent.parent if text_input.parent is not None else None
         self._scroll_whole(box if isinstance(box, FieldBox) else text_input)
 
-    def _scroll_whole(self, target, top_first: bool = False) -> None:
+    def _scroll_whole(self, target, top_first: bool = False, above=None) -> None:
+        """Scroll ``target`` whole into view; ``above`` (the reading's button) with it when both fit."""
+
+        def both_fit() -> bool:
+            top = above.to_window(above.x, above.top)[1]
+            return top - target.to_window(target.x, target.y)[1] <= self.ids.scroll.height - dp(12)
+
         def scroll(_dt, again: bool = True) -> None:
             if top_first and target.height > self.ids.scroll.height:
                 self.ids.scroll.scroll_y = 1  # the first question, taller than the view: from its top
+            elif above is not None and target.parent is not None and both_fit():
+                show_whole(self.ids.scroll, above, padding=dp(6))
+                show_whole(self.ids.scroll, target, padding=dp(6))
             elif target.parent is not None:
                 show_whole(self.ids.scroll, target, padding=dp(6))
             if again:

@@ -196,3 +196,64 @@ def test_an_unreadable_card_is_told_and_what_was_typed_stays(driver, make_servic
     assert kiosk.screen.reading.panel.told.startswith(
         "Le nom sur le justificatif de domicile n'est pas celui de votre pièce d'identité"
     )
+
+
+def test_the_reading_button_and_its_confirmation_are_in_view(driver, make_services, tmp_path):
+    """At each text size, in French, English and Arabic: each step's "Lire …" button
+    with its first question and Continuer, then the confirmation's rows and its
+    two answers, whole on the screen (looked at in the screenshots under tmp_path)."""
+    from in_view import problem, rect, visible_area
+    from kiosk.theme import TEXT_SIZES, THEME
+
+    folder = glass(
+        tmp_path / "glass", [specimens.identity_page(specimens.mrz_td1(NOM, PRENOM, "F", "850714", "X4RTBPFW4"))]
+    )
+    services = make_services(
+        scanner={"driver": "simulated", "folder": str(folder), "resolution": 300},
+        ui={"idle_first_s": 3600, "idle_step_s": 3600},
+    )
+    kiosk = driver(services)
+    start(kiosk)
+    read(kiosk)
+    panel = kiosk.screen.reading.panel
+    values = dict(kiosk.screen.reading._values)
+    assert panel is not None and len(values) == 4
+    controller = kiosk.controller
+    wizard = controller.session.wizard
+    shots = tmp_path / "shots"
+    problems: list[str] = []
+    try:
+        for lang in ("fr", "en", "ar"):
+            kiosk.root.set_language(lang)
+            for size in TEXT_SIZES:
+                THEME.text_size = size
+                for step_id in ("etat-civil", "adresse", "photo", "paiement"):
+                    wizard.goto(step_id)
+                    controller.flow.resume()
+                    kiosk.pump(3)
+                    screen = kiosk.screen
+                    obstacles = [("keyboard", screen.ids.keyboard), ("footer", screen.ids.footer)]
+                    first = next(iter(screen._boxes.values()))
+                    for what, widget in (("Lire", screen.ids.read_document), ("first question", first)):
+                        problems.append(problem(widget, screen, obstacles, f"{step_id} {lang} {size}: {what}"))
+                    problems.append(problem(screen.ids.next, screen, [], f"{step_id} {lang} {size}: Continuer"))
+                    kiosk.screenshot(shots / f"{step_id}-{lang}-{size}.png")
+                wizard.goto("etat-civil")
+                controller.flow.resume()
+                kiosk.pump(2)
+                screen = kiosk.screen
+                screen.reading._values = dict(values)
+                screen.reading.open("identite", values, "")
+                kiosk.pump(3)
+                panel = screen.reading.panel
+                label = f"confirmation {lang} {size}"
+                for what in ("title", "correct", "confirm"):
+                    problems.append(problem(panel.ids[what], screen, [], f"{label}: {what}"))
+                rows = list(reversed(panel.ids.rows.children))
+                problems.append(problem(rows[0], screen, [], f"{label}: first row"))
+                kiosk.screenshot(shots / f"confirmation-{lang}-{size}.png")
+                screen.reading.close()
+    finally:
+        THEME.text_size = "normal"
+        kiosk.root.set_language("fr")
+    assert [p for p in problems if p] == [], "\n".join(p for p in problems if p)

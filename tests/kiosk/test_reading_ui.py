@@ -202,7 +202,7 @@ def test_the_reading_button_and_its_confirmation_are_in_view(driver, make_servic
     """At each text size, in French, English and Arabic: each step's "Lire …" button
     with its first question and Continuer, then the confirmation's rows and its
     two answers, whole on the screen (looked at in the screenshots under tmp_path)."""
-    from in_view import problem, rect, visible_area
+    from in_view import problem
     from kiosk.theme import TEXT_SIZES, THEME
 
     folder = glass(

@@ -56,7 +56,9 @@ class IdleWatcher(EventDispatcher):
             self.phase = "active"
             self.controller.timed_out(state.reason)
             return
-        self.phase, self.remaining, self.reason = state.phase, round(state.remaining), state.reason
+        # The phase last: what follows it (the warning said aloud) reads the countdown and the reason.
+        self.remaining, self.reason = round(state.remaining), state.reason
+        self.phase = state.phase
 
     def stop(self) -> None:
         self._event.cancel()

@@ -16,11 +16,14 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from .i18n import tr
+from .i18n import N_, tr
 from .screens import NAMES, make_screen
 from .theme import THEME
 
 Builder.load_file(str(Path(__file__).with_name("root.kv")))
+
+#: Said after the idle warning's countdown (the button's own words are in root.kv).
+TOUCH_STILL_HERE = N_("Touchez le bouton « Je suis toujours là ».")
 
 
 class KScreenManager(ScreenManager):
@@ -109,6 +112,8 @@ class KioskRoot(FloatLayout):
         self._window = Window
         THEME.bind(bg=self._paint_background)
         self._paint_background()
+        if idle is not None:
+            idle.bind(phase=self._idle_phase)
 
     def make_ahead(self) -> list:
         """The work of making the other screens, one per slice (see kiosk/ahead.py)."""
@@ -161,6 +166,24 @@ class KioskRoot(FloatLayout):
         if self.controller.notice:
             text = self.controller.notice + " " + text
         self.speaker.say(text, tr.lang)
+
+    def warning_text(self) -> str:
+        """The idle warning as it is said: its title, its countdown, what to touch."""
+        idle = self.idle
+        title = "Êtes-vous toujours là ?" if idle is None or idle.reason == "idle" else "La borne va fermer."
+        countdown = tr.gettext("Sans réponse, vos données seront effacées dans {} secondes.")
+        remaining = int(idle.remaining) if idle is not None else 0
+        return " ".join((tr.gettext(title), countdown.format(remaining), tr.gettext(TOUCH_STILL_HERE)))
+
+    def _idle_phase(self, _idle, phase: str) -> None:
+        """The warning is heard as well as shown: someone looking at their papers
+        does not see the screen. A chime, then the words; any touch stops them."""
+        if self.speaker is None:
+            return
+        if phase == "warning":
+            self.speaker.alert(self.warning_text(), tr.lang)
+        else:
+            self.speaker.stop()
 
     def still_here(self) -> None:
         if self.idle is not None:

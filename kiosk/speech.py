@@ -1,19 +1,28 @@
 """Read-aloud: the current screen's question and help, spoken offline.
 
-The port is :class:`Speaker` (``say(text)``, ``stop()``). :class:`EspeakSpeaker`
-runs ``espeak-ng`` in a subprocess started from a thread of its own, so the UI
-never waits for it; a new ``say`` stops what was being said. :class:`CaptureSpeaker`
+The port is :class:`Speaker` (``say(text)``, ``alert(text)``, ``stop()``).
+:class:`EspeakSpeaker` runs ``espeak-ng`` in a subprocess started from a thread of
+its own, so the UI never waits for it; a new ``say`` stops what was being said.
+``alert`` is for a warning that matters (the idle countdown): a chime, then the
+words, in the same espeak-ng run (SSML's ``<audio>``: espeak-ng plays the WAV
+itself, so no other audio player is needed on the kiosk). :class:`CaptureSpeaker`
 has the same interface and keeps what would have been said, for tests.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import os
 import shutil
+import struct
 import subprocess
+import tempfile
 import threading
 import unicodedata
+import wave
 from typing import Protocol
+from xml.sax.saxutils import escape
 
 from .i18n import VOICES
 
@@ -23,7 +32,26 @@ log = logging.getLogger(__name__)
 class Speaker(Protocol):
     def say(self, text: str, lang: str = "fr") -> None: ...
 
+    def alert(self, text: str, lang: str = "fr") -> None: ...
+
     def stop(self) -> None: ...
+
+
+def chime_wav(path: str) -> str:
+    """Write the chime said before a warning: two falling notes (E6, C6), 0.45 s, mono 22 kHz."""
+    rate, notes = 22050, ((1318.5, 0.18), (1046.5, 0.27))
+    frames = bytearray()
+    for freq, length in notes:
+        count = int(rate * length)
+        for i in range(count):
+            envelope = (1 - i / count) ** 2
+            frames += struct.pack("<h", int(11000 * envelope * math.sin(2 * math.pi * freq * i / rate)))
+    with wave.open(path, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(bytes(frames))
+    return path
 
 
 class EspeakSpeaker:
@@ -37,6 +65,7 @@ class EspeakSpeaker:
         self._proc: subprocess.Popen | None = None
         self._thread: threading.Thread | None = None
         self._generation = 0
+        self._chime: str | None = None
 
     @staticmethod
     def is_usable(executable: str = "espeak-ng") -> bool:
@@ -48,12 +77,32 @@ class EspeakSpeaker:
             cmd += ["-w", self.wav_to]
         return cmd + ["--", text]
 
+    def chime(self) -> str:
+        """The chime's WAV, written once per process (nothing personal in it)."""
+        if self._chime is None or not os.path.exists(self._chime):
+            fd, path = tempfile.mkstemp(prefix="pointnum-chime-", suffix=".wav")
+            os.close(fd)
+            self._chime = chime_wav(path)
+        return self._chime
+
+    def alert_command(self, text: str, lang: str = "fr") -> list[str]:
+        """The chime, then ``text``: one espeak-ng run reading SSML (``-m``)."""
+        ssml = f'<speak><audio src="{escape(self.chime())}"/>{escape(text)}</speak>'
+        cmd = self.command(ssml, lang)
+        return cmd[:-2] + ["-m", "--", ssml]
+
     def say(self, text: str, lang: str = "fr") -> None:
+        self._start(text, lang, self.command)
+
+    def alert(self, text: str, lang: str = "fr") -> None:
+        self._start(text, lang, self.alert_command)
+
+    def _start(self, text: str, lang: str, command) -> None:
         self.stop()
         text = unicodedata.normalize("NFKC", text)  # shaped Arabic back to plain letters
         if not text.strip():
             return
-        cmd = self.command(text, lang)
+        cmd = command(text, lang)
         with self._lock:
             generation = self._generation
         self._thread = threading.Thread(target=self._run, args=(cmd, generation), name="kiosk-speech", daemon=True)
@@ -94,10 +143,16 @@ class CaptureSpeaker:
 
     def __init__(self) -> None:
         self.said: list[tuple[str, str]] = []
+        #: The indexes in :attr:`said` of what was said as an alert (after the chime).
+        self.alerts: list[int] = []
         self.stopped = 0
 
     def say(self, text: str, lang: str = "fr") -> None:
         self.said.append((lang, unicodedata.normalize("NFKC", text)))
+
+    def alert(self, text: str, lang: str = "fr") -> None:
+        self.alerts.append(len(self.said))
+        self.say(text, lang)
 
     def stop(self) -> None:
         self.stopped += 1

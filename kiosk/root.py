@@ -11,6 +11,7 @@ from __future__ import annotations
 import weakref
 from pathlib import Path
 
+from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
@@ -86,6 +87,9 @@ class KioskRoot(FloatLayout):
     controller = ObjectProperty(None)
     idle = ObjectProperty(None, allownone=True)
     site_name = StringProperty("")
+    #: True while "Écouter" is reading the screen aloud: the button then shows it, and stops it.
+    speaking = BooleanProperty(False)
+    _watch_speech = None
 
     def __init__(self, controller, site_name: str = "", idle=None, speaker=None, **kwargs):
         super().__init__(controller=controller, idle=idle, **kwargs)
@@ -159,13 +163,31 @@ class KioskRoot(FloatLayout):
         return super().on_touch_up(touch)
 
     def read_aloud(self) -> None:
-        """Say the current screen's question and help, in the user's language."""
+        """Say the current screen's question and help, in the user's language; while
+        it speaks, the same button stops it (it shows "Arrêter la lecture")."""
         if self.speaker is None:
+            return
+        if self.speaking:
+            self.speaker.stop()
+            self._spoken()
             return
         text = self.manager.current_screen.spoken_text()
         if self.controller.notice:
             text = self.controller.notice + " " + text
         self.speaker.say(text, tr.lang)
+        self.speaking = self.speaker.speaking()
+        if self.speaking and self._watch_speech is None:
+            self._watch_speech = Clock.schedule_interval(self._still_speaking, 0.2)
+
+    def _still_speaking(self, _dt) -> None:
+        if not self.speaker.speaking():
+            self._spoken()
+
+    def _spoken(self) -> None:
+        self.speaking = False
+        if self._watch_speech is not None:
+            self._watch_speech.cancel()
+            self._watch_speech = None
 
     def warning_text(self) -> str:
         """The idle warning as it is said: its title, its countdown, what to touch."""
@@ -184,6 +206,7 @@ class KioskRoot(FloatLayout):
             self.speaker.alert(self.warning_text(), tr.lang)
         else:
             self.speaker.stop()
+        self._spoken()  # whatever "Écouter" was reading was stopped
 
     def still_here(self) -> None:
         if self.idle is not None:

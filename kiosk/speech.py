@@ -36,6 +36,8 @@ class Speaker(Protocol):
 
     def stop(self) -> None: ...
 
+    def speaking(self) -> bool: ...
+
 
 def chime_wav(path: str) -> str:
     """Write the chime said before a warning: two falling notes (E6, C6), 0.45 s, mono 22 kHz."""
@@ -65,6 +67,7 @@ class EspeakSpeaker:
         self._proc: subprocess.Popen | None = None
         self._thread: threading.Thread | None = None
         self._generation = 0
+        self._thread_generation = -1
         self._chime: str | None = None
 
     @staticmethod
@@ -105,6 +108,7 @@ class EspeakSpeaker:
         cmd = command(text, lang)
         with self._lock:
             generation = self._generation
+        self._thread_generation = generation
         self._thread = threading.Thread(target=self._run, args=(cmd, generation), name="kiosk-speech", daemon=True)
         self._thread.start()
 
@@ -120,6 +124,13 @@ class EspeakSpeaker:
             else:
                 self._proc = proc
         proc.wait()
+
+    def speaking(self) -> bool:
+        """True from ``say`` until its sentence is said to the end or stopped."""
+        with self._lock:
+            current = self._generation
+        thread = self._thread
+        return thread is not None and thread.is_alive() and self._thread_generation == current
 
     def wait(self, timeout: float = 10.0) -> None:
         """Until the current sentence is said (tests, the wav check)."""
@@ -146,6 +157,8 @@ class CaptureSpeaker:
         #: The indexes in :attr:`said` of what was said as an alert (after the chime).
         self.alerts: list[int] = []
         self.stopped = 0
+        #: What :meth:`speaking` answers: nothing takes time here, unless a test says so.
+        self.busy = False
 
     def say(self, text: str, lang: str = "fr") -> None:
         self.said.append((lang, unicodedata.normalize("NFKC", text)))
@@ -156,6 +169,10 @@ class CaptureSpeaker:
 
     def stop(self) -> None:
         self.stopped += 1
+        self.busy = False
+
+    def speaking(self) -> bool:
+        return self.busy
 
     @property
     def last(self) -> str:

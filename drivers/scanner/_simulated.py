@@ -4,9 +4,11 @@ injected from config or by a test, as OctoPrint's virtual printer does."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PIL import Image
@@ -27,6 +29,8 @@ from ._base import (
     check_source,
 )
 
+log = logging.getLogger(__name__)
+
 #: The bundled fictitious documents (see samples/make_samples.py).
 SAMPLES = Path(__file__).resolve().parent / "samples"
 _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".pnm", ".ppm"}
@@ -44,6 +48,28 @@ FAULTS: dict[str, tuple[type[ScannerError], str]] = {
 }
 #: How long a ``hang`` lasts: longer than any scan timeout.
 HANG_SECONDS = 3600.0
+
+
+def _specimens() -> dict[str, Callable[[], Image.Image]]:
+    """What a visitor of the demo puts on the glass when the kiosk reads a document
+    (see :meth:`SimulatedScanner.scan`'s ``expect``): specimens drawn for the demo's
+    person (kiosk/tour.py's DEMO_USER), the bill dated a fortnight before today."""
+    from .samples import specimens as s
+
+    return {
+        "identite": lambda: s.identity_page(s.mrz_td1("LEFEVRE", "ANAIS", "F", "850714", "X4RTBPFW4")),
+        "domicile": lambda: s.bill(
+            dt.date.today() - dt.timedelta(days=15),
+            nom="LEFEVRE",
+            prenom="ANAIS",
+            voie="12 RUE DES ECOLES",
+            code_postal="33000",
+            commune="BORDEAUX",
+        ),
+        "photo": lambda: s.photo_sheet("DEMO4PHOTO8CODE2SPECIM"),
+        "timbre": lambda: s.timbre("1234567890123456"),
+        "recepisse": lambda: s.recepisse(),
+    }
 
 
 class SimulatedScanner(Scanner):
@@ -83,6 +109,8 @@ class SimulatedScanner(Scanner):
         self.fault_file = Path(fault_file) if fault_file else None
         self.name = "Scanner simulé"
         self._next = 0
+        self._next_of: dict[str, int] = {}  # by kind expected, see scan
+        self._drawn: dict[tuple[str, dt.date], Image.Image] = {}
         self._lock = threading.Lock()
         self.fault = ""
         self.fault_after = 0
@@ -140,6 +168,42 @@ class SimulatedScanner(Scanner):
             self._raise_fault()
         return ["flatbed", "adf", "adf-duplex"] if self.has_duplex else ["flatbed", "adf"]
 
+    def documents_for(self, expect: str) -> list[Path]:
+        """The image files served when the scan expects ``expect`` (a pièce id, "photo",
+        "timbre"…): those of the folder's subfolder of that name, if any."""
+        folder = self.folder / expect
+        if not expect or not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() in _IMAGE_SUFFIXES and p.is_file())
+
+    def _specimen(self, expect: str, resolution: int) -> Image.Image | None:
+        """The bundled samples' specimen for ``expect``, drawn once a day, at ``resolution``."""
+        if self.folder != SAMPLES:
+            return None
+        draw = _specimens().get(expect)
+        if draw is None:
+            return None
+        from .samples import specimens
+
+        key = (expect, dt.date.today())
+        with self._lock:
+            raw = self._drawn.get(key)
+        if raw is None:
+            try:
+                raw = specimens.scanned(draw(), seed=len(expect))
+            except (OSError, ImportError) as exc:  # no OCR-B font (fonts-ocr-b), no zxing-cpp: the samples in turn
+                log.warning("simulated scanner: no specimen for %s: %s", expect, type(exc).__name__)
+                return None
+            with self._lock:
+                self._drawn = {key: raw, **{k: v for k, v in self._drawn.items() if k[1] == key[1]}}
+        image = raw
+        if resolution != specimens.DPI:
+            scale = resolution / specimens.DPI
+            image = raw.resize((round(raw.width * scale), round(raw.height * scale)), Image.Resampling.BILINEAR)
+        image.info["dpi"] = (resolution, resolution)
+        image.info["source_file"] = f"specimen-{expect}"
+        return image
+
     def scan(
         self,
         source: str = "flatbed",
@@ -147,7 +211,13 @@ class SimulatedScanner(Scanner):
         cancel: threading.Event | None = None,
         *,
         progress: Progress | None = None,
+        expect: str = "",
     ) -> Iterator[Image.Image]:
+        """The port's scan. ``expect``: what the kiosk means to read on the page (a
+        pièce id, "photo", "timbre", "recepisse"; the scan worker's ``read``), as
+        the person would put that document on the glass: served from the folder's
+        subfolder of that name, or, for the bundled samples, drawn as a specimen
+        (samples/specimens.py); else the folder's documents in turn."""
         check_source(source)
         self._read_fault_file()
         if source == "adf-duplex" and not self.has_duplex:
@@ -155,9 +225,11 @@ class SimulatedScanner(Scanner):
         resolution = int(resolution or self.resolution)
         count = {"flatbed": 1, "adf": self.adf_pages, "adf-duplex": 2 * self.adf_pages}[source]
         check_cancel(cancel)
-        documents = self.documents()
+        by_kind = self.documents_for(expect)
+        documents = by_kind or self.documents()
         if not documents:
             raise ScannerUnavailable(f"simulated scanner: no image in {self.folder}")
+        specimen = None if by_kind else self._specimen(expect, resolution)
         for index in range(count):
             check_cancel(cancel)
             if self.fault and index >= self.fault_after:
@@ -169,10 +241,17 @@ class SimulatedScanner(Scanner):
                     top = self._load(first, resolution)
                     progress(1, 2, lambda top=top: top.crop((0, 0, top.width, top.height // 3)))
                 self._raise_fault()
-            with self._lock:
-                path = documents[self._next % len(documents)]
-                self._next += 1
-            image = self._load(path, resolution)
+            if specimen is not None:
+                image = specimen
+            else:
+                with self._lock:
+                    if by_kind:
+                        path = documents[self._next_of.get(expect, 0) % len(documents)]
+                        self._next_of[expect] = self._next_of.get(expect, 0) + 1
+                    else:
+                        path = documents[self._next % len(documents)]
+                        self._next += 1
+                image = self._load(path, resolution)
             size = image.width * image.height * 3
             for band in (1, 2, 3, 4):  # the page arrives top first, as from a real device
                 if self.page_seconds:

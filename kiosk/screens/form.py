@@ -278,10 +278,12 @@ class FormScreen(KioskScreen):
             text_input.focus = True
 
     def focus_first_empty(self) -> None:
-        """The first answer still to give: its input takes the keyboard, or its question is shown."""
+        """The first answer still required: its input takes the keyboard, or its question is shown."""
         raw = self.collect()
+        wizard = self.controller.session.wizard
+        required = {f.id for f in wizard.view().fields if f.is_required({**wizard.values, **raw})}
         for field_id, fb in self._boxes.items():
-            if not raw.get(field_id):
+            if field_id in required and not raw.get(field_id):
                 text_input = self.input_of(field_id)
                 if text_input is not None:
                     text_input.focus = True

@@ -1,9 +1,13 @@
 """Make the demo's 2D-Doc test authority, FR99, certificate TST1: an ECDSA
-P-256 key (kept beside this file, for the specimen generator to sign with)
-and its self-signed certificate (documents/authorities/FR99-TST1.pem, which
-the kiosk trusts in the demo). Neither is any real authority's. Run once:
+P-256 key (kept beside this file) and its self-signed certificate
+(documents/authorities/FR99-TST1.pem, which the kiosk trusts in the demo).
+Neither is any real authority's. Run once:
 
     .venv/bin/python tests/documents/make_authority.py
+
+The specimens sign with the key as drivers/scanner/samples/specimens.py holds
+it (TEST_AUTHORITY_KEY: the demo's simulated scanner draws bills too): after a
+new run, copy the key written here into that constant.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The root widget: the top bar (read aloud, text size, contrast, help), the
+"""The root widget: the top bar (read aloud, the three text sizes, contrast, help), the
 message banner, the screens, and the overlay shown while a device or the
 network works.
 
@@ -215,9 +215,15 @@ class KioskRoot(FloatLayout):
     def call_mediator(self) -> None:
         self.controller.call_mediator()
 
-    def cycle_text_size(self) -> None:
-        THEME.cycle_text_size()
-        self._restyle()
+    def set_text_size(self, name: str) -> None:
+        """One of the three sizes, chosen on the top bar (the one in use is filled)."""
+        if THEME.text_size != name:
+            THEME.text_size = name
+            self._restyle()
+
+    def size_button(self, name: str):
+        """The top bar's button of the text size ``name``."""
+        return self.ids[f"text_size_{name.replace('-', '_')}"]
 
     def toggle_contrast(self) -> None:
         THEME.toggle_contrast()

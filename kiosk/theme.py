@@ -48,6 +48,9 @@ PALETTES = {
 
 #: Smallest touch target: 15 mm on the kiosk's screen.
 TOUCH_TARGET_MM = 15
+#: How much a keyboard key grows for each sp the text grows past "normal": 59 px (the touch
+#: target) at "normal", 62 at "grand", 66 at "très grand" (the question still whole above it).
+KEY_GROWTH = 0.6
 
 #: Which text colour is drawn on which background, in each palette: the
 #: pairs the .kv files actually use (tests/kiosk/test_accessibility.py checks
@@ -90,8 +93,9 @@ class Theme(EventDispatcher):
     font_title = NumericProperty(sp(TEXT_SIZES["normal"] * 1.45))
     font_huge = NumericProperty(sp(TEXT_SIZES["normal"] * 2.2))
     target = NumericProperty(mm(TOUCH_TARGET_MM))
-    #: Height of an on-screen keyboard key: the touch target, whatever the text size
-    #: (the keyboard must leave room for the question above it).
+    #: Height of an on-screen keyboard key: the touch target, and taller with the larger
+    #: text sizes, its letters with it (less than the text's own growth: the keyboard
+    #: must leave room for the question above it).
     key_height = NumericProperty(mm(TOUCH_TARGET_MM) + 2)
     font_name = StringProperty(LATIN)
 
@@ -106,13 +110,10 @@ class Theme(EventDispatcher):
         self.font_title = sp(base * 1.45)
         self.font_huge = sp(base * 2.2)
         self.target = max(mm(TOUCH_TARGET_MM), sp(base * 2.4))
+        self.key_height = mm(TOUCH_TARGET_MM) + 2 + sp(base - TEXT_SIZES["normal"]) * KEY_GROWTH
 
     def toggle_contrast(self) -> None:
         self.palette = "contraste" if self.palette == "normal" else "normal"
-
-    def cycle_text_size(self) -> None:
-        names = list(TEXT_SIZES)
-        self.text_size = names[(names.index(self.text_size) + 1) % len(names)]
 
     def reset(self) -> None:
         self.palette = "normal"

@@ -54,9 +54,21 @@ class OnScreenKeyboard(BoxLayout):
     natural_height = NumericProperty(0)
 
     def on_kv_post(self, _base_widget):
+        from ..theme import THEME
+
         self._rows = self.ids.rows.__self__  # held: out of the tree while hidden
         self._build()
         self.on_opacity()
+        THEME.bind(key_height=self._resize)
+
+    def _resize(self, *_):
+        """The text size changed: the keys grow or shrink with it, every layout's."""
+        from ..theme import THEME
+
+        for made in self.__dict__.get("_made", {}).values():
+            for row in made:
+                row.height = THEME.key_height
+        self.natural_height = len(LAYOUTS[self.layout]) * (THEME.key_height + dp(2)) + dp(12)
 
     def on_opacity(self, *_):
         """Hidden, its rows leave the widget tree: sixty keys drawn transparent

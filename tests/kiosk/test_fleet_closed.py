@@ -117,7 +117,7 @@ def test_the_closed_screen_fits_at_every_text_size(driver, make_services, monday
     try:
         for size in TEXT_SIZES:
             while THEME.text_size != size:
-                kiosk.tap(kiosk.root.ids.text_size)
+                kiosk.tap(kiosk.root.size_button(size))
             kiosk.pump(3)
             problems += [f"{size}: {p}" for p in too_small(kiosk.root) + off_window(kiosk.root, kiosk.window)]
     finally:

@@ -115,7 +115,7 @@ def test_text_size_and_contrast_reset_for_the_next_user(driver, make_services, f
     kiosk = driver_with_time(driver, make_services(), fake_time)
     kiosk.tap_button("Touchez ici")
     kiosk.tap(kiosk.root.ids.contrast)
-    kiosk.tap(kiosk.root.ids.text_size)
+    kiosk.tap(kiosk.root.size_button("grand"))
     assert (THEME.palette, THEME.text_size) == ("contraste", "grand")
     kiosk.tap_group("permis")
     kiosk.tap_button("Permis perdu")

@@ -34,13 +34,13 @@ class Matrix:
                 kiosk.tap(ids.contrast)
             for size in TEXT_SIZES:
                 while THEME.text_size != size:
-                    kiosk.tap(ids.text_size)
+                    kiosk.tap(kiosk.root.size_button(size))
                 if again:
                     again()
                 kiosk.pump(2)
                 self.check(f"{name}-{size}-{palette}")
         while THEME.text_size != "normal":
-            kiosk.tap(ids.text_size)
+            kiosk.tap(kiosk.root.size_button("normal"))
         kiosk.tap(ids.contrast)
         if again:
             again()

@@ -157,6 +157,7 @@ class Reading:
         self.screen.reading_offer = tr._(OFFERS[kind]) if kind else ""
         self.screen.reading_hint = tr._(HINTS[kind]) if kind else ""
         self.screen.reading_told = ""
+        self.screen.reading_done = False
 
     def clear(self) -> None:
         self.close()
@@ -176,6 +177,7 @@ class Reading:
         if controller.can(F.KEEP):
             controller.keep(self.screen.collect())
         self.screen.reading_told = ""
+        self.screen.reading_done = False
         flow = controller.flow
         listener = flow.listener
 
@@ -218,6 +220,7 @@ class Reading:
         if text_input is not None:
             text_input.text = grouped(value)
         self.screen.reading_told = tr._(CODE_READ)
+        self.screen.reading_done = True
 
     # --- the confirmation ---------------------------------------------------------
     def rows(self, values: dict[str, str]) -> list[tuple[str, str]]:

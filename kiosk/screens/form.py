@@ -36,6 +36,7 @@ class FormScreen(KioskScreen):
     reading_offer = StringProperty("")
     reading_hint = StringProperty("")
     reading_told = StringProperty("")
+    reading_done = BooleanProperty(False)  # what is told is that it was read (not why it was not)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

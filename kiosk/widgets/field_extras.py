@@ -4,7 +4,8 @@
   session/steps.toml): once its five digits are typed, the commune is filled
   by itself when the code has only one (the next question then takes the
   keyboard), or its communes are offered as buttons, one tap each, under the
-  commune's input; what is typed there narrows them. The person can always type
+  commune's input, the keyboard put down so that they show whole; what is typed
+  there narrows them. The person can always type
   another name: the table (session/codes_postaux.py) only helps, and a code it
   does not know is said in one sentence, not refused.
 - A field that offers the médiateur (``offer_mediator = true``): while its
@@ -21,18 +22,24 @@ from pathlib import Path
 
 from kivy.clock import Clock
 from kivy.lang import Builder
+from kivy.metrics import dp
 from kivy.properties import ListProperty, NumericProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from session.codes_postaux import communes, matching
 
 from ..i18n import N_, tr
-from .common import FieldBox, KButton, KInput
+from ..theme import THEME
+from .common import FieldBox, KButton, KInput, show_whole
 
 Builder.load_file(str(Path(__file__).with_name("field_extras.kv")))
 
-#: At most this many communes are offered at once; typing the start of the name narrows the rest.
+#: At most this many communes are offered at once, keyboard down (two a row; two rows at the
+#: largest text size); typing the start of the name narrows the rest. With the keyboard up, one
+#: row: the question stays whole above the keyboard at every text size.
 SHOWN = 6
+SHOWN_LARGEST = 4
+SHOWN_TYPING = 2
 
 PICK = N_("Touchez votre commune, ou écrivez son nom.")
 NARROW = N_("Écrivez le début du nom de votre commune : ce code postal en a {}.")
@@ -52,10 +59,19 @@ class CommuneChoices(BoxLayout):
     #: The name this widget wrote in the input (replaced freely; a name the person typed is not).
     filled = StringProperty("")
 
-    def __init__(self, commune_input: KInput, **kwargs):
+    def __init__(self, commune_input: KInput, code_field: str, **kwargs):
         super().__init__(**kwargs)
         self.commune_input = commune_input
-        commune_input.bind(text=self._typed)
+        self.code_field = code_field
+        commune_input.bind(text=self._typed, focus=self._typed)
+
+    def placed(self, form) -> None:
+        """Its box is shown on the form (a step drawn again, the language changed, boxes made
+        again): the communes of the code postal the form shows, the name typed left as it is."""
+        codes = [w for w in _inputs_of(form) if w.field_id == self.code_field] if form is not None else []
+        code = codes[0].text.replace(" ", "") if codes else ""
+        self.code = code if re.fullmatch(r"\d{5}", code) else ""
+        self._show()
 
     def looked_up(self, code: str) -> int:
         """The code postal is whole: its communes; how many there are."""
@@ -103,8 +119,11 @@ class CommuneChoices(BoxLayout):
         elif not like:
             note = NONE_LIKE
         else:
-            names = [c.nom for c in like[:SHOWN]]
-            note = NARROW if len(like) > SHOWN and not typed else PICK
+            typing = self.commune_input.focus
+            limit = SHOWN_TYPING if typing else SHOWN_LARGEST if THEME.text_size == "tres-grand" else SHOWN
+            names = [c.nom for c in like[:limit]]
+            # Typing, the buttons above the keyboard say it themselves: room for the question.
+            note = "" if typing else NARROW if len(like) > limit and not typed else PICK
         self.count = len(like)
         self.note = note
         if names != list(self.names):
@@ -142,8 +161,23 @@ def _focus_after(text_input: KInput) -> None:
     Clock.schedule_once(move, 0)
 
 
-def _focus(text_input: KInput) -> None:
-    Clock.schedule_once(lambda _dt: setattr(text_input, "focus", True), 0)
+def _offer(screen, choices: CommuneChoices) -> None:
+    """Several communes: the keyboard goes down and the commune's question, its
+    buttons with it, is scrolled whole into view (next frame, then once laid out).
+    The commune's input is a touch away for another name."""
+
+    def show(_dt, again: bool = True) -> None:
+        if again:
+            screen.hide_keyboard()
+            Clock.schedule_once(lambda dt: show(dt, again=False), 0)
+            return
+        box = choices.parent
+        while box is not None and not isinstance(box, FieldBox):
+            box = box.parent
+        if box is not None:
+            show_whole(screen.ids.scroll, box, padding=dp(6))
+
+    Clock.schedule_once(show, 0)
 
 
 def _choices_for(code_input: KInput, commune_id: str) -> CommuneChoices | None:
@@ -156,7 +190,7 @@ def _choices_for(code_input: KInput, commune_id: str) -> CommuneChoices | None:
     return None
 
 
-def _code_typed(code_input: KInput, commune_id: str, text: str) -> None:
+def _code_typed(screen, code_input: KInput, commune_id: str, text: str) -> None:
     """Only while the person types the code (a screen filling its inputs is not typing)."""
     if not code_input.focus:
         return
@@ -173,7 +207,7 @@ def _code_typed(code_input: KInput, commune_id: str, text: str) -> None:
     if count == 1:
         _focus_after(choices.commune_input)  # the commune is written: on to the next question
     elif count > 1:
-        _focus(choices.commune_input)
+        _offer(screen, choices)
 
 
 class MediatorOffer(KButton):
@@ -187,9 +221,12 @@ def attach(screen, step, field, fb: FieldBox) -> None:
     commune_id = field.options.get("commune_field")
     if commune_id and inputs:
         code_input = inputs[0]
-        code_input.bind(text=lambda _w, text: _code_typed(code_input, commune_id, text))
-    if inputs and any(f.options.get("commune_field") == field.id for f in step.fields):
-        slot.add_widget(CommuneChoices(inputs[0]))
+        code_input.bind(text=lambda _w, text: _code_typed(screen, code_input, commune_id, text))
+    code_fields = [f.id for f in step.fields if f.options.get("commune_field") == field.id]
+    if inputs and code_fields:
+        choices = CommuneChoices(inputs[0], code_fields[0])
+        slot.add_widget(choices)
+        fb.bind(parent=lambda _fb, form: choices.placed(form))
     if field.options.get("offer_mediator"):
         offer = MediatorOffer(text=tr._("Appeler un médiateur"), role="secondary")
         offer.bind(on_release=lambda _b: screen.controller.call_mediator())

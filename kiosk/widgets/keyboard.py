@@ -15,7 +15,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
-from ..i18n import N_, tr
+from ..i18n import N_, RtlLabelMixin, tr
 
 Builder.load_file(str(Path(__file__).with_name("keyboard.kv")))
 
@@ -42,7 +42,9 @@ LAYOUTS = {
 }
 
 
-class Key(Button):
+class Key(RtlLabelMixin, Button):
+    """One key; a named key's Arabic word drawn right to left, as every label is."""
+
     key = StringProperty("")
 
 

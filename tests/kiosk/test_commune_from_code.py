@@ -5,13 +5,18 @@ the person can always type another name."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from kiosk.widgets.common import KButton
-from kiosk.widgets.field_extras import NARROW, PICK, SHOWN, UNKNOWN, CommuneChoices
+from kiosk.widgets.field_extras import NARROW, PICK, SHOWN, SHOWN_LARGEST, SHOWN_TYPING, UNKNOWN, CommuneChoices
 from test_errors_and_keyboard import at_step
 
 pytestmark = pytest.mark.ui
+
+SHOTS = Path(os.environ.get("POINTNUM_SHOTS", "/tmp/pointnum-shots"))
 
 
 def type_keys(kiosk, text: str) -> None:
@@ -53,7 +58,7 @@ def test_corsica_offers_ajaccio_in_one_tap(driver, make_services):
     assert [b.text for b in offered(kiosk)] == ["Ajaccio", "Lecci"]
     assert choices(kiosk).ids.note.text == PICK
     commune = kiosk.field_input("commune")
-    assert commune.focus and commune.text == ""  # the keyboard there: another name may be typed
+    assert commune.text == "" and not kiosk.screen.typing  # the keyboard down: the buttons whole
     kiosk.tap(offered(kiosk)[0])
     kiosk.pump(3)
     assert commune.text == "Ajaccio" and offered(kiosk) == [] and choices(kiosk).ids.note.text == ""
@@ -67,7 +72,9 @@ def test_a_code_of_many_communes_narrows_as_the_name_is_typed(driver, make_servi
     type_keys(kiosk, "01400")
     assert len(offered(kiosk)) == SHOWN
     assert choices(kiosk).ids.note.text == NARROW.format(10)
-    type_keys(kiosk, "sa")  # the keyboard is on the commune: its first letter written as a capital
+    kiosk.focus_input("commune")  # another name: the keyboard up, one row of communes above it
+    assert len(offered(kiosk)) == SHOWN_TYPING and choices(kiosk).ids.note.text == ""
+    type_keys(kiosk, "sa")  # its first letter written as a capital
     assert kiosk.field_input("commune").text == "Sa"
     assert [b.text for b in offered(kiosk)] == ["Saint-Georges-sur-Renon", "Sandrans"]
     kiosk.tap(offered(kiosk)[1])
@@ -114,6 +121,50 @@ def test_the_sentences_follow_the_language(driver, make_services):
     at_step(kiosk, "permis-perte", "adresse")
     kiosk.focus_input("code_postal")
     type_keys(kiosk, "20000")
-    kiosk.app.root.set_language("en")
-    kiosk.pump(3)
-    assert choices(kiosk).ids.note.text == "Touch your commune, or write its name."
+    kiosk.root.set_language("en")
+    try:
+        kiosk.pump(3)
+        assert choices(kiosk).ids.note.text == "Touch your commune, or write its name."
+    finally:
+        kiosk.root.set_language("fr")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en", "ar"])
+def test_the_communes_and_continuer_in_view_at_every_size(driver, make_services, lang):
+    """Keyboard down, the six first communes; keyboard up on the commune, one row
+    above it: the question whole, and the step's primary action, at every size."""
+    from in_view import problem
+    from kiosk.theme import TEXT_SIZES, THEME
+
+    kiosk = driver(make_services())
+    screen = kiosk.screen
+    problems = []
+    try:
+        kiosk.root.set_language(lang)
+        for size in TEXT_SIZES:
+            kiosk.root.set_text_size(size)
+            at_step(kiosk, "permis-perte", "adresse")
+            screen = kiosk.screen
+            ids = screen.ids
+            kiosk.type_into("code_postal", "01400", typing="keys")
+            kiosk.pump(4)
+            box = screen._boxes["commune"]
+            assert len(offered(kiosk)) == (SHOWN_LARGEST if size == "tres-grand" else SHOWN), (lang, size)
+            assert not screen.typing
+            footer = [("footer", ids.next.parent)]
+            problems += [problem(box, screen, footer, f"{lang} {size} keyboard down: the commune")]
+            problems += [problem(ids.next, screen, footer, f"{lang} {size} keyboard down: Continuer")]
+            kiosk.screenshot(SHOTS / f"communes-{lang}-{size}-down.png")
+            kiosk.focus_input("commune")
+            kiosk.pump(4)
+            assert len(offered(kiosk)) == SHOWN_TYPING
+            up = [("keyboard", ids.keyboard), ("footer", ids.next.parent)]
+            problems += [problem(box, screen, up, f"{lang} {size} keyboard up: the commune")]
+            problems += [problem(ids.keyboard_next, screen, up, f"{lang} {size} keyboard up: Continuer")]
+            kiosk.screenshot(SHOTS / f"communes-{lang}-{size}-up.png")
+            kiosk.controller.finish("abandoned")
+            kiosk.wait_idle()
+    finally:
+        THEME.reset()
+        kiosk.root.set_language("fr")
+    assert [p for p in problems if p] == []

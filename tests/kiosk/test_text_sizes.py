@@ -71,3 +71,20 @@ def test_the_keyboard_keys_grow_with_the_text(driver, make_services):
         assert heights[0] >= mm(TOUCH_TARGET_MM)  # never under the touch target
     finally:
         THEME.reset()
+
+
+def test_the_named_keys_drawn_with_the_arabic_font_in_arabic(driver, make_services):
+    from kiosk.fonts import ARABIC, LATIN
+
+    kiosk = driver(make_services())
+    kiosk.root.set_language("ar")
+    try:
+        at_step(kiosk, "permis-perte", "adresse")
+        kiosk.focus_input("nom_voie")
+        kiosk.pump(2)
+        keys = {w.key: w for w in kiosk.screen.ids.keyboard.walk(restrict=True) if isinstance(w, Key)}
+        assert keys["Effacer"].text != "Effacer" and keys["Effacer"].font_name == ARABIC
+        assert keys["a"].font_name == LATIN
+        kiosk.screenshot(SHOTS / "keyboard-ar.png")
+    finally:
+        kiosk.root.set_language("fr")

@@ -279,18 +279,24 @@ class FormScreen(KioskScreen):
             text_input.focus = True
 
     def focus_first_empty(self) -> None:
-        """The first answer still required: its input takes the keyboard, or its question is shown."""
+        """The next answer to give: a required input still empty takes the keyboard; else
+        the first input left empty after the last answered one (the e-mail after an
+        address read: either it or the mobile is asked); else a required question is shown."""
         raw = self.collect()
         wizard = self.controller.session.wizard
         required = {f.id for f in wizard.view().fields if f.is_required({**wizard.values, **raw})}
-        for field_id, fb in self._boxes.items():
-            if field_id in required and not raw.get(field_id):
-                text_input = self.input_of(field_id)
-                if text_input is not None:
-                    text_input.focus = True
-                else:
-                    self._scroll_whole(fb)
+        ids = list(self._boxes)
+        empty = [i for i in ids if not raw.get(i)]
+        answered = [n for n, i in enumerate(ids) if raw.get(i)]
+        after = [i for i in ids[answered[-1] + 1 :] if i in empty] if answered else empty
+        for field_id in [i for i in empty if i in required] + after:
+            text_input = self.input_of(field_id)
+            if text_input is not None:
+                text_input.focus = True
                 return
+        shown = next((i for i in empty if i in required), None)
+        if shown is not None:
+            self._scroll_whole(self._boxes[shown])
 
     def buy_timbre(self, field_id: str) -> None:
         """The timbre shop opens in the browser window; what was typed here is kept."""

@@ -14,7 +14,6 @@ from PIL import Image
 
 from ants import AntsClient
 from drivers.scanner.samples import specimens
-from support import make_canary
 
 pytestmark = pytest.mark.ui
 
@@ -31,9 +30,9 @@ def glass(folder: Path, documents: list[Image.Image]) -> Path:
     return folder
 
 
-def numero_titre() -> str:
-    """A card number made up for this run, in letters OCR-B keeps apart."""
-    return make_canary().upper()[:9].translate(str.maketrans("OIQDGBSZL", "ACEFHJKMN"))
+#: The card's number: fixed, in letters and digits OCR-B keeps apart at this noise (a made-up
+#: one each run was sometimes misread, and then rightly not believed: a flaky test).
+NUMERO_TITRE = "X4RTBPFW4"
 
 
 def bill(issued: dt.date, nom: str = NOM) -> Image.Image:
@@ -74,7 +73,7 @@ def panel_rows(kiosk) -> list[str]:
 
 def test_perte_de_permis_filled_from_the_documents(driver, make_services, mock_backend, tmp_path):
     photo_code, timbre = codes(mock_backend.url)
-    numero = numero_titre()
+    numero = NUMERO_TITRE
     folder = glass(
         tmp_path / "glass",
         [
@@ -115,6 +114,7 @@ def test_perte_de_permis_filled_from_the_documents(driver, make_services, mock_b
     kiosk.tap(kiosk.screen.reading.panel.ids.confirm)
     kiosk.expect_step("adresse", after="C'est juste on the bill: the e-mail is still to give")
     assert kiosk.field_input("nom_voie").text == "RUE DES ECOLES"
+    assert kiosk.field_input("email").focus  # what no document says is next, the keyboard up for it
     kiosk.type_into("email", EMAIL)
     kiosk.tap(kiosk.screen.ids.keyboard_next)
     kiosk.expect_step("photo", after="Continuer on the adresse")
@@ -147,7 +147,7 @@ def test_perte_de_permis_filled_from_the_documents(driver, make_services, mock_b
 
 
 def test_an_unreadable_card_is_told_and_what_was_typed_stays(driver, make_services, mock_backend, tmp_path):
-    numero = numero_titre()
+    numero = NUMERO_TITRE
     folder = glass(
         tmp_path / "glass",
         [
@@ -206,7 +206,7 @@ def test_the_reading_button_and_its_confirmation_are_in_view(driver, make_servic
     from kiosk.theme import TEXT_SIZES, THEME
 
     folder = glass(
-        tmp_path / "glass", [specimens.identity_page(specimens.mrz_td1(NOM, PRENOM, "F", "850714", "X4RTBPFW4"))]
+        tmp_path / "glass", [specimens.identity_page(specimens.mrz_td1(NOM, PRENOM, "F", "850714", NUMERO_TITRE))]
     )
     services = make_services(
         scanner={"driver": "simulated", "folder": str(folder), "resolution": 300},

@@ -106,3 +106,13 @@ def test_a_demande_with_neither_is_filed_by_the_mock(services):  # noqa: F811
         assert flow.session.numero, flow.session.wizard.errors
     finally:
         flow.end("abandoned")
+
+
+def test_the_filled_condition_holds_for_any_value_and_is_checked():
+    from session.catalogue import CatalogueError, _conditions
+
+    (filled,) = _conditions({"filled": "mobile"}, "test.toml")
+    assert filled.holds({"mobile": "0612345678"}) and not filled.holds({"mobile": ""})
+    assert not filled.holds({}) and not filled.holds({"mobile": "   "}) and filled.fields() == {"mobile"}
+    with pytest.raises(CatalogueError, match='filled = "champ"'):
+        _conditions({"filled": ["mobile"]}, "test.toml")

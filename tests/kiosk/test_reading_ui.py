@@ -257,3 +257,23 @@ def test_the_reading_button_and_its_confirmation_are_in_view(driver, make_servic
         THEME.text_size = "normal"
         kiosk.root.set_language("fr")
     assert [p for p in problems if p] == [], "\n".join(p for p in problems if p)
+
+
+def test_nothing_read_stays_on_the_screens_after_the_session(driver, make_services, tmp_path):
+    card = specimens.identity_page(specimens.mrz_td1(NOM, PRENOM, "F", "850714", NUMERO_TITRE))
+    folder = glass(tmp_path / "glass", [card])
+    kiosk = driver(make_services(scanner={"driver": "simulated", "folder": str(folder), "resolution": 300}))
+    start(kiosk)
+    read(kiosk)
+    assert "Premier prénom : ANAIS" in panel_rows(kiosk)  # shown, never confirmed: the person walks away
+    kiosk.controller.finish("abandoned")
+    kiosk.wait_idle()
+    assert kiosk.controller.session is None
+
+    def texts(widget) -> list[str]:
+        return [str(getattr(w, "text", "")) for w in widget.walk(restrict=False)]
+
+    shown = [t for screen in kiosk.controller.manager.screens for t in texts(screen)]
+    assert [t for t in shown if PRENOM in t or NOM in t or "14/07/1985" in t] == []
+    form = kiosk.controller.manager.get_screen("form")
+    assert form.reading.panel is None and form.reading_told == "" and form.reading._values == {}

@@ -88,6 +88,9 @@ class SimulatedScanner(Scanner):
     inside ``sane_read`` or a page in the pipeline is.
     """
 
+    #: scan() takes ``expect``, what the kiosk means to read (the scan worker passes it on).
+    takes_expect = True
+
     def __init__(
         self,
         folder: str | Path | None = None,

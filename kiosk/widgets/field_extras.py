@@ -232,7 +232,7 @@ def attach(screen, step, field, fb: FieldBox) -> None:
         offer.bind(on_release=lambda _b: screen.controller.call_mediator())
         fb.bind(error=lambda _fb, error: _offer_shown(offer, bool(error)))
         _offer_shown(offer, bool(fb.error))
-        slot.add_widget(offer)
+        fb.add_widget(offer)  # under the error: the sentence, then what it offers
 
 
 def _offer_shown(offer: MediatorOffer, shown: bool) -> None:

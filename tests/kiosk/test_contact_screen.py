@@ -63,3 +63,40 @@ def test_neither_says_what_it_means_offers_the_mediator_and_goes_on(driver, make
     kiosk.wait_idle()
     assert kiosk.step_id() == "photo"
     assert kiosk.controller.session.wizard.dossier()["contact"] == {"aucun": True}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en", "ar"])
+def test_the_sentence_its_button_and_continuer_in_view_at_every_size(driver, make_services, lang):
+    import os
+    from pathlib import Path
+
+    from in_view import problem
+
+    from kiosk.theme import TEXT_SIZES, THEME
+
+    shots = Path(os.environ.get("POINTNUM_SHOTS", "/tmp/pointnum-shots"))
+    kiosk = driver(make_services())
+    problems = []
+    try:
+        kiosk.root.set_language(lang)
+        for size in TEXT_SIZES:
+            kiosk.root.set_text_size(size)
+            at_step(kiosk, "permis-perte", "adresse")
+            screen = kiosk.screen
+            fill(kiosk, TYPED)
+            kiosk.tap(screen.ids.hide_keyboard)
+            kiosk.tap(screen.ids.next)
+            kiosk.wait_idle()
+            kiosk.pump(4)
+            box = screen._boxes["sans_contact"]
+            assert box.error, (lang, size)
+            footer = [("footer", screen.ids.next.parent)]
+            for what, widget in (("the box, its sentence and its button", box), ("Continuer", screen.ids.next)):
+                problems.append(problem(widget, screen, footer, f"{lang} {size}: {what}"))
+            kiosk.screenshot(shots / f"sans-contact-{lang}-{size}.png")
+            kiosk.controller.finish("abandoned")
+            kiosk.wait_idle()
+    finally:
+        THEME.reset()
+        kiosk.root.set_language("fr")
+    assert [p for p in problems if p] == []

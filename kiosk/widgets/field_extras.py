@@ -5,9 +5,9 @@
   by itself when the code has only one (the next question then takes the
   keyboard), or its communes are offered as buttons, one tap each, under the
   commune's input, the keyboard put down so that they show whole; what is typed
-  there narrows them. The person can always type
-  another name: the table (session/codes_postaux.py) only helps, and a code it
-  does not know is said in one sentence, not refused.
+  there narrows them. The person can always type another name: the table
+  (session/codes_postaux.py) only helps, and a code it does not know is said in
+  one sentence, not refused.
 - A field that offers the médiateur (``offer_mediator = true``): while its
   error is shown, a button under it calls one.
 

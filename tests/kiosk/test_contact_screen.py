@@ -4,8 +4,13 @@ that calls a médiateur, and the box that lets the person go on."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
+from in_view import problem
+from kiosk.theme import TEXT_SIZES, THEME
 from kiosk.widgets.common import KCheck
 from kiosk.widgets.field_extras import MediatorOffer
 from session.validation import NO_CONTACT
@@ -67,13 +72,6 @@ def test_neither_says_what_it_means_offers_the_mediator_and_goes_on(driver, make
 
 @pytest.mark.parametrize("lang", ["fr", "en", "ar"])
 def test_the_sentence_its_button_and_continuer_in_view_at_every_size(driver, make_services, lang):
-    import os
-    from pathlib import Path
-
-    from in_view import problem
-
-    from kiosk.theme import TEXT_SIZES, THEME
-
     shots = Path(os.environ.get("POINTNUM_SHOTS", "/tmp/pointnum-shots"))
     kiosk = driver(make_services())
     problems = []

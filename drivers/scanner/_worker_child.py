@@ -186,7 +186,9 @@ class Child:
             if not Path(dest).is_dir():
                 raise folder_gone(Path(dest))
             assert self.scanner is not None, "a scan command before init"
-            for image in self.scanner.scan(source, resolution, self.cancel, progress=progress):
+            # A scanner that can serve what is meant to be read (the simulated one's specimens) is told it.
+            hint = {"expect": read} if read and getattr(self.scanner, "takes_expect", False) else {}
+            for image in self.scanner.scan(source, resolution, self.cancel, progress=progress, **hint):
                 page = process_page(image, processing)
                 reading = read_page(image, page, processing, read) if read else None
                 if reading is not None and reading.rotate:  # upside down: the page is turned before it is written

@@ -90,6 +90,9 @@ def _setup_kivy(tmp: Path) -> None:
     sys.path.insert(0, str(ROOT))
     from kivy.config import Config
 
+    from kiosk import _cutbuffer
+
+    _cutbuffer.disable()  # as kiosk/__main__.py does: no X cut buffer, no CRITICAL line looking for one
     Config.set("kivy", "log_enable", "0")
 
 

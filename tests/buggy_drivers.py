@@ -26,7 +26,7 @@ def on_child_path(monkeypatch) -> None:
 
 
 class ScannerWithABug(SimulatedScanner):
-    def scan(self, source="flatbed", resolution=None, cancel=None, *, progress=None):
+    def scan(self, source="flatbed", resolution=None, cancel=None, *, progress=None, expect=""):
         raise TypeError(BUG)
 
 

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import shutil
 import struct
 import subprocess
-import tempfile
 import threading
 import unicodedata
 import wave
+from pathlib import Path
 from typing import Protocol
 from xml.sax.saxutils import escape
 
@@ -37,6 +36,10 @@ class Speaker(Protocol):
     def stop(self) -> None: ...
 
     def speaking(self) -> bool: ...
+
+
+#: The chime, as :func:`chime_wav` writes it (tests/kiosk/test_idle_heard.py checks they agree).
+CHIME = Path(__file__).with_name("chime.wav")
 
 
 def chime_wav(path: str) -> str:
@@ -68,7 +71,6 @@ class EspeakSpeaker:
         self._thread: threading.Thread | None = None
         self._generation = 0
         self._thread_generation = -1
-        self._chime: str | None = None
 
     @staticmethod
     def is_usable(executable: str = "espeak-ng") -> bool:
@@ -81,12 +83,9 @@ class EspeakSpeaker:
         return cmd + ["--", text]
 
     def chime(self) -> str:
-        """The chime's WAV, written once per process (nothing personal in it)."""
-        if self._chime is None or not os.path.exists(self._chime):
-            fd, path = tempfile.mkstemp(prefix="pointnum-chime-", suffix=".wav")
-            os.close(fd)
-            self._chime = chime_wav(path)
-        return self._chime
+        """The chime's WAV, shipped beside this module (:func:`chime_wav` wrote it):
+        nothing is written at run time, nothing is left behind."""
+        return str(CHIME)
 
     def alert_command(self, text: str, lang: str = "fr") -> list[str]:
         """The chime, then ``text``: one espeak-ng run reading SSML (``-m``)."""

@@ -94,3 +94,21 @@ def test_the_warning_is_said_in_the_person_s_language(driver, make_services):
         )
     finally:
         kiosk.root.set_language("fr")
+
+
+def test_the_chime_is_shipped_as_chime_wav_writes_it_and_nothing_is_written_to_say_it(tmp_path, monkeypatch):
+    """The chime is a file of the package (no temporary file per process, left
+    behind when the kiosk stops): the same bytes chime_wav writes today."""
+    from kiosk import speech
+
+    fresh = tmp_path / "chime.wav"
+    speech.chime_wav(str(fresh))
+    assert speech.CHIME.read_bytes() == fresh.read_bytes()
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    speaker = EspeakSpeaker(executable="/bin/true")
+    command = speaker.alert_command("Êtes-vous toujours là ?")
+    assert f'<audio src="{speech.CHIME}"/>' in command[-1]
+    assert list(scratch.iterdir()) == []

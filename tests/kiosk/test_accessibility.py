@@ -64,9 +64,9 @@ def test_the_pairs_cover_the_colours_the_kv_files_draw_text_with():
 
 # --- languages ------------------------------------------------------------------
 MARKED = re.compile(r"""(?:tr\._|\bN_)\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*\)""")
-#: Kept in French in Arabic: drawn on one line with French procedure words, or
-#: naming FranceConnect; the Arabic font has no Latin letters (no fallback in SDL2).
-FRENCH_IN_ARABIC = {"{} page(s)", "Identifiant FranceConnect", "Se connecter avec FranceConnect"}
+#: Kept in French in Arabic (none now: the procedure words are Arabic too, FranceConnect
+#: is «فرانس كونكت»); the Arabic font has no Latin letters (no fallback in SDL2).
+FRENCH_IN_ARABIC: set[str] = set()
 
 
 def marked_strings() -> set[str]:

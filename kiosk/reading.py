@@ -3,8 +3,9 @@ that scans one, the confirmation of what was read, a code put in its field.
 
 Typing is the hardest part for the people a point numérique serves: on the
 état-civil step the identity document's MRZ fills the names and the date, on
-the adresse step the bill's 2D-Doc fills the address, and the photo sheet or
-the timbre's print-out fills its code. The session reads (UserSession.read_document
+the adresse step the bill's 2D-Doc fills the address, the photo sheet or
+the timbre's print-out fills its code, and on the suivi the kiosk's own
+récépissé gives the numéro de demande (its QR code). The session reads (UserSession.read_document
 and scan_code, in the scan worker, through the controller's job queue: never on
 the UI thread) and decides what to propose; this module shows it and forwards
 the person's answer. What was read is shown, then confirmed ("C'est juste") or
@@ -29,19 +30,25 @@ from .widgets.common import KLabel, KRow
 #: The reading a step offers: the first kind whose fields the step has.
 IDENTITY_FIELDS = ("nom_naissance", "prenom1", "date_naissance")
 ADDRESS_FIELDS = ("nom_voie", "code_postal")
-CODE_KINDS = {"photo_code": "photo", "timbre": "timbre"}  # field kind -> what scan_code reads
+#: field kind -> what scan_code reads
+CODE_KINDS = {"photo_code": "photo", "timbre": "timbre", "numero_demande": "recepisse"}
+#: The codes put in their field in groups of four, as their sheet prints them (the
+#: numéro de demande is put as the récépissé prints it, in one piece).
+GROUPED = ("photo", "timbre")
 
 OFFERS = {
     "identite": N_("Lire ma pièce d'identité"),
     "domicile": N_("Lire mon justificatif de domicile"),
     "photo": N_("Lire le code sur ma feuille"),
     "timbre": N_("Lire le code sur ma feuille"),
+    "recepisse": N_("Lire mon récépissé"),
 }
 HINTS = {
     "identite": N_("Posez votre carte d'identité ou votre passeport ouvert sur la vitre, la photo contre la vitre."),
     "domicile": N_("Posez votre facture sur la vitre, face écrite contre la vitre : l'adresse sera lue."),
     "photo": N_("Posez la planche de photos sur la vitre, le code contre la vitre."),
     "timbre": N_("Posez le reçu du timbre sur la vitre, le code contre la vitre."),
+    "recepisse": N_("Posez votre récépissé sur la vitre, le code carré contre la vitre."),
 }
 TITLES = {
     "identite": N_("Vérifiez ce qui a été lu sur votre pièce d'identité"),
@@ -50,6 +57,13 @@ TITLES = {
 CODE_READ = N_("Le code a été lu sur la feuille : vérifiez-le, puis touchez « Continuer ».")
 CODE_UNREAD = N_("Le code n'a pas pu être lu sur cette page : tapez-le.")
 CODE_TYPED = N_("Vous avez déjà tapé un code : effacez-le, puis lisez la feuille à nouveau.")
+#: The same sentences for the numéro de demande read on the récépissé.
+NUMERO_READ = N_("Le numéro a été lu sur le récépissé : vérifiez-le, puis touchez « Continuer ».")
+NUMERO_UNREAD = N_("Le numéro n'a pas pu être lu sur ce récépissé : tapez-le.")
+NUMERO_TYPED = N_("Vous avez déjà tapé un numéro : effacez-le, puis lisez le récépissé à nouveau.")
+TOLD_OF_CODE = {  # kind -> (read, unread, already typed)
+    "recepisse": (NUMERO_READ, NUMERO_UNREAD, NUMERO_TYPED),
+}
 ALREADY = N_("Ce qui a été lu sur ce document est déjà rempli.")
 ROW = N_("{label} :")
 
@@ -65,6 +79,11 @@ def offer_for(fields) -> tuple[str, str]:
         if f.kind in CODE_KINDS:
             return CODE_KINDS[f.kind], f.id
     return "", ""
+
+
+def told_of_code(kind: str) -> tuple[str, str, str]:
+    """What the person is told of a code's reading: read, unread, already typed."""
+    return TOLD_OF_CODE.get(kind, (CODE_READ, CODE_UNREAD, CODE_TYPED))
 
 
 def told_text(told: list[tuple[str, dict[str, str]]]) -> str:
@@ -137,7 +156,7 @@ class Reading:
     def __init__(self, screen: Any):
         self.screen = screen
         self.kind = ""
-        self.field_id = ""  # the code's field, for "photo" and "timbre"
+        self.field_id = ""  # the code's field, for "photo", "timbre" and "recepisse"
         self.panel: ReadingPanel | None = None
         self._values: dict[str, str] = {}  # shown in the panel, waiting for the answer
         self._correcting: dict[str, str] = {}  # put in the form by "Corriger": confirmed on Continuer
@@ -172,7 +191,7 @@ class Reading:
             return
         kind, field_id = self.kind, self.field_id
         if field_id and self.screen.collect().get(field_id, "").strip():
-            self.screen.reading_told = tr._(CODE_TYPED)
+            self.screen.reading_told = tr._(told_of_code(kind)[2])
             return
         if controller.can(F.KEEP):
             controller.keep(self.screen.collect())
@@ -202,7 +221,7 @@ class Reading:
         if self.controller.session is None or kind != self.kind:  # the session ended, or the step changed
             return
         if field_id:
-            self._code_read(field_id, result)
+            self._code_read(kind, field_id, result)
             return
         values = dict(result.proposal.values)
         told = told_text(result.told)
@@ -212,14 +231,15 @@ class Reading:
         self._values = values
         self.open(kind, values, told)
 
-    def _code_read(self, field_id: str, value: str) -> None:
+    def _code_read(self, kind: str, field_id: str, value: str) -> None:
+        read, unread, _typed = told_of_code(kind)
         if not value:
-            self.screen.reading_told = tr._(CODE_UNREAD)
+            self.screen.reading_told = tr._(unread)
             return
         text_input = self.screen.input_of(field_id)
         if text_input is not None:
-            text_input.text = grouped(value)
-        self.screen.reading_told = tr._(CODE_READ)
+            text_input.text = grouped(value) if kind in GROUPED else value
+        self.screen.reading_told = tr._(read)
         self.screen.reading_done = True
 
     # --- the confirmation ---------------------------------------------------------

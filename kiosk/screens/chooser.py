@@ -33,7 +33,8 @@ class GroupTile(ButtonBehavior, Framed, BoxLayout):
 
 class ChooserScreen(KioskScreen):
     """Two levels: the four groups with pictograms, then the group's procedures,
-    each with one sentence on when to choose it."""
+    each with one sentence on when to choose it (a group of one procedure goes
+    straight to it)."""
 
     group = StringProperty("")
 
@@ -128,6 +129,12 @@ class ChooserScreen(KioskScreen):
         return tr._(GROUP_WORDS.get(group_id, "")) if group_id else ""
 
     def open_group(self, group_id: str) -> None:
+        """The group's procedures; a group with only one ("Suivre ma demande")
+        opens it at once: a list of one is a touch for nothing."""
+        procedures = self.controller.catalogue.in_group(group_id)
+        if len(procedures) == 1:
+            self.controller.choose(procedures[0].id)
+            return
         self.group = group_id
 
     def _chosen(self, button) -> None:

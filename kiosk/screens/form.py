@@ -78,6 +78,9 @@ class FormScreen(KioskScreen):
                 buy.bind(on_release=lambda _button, field_id=field.id: self.buy_timbre(field_id))
                 slot.add_widget(buy)
                 self.ids[f"buy_{field.id}"] = buy
+                from ..widgets import timbre_help  # "Je n'ai pas de timbre": where to buy one, never a dead end
+
+                timbre_help.offer(self, field.id, slot)
         field_extras.attach(self, step, field, fb)  # the commune from the code postal, the médiateur offered
         fb.width = self.ids.fields.width  # laid out, and its text drawn, at its final width
         return fb
@@ -310,6 +313,8 @@ class FormScreen(KioskScreen):
     def spoken_text(self) -> str:
         if self.reading.panel is not None:
             return self.reading.panel.spoken_text()
+        if "timbre_help" in self.ids:  # the panel of "Je n'ai pas de timbre" (kiosk/widgets/timbre_help.py)
+            return self.ids["timbre_help"].spoken_text()
         parts = [self.ids.indicator.ids.count.text, self.ids.indicator.title, self.ids.intro.text]
         parts += [self.reading_offer, self.reading_hint, self.reading_told]
         for fb in self._boxes.values():

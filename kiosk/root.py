@@ -1,4 +1,5 @@
-"""The root widget: the top bar (read aloud, the three text sizes, contrast, help), the
+"""The root widget: the top bar (read aloud, the three text sizes, contrast, the
+language, help), the
 message banner, the screens, and the overlay shown while a device or the
 network works.
 
@@ -17,7 +18,7 @@ from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from .i18n import N_, tr
+from .i18n import LANGUAGES, N_, shape, tr
 from .screens import NAMES, make_screen
 from .theme import THEME
 
@@ -25,6 +26,8 @@ Builder.load_file(str(Path(__file__).with_name("root.kv")))
 
 #: Said after the idle warning's countdown (the button's own words are in root.kv).
 TOUCH_STILL_HERE = N_("Touchez le bouton « Je suis toujours là ».")
+#: The language button's words at the largest text size: the language in use, short.
+SHORT_NAMES = {"fr": "FR", "en": "EN", "ar": "عربي"}
 
 
 class KScreenManager(ScreenManager):
@@ -83,12 +86,44 @@ class ModalLayer(FloatLayout):
         return True
 
 
+class LanguageLayer(ModalLayer):
+    """The choice of language, hanging under the top bar. The bar stays live (its
+    language button closes the choice, "Écouter" reads it); a touch anywhere else
+    outside the choice closes it and does nothing beneath."""
+
+    bar = ObjectProperty(None, allownone=True)
+    panel = ObjectProperty(None, allownone=True)
+    close = ObjectProperty(None, allownone=True)
+
+    def on_touch_down(self, touch):
+        if not self.active:
+            return False
+        if self.bar is not None and self.bar.collide_point(*touch.pos):
+            return False
+        if self.panel is not None and self.panel.collide_point(*touch.pos):
+            return super().on_touch_down(touch)
+        touch.ud["language_dismiss"] = True
+        return True
+
+    def on_touch_up(self, touch):
+        if not self.active:
+            return False
+        if touch.ud.get("language_dismiss"):
+            if self.close is not None:
+                self.close()
+            return True
+        return super().on_touch_up(touch)
+
+
 class KioskRoot(FloatLayout):
     controller = ObjectProperty(None)
     idle = ObjectProperty(None, allownone=True)
     site_name = StringProperty("")
     #: True while "Écouter" is reading the screen aloud: the button then shows it, and stops it.
     speaking = BooleanProperty(False)
+    #: True while the choice of the three languages is open under the top bar.
+    choosing_language = BooleanProperty(False)
+    languages = LANGUAGES
     _watch_speech = None
 
     def __init__(self, controller, site_name: str = "", idle=None, speaker=None, **kwargs):
@@ -118,6 +153,12 @@ class KioskRoot(FloatLayout):
         self._paint_background()
         if idle is not None:
             idle.bind(phase=self._idle_phase)
+        self.ids.language_layer.close = self.toggle_languages
+        manager.bind(current=self._screen_changed)
+        tr.bind(lang=self._screen_changed)  # the next person's French too (Controller.reset)
+
+    def _screen_changed(self, *_):
+        self.choosing_language = False
 
     def make_ahead(self) -> list:
         """The work of making the other screens, one per slice (see kiosk/ahead.py)."""
@@ -171,8 +212,11 @@ class KioskRoot(FloatLayout):
             self.speaker.stop()
             self._spoken()
             return
-        text = self.manager.current_screen.spoken_text()
-        if self.controller.notice:
+        if self.choosing_language:
+            text = " ".join(f"{name}." for name in LANGUAGES.values())
+        else:
+            text = self.manager.current_screen.spoken_text()
+        if self.controller.notice and not self.choosing_language:
             text = self.controller.notice + " " + text
         self.speaker.say(text, tr.lang)
         self.speaking = self.speaker.speaking()
@@ -228,18 +272,53 @@ class KioskRoot(FloatLayout):
     def toggle_contrast(self) -> None:
         THEME.toggle_contrast()
 
+    @staticmethod
+    def language_label(lang: str, text_size: str) -> str:
+        """The language button's words: the language in use, named in itself; short
+        at the largest text size, where the top bar has no room for more."""
+        name = SHORT_NAMES[lang] if text_size == "tres-grand" else LANGUAGES[lang]
+        return shape(name)
+
+    def toggle_languages(self) -> None:
+        self.choosing_language = not self.choosing_language
+
     def set_language(self, lang: str) -> None:
+        """From any screen: the screen relabelled in place, what was typed and the
+        step kept, the keyboard still up on the same input (Controller.reset goes
+        back to French for the next person)."""
+        self.choosing_language = False
+        if tr.lang == lang:
+            return
         tr.lang = lang
         self._restyle()
 
     def _restyle(self) -> None:
+        """The current screen drawn again in the new language or text size; nothing
+        typed is lost, no error appears that was not shown, the keyboard stays up."""
         screen = self.manager.current_screen
-        if self.controller.session is not None or screen.name == "checklist":
-            if hasattr(screen, "refresh") and screen.name not in ("welcome",):
-                raw = screen.collect() if hasattr(screen, "collect") else None
-                if raw:
-                    self.controller.keep(raw)
-                screen.refresh()
+        if screen.name == "chooser":
+            screen.property("group").dispatch(screen)  # the open group's list, relabelled
+            return
+        if self.controller.session is None and screen.name != "checklist":
+            return
+        if not hasattr(screen, "refresh") or screen.name == "welcome":
+            return
+        keyboard = screen.ids.get("keyboard")
+        target = keyboard.target if keyboard is not None and getattr(screen, "typing", False) else None
+        typing_in = (getattr(target, "field_id", ""), target.cursor) if target is not None else None
+        raw = screen.collect() if hasattr(screen, "collect") else None
+        if raw:
+            wizard = self.controller.session.wizard
+            shown = set(wizard.errors)
+            self.controller.keep(raw)
+            for field_id in [f for f in wizard.errors if f not in shown]:
+                del wizard.errors[field_id]  # kept, not judged: a redraw is not "Continuer"
+        screen.refresh()
+        if typing_in is not None and typing_in[0]:
+            screen.focus_field(typing_in[0])
+            again = screen.input_of(typing_in[0])
+            if again is not None:
+                again.cursor = typing_in[1]
 
     def dismiss_notice(self) -> None:
         self.controller.notice = ""

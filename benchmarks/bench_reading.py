@@ -45,7 +45,7 @@ TYPED = {
     "nom_voie": "rue des Écoles",
     "code_postal": "33000",
     "commune": "Bordeaux",
-    "email": "anais.lefevre@exemple.fr",
+    "email": "anais.lefevre@orange.fr",
     "code_photo": "A1B2C3D4E5F6G7H8J9K0LM",
     "timbre": "1234567890123456",
 }

@@ -53,7 +53,7 @@ WEB_FORM = [
     ("3 adresse", "Code postal (33000)", 1, 5),
     ("3 adresse", "Commune (Bordeaux)", 1, 8),
     ("3 adresse", "Préfecture de rattachement (list)", 2, 0),
-    ("3 adresse", "Adresse mél. (anais.lefevre@exemple.fr)", 1, 24),
+    ("3 adresse", "Adresse mél. (anais.lefevre@orange.fr)", 1, 23),
     ("3 adresse", "Réutilisation des données : Oui / Non", 1, 0),
     ("3 adresse", "Étape suivante", 1, 0),
     ("4 photo", "Code photo numérique (22)", 1, 22),

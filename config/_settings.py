@@ -177,6 +177,29 @@ def _resolution(value: int) -> int:
     return value
 
 
+#: The e-mail providers most people in France have, most used first: each a key of the
+#: on-screen keyboard's e-mail layout that types "@" and the whole domain in one touch.
+EMAIL_DOMAINS = (
+    "gmail.com",
+    "orange.fr",
+    "hotmail.fr",
+    "yahoo.fr",
+    "free.fr",
+    "laposte.net",
+    "sfr.fr",
+    "outlook.fr",
+)
+
+
+def _email_domain(value: str) -> str:
+    # Letters, digits and hyphens between the dots, a top-level domain of letters: what a
+    # provider's domain is (an IDN in its xn-- form). The key adds the "@" itself.
+    label = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+    if len(value) > 253 or not re.fullmatch(rf"({label}\.)+[a-z]{{2,63}}", value):
+        raise _setting_error('nom de domaine attendu, en minuscules et sans "@", par exemple "orange.fr"')
+    return value
+
+
 def _scalar(value: Any) -> Any:
     if not isinstance(value, (str, int, float)):  # bool is an int
         raise _setting_error("un texte, un nombre ou true/false attendu")
@@ -190,6 +213,7 @@ ClosedDay = Annotated[str, AfterValidator(_closed_day)]
 Seconds = Annotated[float, Field(ge=0)]
 Count = Annotated[int, Field(ge=0)]
 ClockTime = Annotated[str, AfterValidator(_clock_time)]
+EmailDomain = Annotated[str, AfterValidator(_email_domain)]
 Resolution = Annotated[int, AfterValidator(_resolution)]
 SaneOption = Annotated[Any, AfterValidator(_scalar)]
 #: Faults the simulated scanner offers (drivers/scanner/_simulated.py FAULTS; a test keeps them equal).
@@ -484,6 +508,18 @@ class UiSettings(_Section):
     )
 
 
+class KeyboardSettings(_Section):
+    """``[keyboard]``: the on-screen keyboard (kiosk/widgets/keyboard.py)."""
+
+    email_domains: list[EmailDomain] = Field(
+        default_factory=lambda: list(EMAIL_DOMAINS),
+        description=(
+            'The e-mail layout\'s domain keys, most used first ("orange.fr": a key "@orange.fr"); '
+            "as many as fit at the text size are drawn. Empty: none."
+        ),
+    )
+
+
 class BrowserSettings(_Section):
     """``[browser]``: the locked window where a person logs in with FranceConnect and buys a
     timbre, on the provider's own page (the kiosk never sees the password or the card)."""
@@ -557,6 +593,7 @@ class Settings(_Section):
     )
     stats: StatsSettings = Field(default_factory=StatsSettings, description="The anonymous statistics.")
     ui: UiSettings = Field(default_factory=UiSettings, description="The touchscreen.")
+    keyboard: KeyboardSettings = Field(default_factory=KeyboardSettings, description="The on-screen keyboard.")
     metrics: MetricsSettings = Field(default_factory=MetricsSettings, description="The Prometheus textfile.")
     browser: BrowserSettings = Field(
         default_factory=BrowserSettings, description="The locked window for FranceConnect and payment."

@@ -62,6 +62,9 @@ class KioskApp(App):
     def build(self):
         fonts.register()
         settings = self.services.settings
+        from .widgets.keyboard import use_email_domains
+
+        use_email_domains(settings.keyboard.email_domains)  # the e-mail layout's domain keys
         self.controller = Controller(
             catalogue=self.services.catalogue,
             new_session=self.services.new_session,

@@ -297,7 +297,7 @@ DEMO_USER = {
     "numero_voie": "12",
     "code_postal": "33000",
     "commune": "Bordeaux",
-    "email": "anais.lefevre@exemple.fr",
+    "email": "anais.lefevre@orange.fr",
 }
 
 

@@ -212,7 +212,7 @@ class Field:
     key: str
     required: bool = True
     help: str = ""
-    input: str = "text"  # text | number | date | choice | multichoice | accept: which keyboard and widget
+    input: str = "text"  # text | number | date | email | choice | multichoice | accept: which keyboard and widget
     options: dict[str, Any] = field(default_factory=dict)
     when: Conditions = ()
     #: False: the value guides the wizard (a condition) but is not part of the dossier.
@@ -351,6 +351,7 @@ _DEFAULT_INPUT = {
     "neph": "number",
     "code_confidentiel": "number",
     "integer": "number",
+    "email": "email",
 }
 
 

@@ -18,7 +18,7 @@ from drivers.scanner.samples import specimens
 pytestmark = pytest.mark.ui
 
 NOM, PRENOM = "LEFEVRE", "ANAIS"
-EMAIL = "anais.lefevre@exemple.fr"
+EMAIL = "anais.lefevre@orange.fr"
 
 
 def glass(folder: Path, documents: list[Image.Image]) -> Path:

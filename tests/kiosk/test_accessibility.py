@@ -186,7 +186,7 @@ def test_arabic_is_shaped_and_laid_out_right_to_left(kiosk):
     kiosk.tap(start)
     assert kiosk.screen.ids.question.halign == "right"  # text from the start of the line: the right
     kiosk.tap_group("permis")
-    kiosk.tap_button("Permis perdu")
+    kiosk.tap_button(shape("رخصة ضائعة"))  # the procedure words are Arabic too
     back, begin = kiosk.screen.ids.back, kiosk.screen.ids.begin
     assert back.x > begin.x  # "Retour" on the right: where an Arabic reader starts
     top = kiosk.root.ids

@@ -47,7 +47,10 @@ def too_dark(image: Image.Image, *, dpi: int = 300) -> bool | None:
 
 def blurred(image: Image.Image, *, dpi: int = 300) -> bool | None:
     """Judged on the strongest edges of the print: the 99.5th percentile of the
-    gradient, as a share of the contrast between paper and ink."""
+    gradient, as a share of the contrast between paper and ink. A scan under
+    100 dpi cannot be judged: enlarged to 100 dpi, any print looks soft."""
+    if dpi < _DPI:
+        return None
     gray = _small(image, dpi).astype(np.float32)
     paper, ink = np.percentile(gray, 90), np.percentile(gray, 0.5)
     contrast = paper - ink

@@ -104,6 +104,15 @@ def test_checks_that_cannot_decide_let_the_page_through() -> None:
     assert other.refused is None and other.kind == ""
 
 
+def test_a_scan_under_100_dpi_is_not_judged_blurred() -> None:
+    # a sharp bill scanned at 50 dpi (a low resolution setting): enlarged to judge it, any print looks soft
+    sharp = scan(specimens.bill(BILL), seed=2).page
+    small = sharp.resize((sharp.width // 6, sharp.height // 6), Image.Resampling.BOX)
+    assert checks.blurred(sharp, dpi=300) is False
+    assert checks.blurred(small, dpi=50) is None
+    assert read_page(small, "domicile", dpi=50, today=TODAY).refused is None
+
+
 def test_a_flat_black_page_cannot_be_judged_dark() -> None:
     # SANE's test backend gives one: no paper to be seen, nothing to judge; a dark page with print is refused
     assert checks.too_dark(Image.new("L", (800, 1100), 0), dpi=100) is None

@@ -1,4 +1,4 @@
-""""Je n'ai pas de timbre", beside "Acheter un timbre" on the paiement step.
+""" "Je n'ai pas de timbre", beside "Acheter un timbre" on the paiement step.
 
 Nobody meets a dead end for want of a timbre fiscal: a panel over the form (the
 form under it untouched, so nothing typed is lost) says where to buy one (here
@@ -28,7 +28,7 @@ FEE = N_("Pour cette démarche, le timbre fiscal coûte {} €.")
 HERE = N_("Ici, avec une carte bancaire : touchez « Acheter un timbre ici ».")
 NOT_HERE = N_("Cette borne ne vend pas de timbre fiscal.")
 TABAC = N_("Dans un bureau de tabac (buraliste) qui affiche « timbre fiscal ».")
-ONLINE = N_("Sur internet : {}")
+ONLINE = N_("Sur internet :")  # the address on a line of its own: a Latin font in every language
 SITE = "timbres.impots.gouv.fr"
 KEPT_MINUTES = N_(
     "Ce que vous avez écrit est gardé tant que vous restez à la borne. Après {} minutes sans toucher "
@@ -91,7 +91,7 @@ class TimbreHelp(BoxLayout):
         out = [say(TITLE)]
         if self.fee:
             out.append(say(FEE).format(self.fee))
-        out += [say(HERE) if self.shop else say(NOT_HERE), say(TABAC), say(ONLINE).format(SITE)]
+        out += [say(HERE) if self.shop else say(NOT_HERE), say(TABAC), say(ONLINE), SITE]
         if self.kept:
             out.append(say(self.kept).format(self.kept_for))
         out.append(say(LEAVE))

@@ -59,7 +59,7 @@ def test_the_top_bar_fits_at_each_size(driver, make_services, lang):
             ids = kiosk.root.ids
             widgets = [ids.read_aloud, ids.text_sizes, ids.contrast, ids.language, ids.mediator]
             boxes = sorted((w.to_window(w.x, w.y)[0], w.width) for w in widgets)
-            for (x, w), (nx, _nw) in zip(boxes, boxes[1:]):
+            for (x, w), (nx, _nw) in zip(boxes, boxes[1:], strict=False):
                 assert x + w <= nx + 0.5, (lang, size)
             assert boxes[0][0] >= 0 and boxes[-1][0] + boxes[-1][1] <= kiosk.window.width, (lang, size)
             kiosk.screenshot(f"/tmp/pointnum-shots/language-topbar-{lang}-{size}.png")

@@ -1,4 +1,4 @@
-""""Je n'ai pas de timbre" on the paiement step, by touch on the real window: the
+""" "Je n'ai pas de timbre" on the paiement step, by touch on the real window: the
 panel opens over the form in view at every text size (keyboard up before), says
 where to buy a timbre and for how long the dossier is kept, leads to the same
 shop as "Acheter un timbre" and to the same call as the top bar's médiateur; what
@@ -53,7 +53,8 @@ def test_the_panel_says_where_to_buy_keeps_what_is_typed_and_fits(driver, make_s
         "Pour cette démarche, le timbre fiscal coûte 25 €.",
         "Ici, avec une carte bancaire : touchez « Acheter un timbre ici ».",
         "Dans un bureau de tabac (buraliste) qui affiche « timbre fiscal ».",
-        "Sur internet : timbres.impots.gouv.fr",
+        "Sur internet :",
+        "timbres.impots.gouv.fr",
         "Ce que vous avez écrit est gardé tant que vous restez à la borne. Après 3 minutes sans toucher "
         "l'écran, la borne vous demande si vous êtes là, puis efface tout.",
         "Si vous partez acheter le timbre, tout sera effacé et il faudra recommencer. Un médiateur peut vous aider.",

@@ -15,6 +15,12 @@ log = logging.getLogger(__name__)
 
 LATIN = "Atkinson"
 ARABIC = "KioskArabic"
+#: Line spacing of wrapped Arabic text, a share of the font's own (Noto Sans Arabic's is
+#: about twice the font size, for stacked marks the kiosk's text does not use).
+ARABIC_LINE = 0.72
+#: A button's height counts this share of an Arabic line: the rest of it is empty space
+#: above and below the letters, which stay centred.
+ARABIC_BOX = 0.8
 _ARABIC_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/opentype/noto"))
 
 _registered = False

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from kivy.clock import Clock
+from kivy.factory import Factory
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, StringProperty
 
@@ -74,13 +75,19 @@ class FormScreen(KioskScreen):
             text_input.bind(text=lambda *_a, fb=fb: self._answered(fb))
             slot.add_widget(text_input)
             if field.kind == "timbre":  # bought on the timbre shop's page, in the browser window
+                # side by side, "Acheter un timbre" first in reading order: one row less to see
+                row = Factory.TimbreButtons()
                 buy = KButton(text=tr._("Acheter un timbre"), role="secondary", size_hint_y=None)
                 buy.bind(on_release=lambda _button, field_id=field.id: self.buy_timbre(field_id))
-                slot.add_widget(buy)
+                row.add_widget(buy)
                 self.ids[f"buy_{field.id}"] = buy
                 from ..widgets import timbre_help  # "Je n'ai pas de timbre": where to buy one, never a dead end
 
-                timbre_help.offer(self, field.id, slot)
+                help_button = timbre_help.offer(self, field.id, row)
+                for button in (buy, help_button):
+                    button.bind(height=lambda *_a, row=row: setattr(row, "height", max(c.height for c in row.children)))
+                row.height = max(buy.height, help_button.height)
+                slot.add_widget(row)
         field_extras.attach(self, step, field, fb)  # the commune from the code postal, the médiateur offered
         fb.width = self.ids.fields.width  # laid out, and its text drawn, at its final width
         return fb
@@ -184,16 +191,25 @@ class FormScreen(KioskScreen):
             top = above.to_window(above.x, above.top)[1]
             return top - target.to_window(target.x, target.y)[1] <= self.ids.scroll.height - dp(12)
 
-        def scroll(_dt, again: bool = True) -> None:
+        def scroll(_dt, left: int = 2) -> None:
+            # Once a frame while the layout settles; show_whole reads where things are
+            # drawn, so each pass must follow a settled frame.
             if top_first and target.height > self.ids.scroll.height:
-                self.ids.scroll.scroll_y = 1  # the first question, taller than the view: from its top
+                # the first question, taller than the view: from the top; once laid out
+                # there, its label and help scrolled up into view if what is above hides them
+                if left:
+                    self.ids.scroll.scroll_y = 1
+                else:
+                    show_whole(self.ids.scroll, target.children[-2] if target.help else target.children[-1])
+            elif left == 0:
+                pass
             elif above is not None and target.parent is not None and both_fit():
                 show_whole(self.ids.scroll, above, padding=dp(6))
                 show_whole(self.ids.scroll, target, padding=dp(6))
             elif target.parent is not None:
                 show_whole(self.ids.scroll, target, padding=dp(6))
-            if again:
-                Clock.schedule_once(lambda dt: scroll(dt, again=False), 0)
+            if left:
+                Clock.schedule_once(lambda dt: scroll(dt, left - 1), 0)
 
         Clock.schedule_once(scroll, 0)
 

@@ -166,16 +166,17 @@ def _offer(screen, choices: CommuneChoices) -> None:
     buttons with it, is scrolled whole into view (next frame, then once laid out).
     The commune's input is a touch away for another name."""
 
-    def show(_dt, again: bool = True) -> None:
-        if again:
+    def show(_dt, frame: int = 0) -> None:
+        if frame == 0:
             screen.hide_keyboard()
-            Clock.schedule_once(lambda dt: show(dt, again=False), 0)
-            return
-        box = choices.parent
-        while box is not None and not isinstance(box, FieldBox):
-            box = box.parent
-        if box is not None:
-            show_whole(screen.ids.scroll, box, padding=dp(6))
+        else:
+            box = choices.parent
+            while box is not None and not isinstance(box, FieldBox):
+                box = box.parent
+            if box is not None:
+                show_whole(screen.ids.scroll, box, padding=dp(6))
+        if frame < 3:  # again while the footer comes back and the buttons are laid out
+            Clock.schedule_once(lambda dt: show(dt, frame + 1), 0)
 
     Clock.schedule_once(show, 0)
 

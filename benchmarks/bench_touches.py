@@ -186,11 +186,11 @@ def make_counting_driver(services):
 
 def _digits_suffice(text: str) -> bool:
     """The kiosk's date check (session/validation.py) reads ``text``'s digits alone as the same date."""
-    from session.validation import date
+    from session.validation import Invalid, date
 
     try:
         return date(re.sub(r"\D", "", text), {}) == date(text, {})
-    except Exception:
+    except Invalid:  # either form refused: the person types the date as written
         return False
 
 
